@@ -1,0 +1,44 @@
+import "server-only";
+// Sign-up, sign-in and sessions are better-auth's; Slipway only adds what happens on sign-up.
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { nextCookies } from "better-auth/next-js";
+import { getDb } from "../db";
+import { getEnv } from "../env";
+import { getAuthSecret } from "./auth-secret";
+import { provisionNewUser } from "../teams/provision-new-user";
+
+function createAuth() {
+  const env = getEnv();
+  const baseURL = env.SLIPWAY_PUBLIC_URL ?? `http://localhost:${env.SLIPWAY_WEB_PORT}`;
+  return betterAuth({
+    baseURL,
+    secret: getAuthSecret(),
+    trustedOrigins: [baseURL, `http://127.0.0.1:${env.SLIPWAY_WEB_PORT}`, `http://localhost:${env.SLIPWAY_WEB_PORT}`],
+    database: prismaAdapter(getDb(), { provider: env.isPostgres ? "postgresql" : "sqlite" }),
+    emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    user: {
+      additionalFields: {
+        isPlatformAdmin: { type: "boolean", required: false, defaultValue: false, input: false },
+      },
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          after: async (user) => {
+            await provisionNewUser({ userId: user.id, email: user.email, name: user.name });
+          },
+        },
+      },
+    },
+    plugins: [nextCookies()],
+  });
+}
+
+type Auth = ReturnType<typeof createAuth>;
+const globalForAuth = globalThis as unknown as { slipwayAuth?: Auth };
+
+export function getAuth(): Auth {
+  globalForAuth.slipwayAuth ??= createAuth();
+  return globalForAuth.slipwayAuth;
+}

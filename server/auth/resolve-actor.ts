@@ -1,0 +1,47 @@
+import "server-only";
+// Turns a request's session into an Actor: the signed-in user plus the team they act in, chosen
+// by the `x-slipway-team` header or `slipway_team` cookie (a team slug), else their first team.
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { getAuth } from "./auth";
+import type { Actor } from "./actor";
+
+export const TEAM_COOKIE = "slipway_team";
+
+function cookieValue(cookieHeader: string | null, name: string): string | undefined {
+  if (!cookieHeader) return undefined;
+  for (const part of cookieHeader.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return undefined;
+}
+
+export async function resolveActor(headers: Headers): Promise<Actor | null> {
+  const session = await getAuth().api.getSession({ headers });
+  if (!session) return null;
+  const requestedTeam = headers.get("x-slipway-team") ?? cookieValue(headers.get("cookie"), TEAM_COOKIE);
+  const db = getDb();
+  const memberships = await db.membership.findMany({
+    where: { userId: session.user.id },
+    include: { team: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const membership = memberships.find((m) => m.team.slug === requestedTeam) ?? memberships[0];
+  if (!membership) throw new AppError("FORBIDDEN", "You are not a member of any team. Ask a team admin to add you.");
+  const user = await db.user.findUniqueOrThrow({ where: { id: session.user.id } });
+  return {
+    userId: user.id,
+    email: user.email,
+    isPlatformAdmin: user.isPlatformAdmin,
+    teamId: membership.teamId,
+    teamSlug: membership.team.slug,
+    role: membership.role,
+  };
+}
+
+export async function requireActor(headers: Headers): Promise<Actor> {
+  const actor = await resolveActor(headers);
+  if (!actor) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+  return actor;
+}

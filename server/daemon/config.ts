@@ -1,0 +1,49 @@
+// The daemon's resolved configuration: process env (server/env.ts) plus the files it keeps in
+// its data dir. One place so tests and the driver agree on paths.
+import path from "node:path";
+import { getEnv } from "../env";
+
+export interface DaemonConfig {
+  dataDir: string;
+  databaseUrl: string;
+  apiPort: number;
+  ingressPort: number;
+  ingressDomain: string;
+  dockerHost?: string;
+  buildWorkers: number;
+  logLevel: string;
+  /** Where the embedded driver and tests find the bearer token. */
+  tokenFile: string;
+  podmanSocket: string;
+  buildsDir: string;
+}
+
+export function daemonPaths(dataDir: string) {
+  return {
+    tokenFile: path.join(dataDir, "daemon.token"),
+    podmanSocket: path.join(dataDir, "podman.sock"),
+    podmanPidFile: path.join(dataDir, "podman.pid"),
+    podmanLog: path.join(dataDir, "podman.log"),
+    containersConf: path.join(dataDir, "containers.conf"),
+    instanceFile: path.join(dataDir, "instance-id"),
+    buildsDir: path.join(dataDir, "builds"),
+  };
+}
+
+export function loadDaemonConfig(): DaemonConfig {
+  const env = getEnv();
+  const paths = daemonPaths(env.dataDir);
+  return {
+    dataDir: env.dataDir,
+    databaseUrl: env.databaseUrl,
+    apiPort: env.SLIPWAY_DAEMON_PORT,
+    ingressPort: env.SLIPWAY_INGRESS_PORT,
+    ingressDomain: env.SLIPWAY_INGRESS_DOMAIN.toLowerCase(),
+    dockerHost: env.DOCKER_HOST,
+    buildWorkers: env.SLIPWAY_BUILD_WORKERS,
+    logLevel: env.LOG_LEVEL,
+    tokenFile: paths.tokenFile,
+    podmanSocket: paths.podmanSocket,
+    buildsDir: paths.buildsDir,
+  };
+}

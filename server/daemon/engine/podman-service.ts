@@ -1,0 +1,80 @@
+// Starts (or reuses) Podman's Docker-compatible API on a private unix socket. The service is
+// detached from slipwayd on purpose: a daemon restart must not take running containers' engine
+// with it, and the next daemon simply reuses the socket when it still answers.
+import { spawn } from "node:child_process";
+import { openSync, closeSync, writeFileSync, unlinkSync, existsSync, mkdirSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import type { Logger } from "../logger";
+import { daemonPaths } from "../config";
+
+// Podman 4.3 on these machines needs runc (crun fails on hybrid cgroups) and explicit ulimits
+// (the hard open-files limit is below Podman's default). Written by the daemon itself so a fresh
+// machine needs no hand-made config.
+const CONTAINERS_CONF = `# Written by slipwayd; regenerated on start.
+[containers]
+default_ulimits = ["nofile=10000:10000", "nproc=4096:4096"]
+
+[engine]
+runtime = "runc"
+`;
+
+export function pingSocket(socketPath: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.request({ socketPath, path: "/_ping", method: "GET", timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+    req.end();
+  });
+}
+
+export interface PodmanService {
+  socketPath: string;
+  /** true when this process started it, false when it reused a running one */
+  started: boolean;
+}
+
+export async function ensurePodmanService(dataDir: string, log: Logger, timeoutMs = 30_000): Promise<PodmanService> {
+  const paths = daemonPaths(dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  if (await pingSocket(paths.podmanSocket)) {
+    log.info({ socket: paths.podmanSocket }, "reusing running podman service");
+    return { socketPath: paths.podmanSocket, started: false };
+  }
+  // A socket file nobody answers on is left over from a dead service.
+  if (existsSync(paths.podmanSocket)) unlinkSync(paths.podmanSocket);
+  writeFileSync(paths.containersConf, CONTAINERS_CONF);
+  const out = openSync(paths.podmanLog, "a");
+  const child = spawn(
+    "podman",
+    ["--runtime", "runc", "system", "service", "--time=0", `unix://${path.resolve(paths.podmanSocket)}`],
+    {
+      detached: true,
+      stdio: ["ignore", out, out],
+      env: { ...process.env, CONTAINERS_CONF: paths.containersConf },
+    },
+  );
+  closeSync(out);
+  let exited: number | null = null;
+  child.on("exit", (code) => {
+    exited = code ?? -1;
+  });
+  child.on("error", (e) => log.error({ err: e.message }, "podman service failed to spawn"));
+  child.unref();
+  if (child.pid) writeFileSync(paths.podmanPidFile, String(child.pid));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited !== null) {
+      throw new Error(`podman system service exited with code ${exited}; see ${paths.podmanLog}`);
+    }
+    if (await pingSocket(paths.podmanSocket)) {
+      log.info({ socket: paths.podmanSocket, pid: child.pid }, "started podman service");
+      return { socketPath: paths.podmanSocket, started: true };
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`podman service did not answer on ${paths.podmanSocket} within ${timeoutMs} ms`);
+}

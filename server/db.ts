@@ -1,0 +1,34 @@
+// The Prisma client. Both generated clients share one set of models; which one runs follows
+// DATABASE_URL (SQLite file by default, PostgreSQL for postgres:// URLs).
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { mkdirSync } from "node:fs";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "./generated/postgres/client";
+import { getEnv } from "./env";
+
+export type Db = SqliteClient;
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const globalForDb = globalThis as unknown as { slipwayDb?: Db };
+
+export function createDb(databaseUrl: string): Db {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    // Same models, different provider: the generated types are structurally identical.
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as unknown as Db;
+  }
+  const file = databaseUrl.replace(/^file:/, "");
+  mkdirSync(file.replace(/\/[^/]*$/, "") || ".", { recursive: true });
+  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl }) });
+}
+
+/** The process-wide client (one per Next.js server or slipwayd). */
+export function getDb(): Db {
+  globalForDb.slipwayDb ??= createDb(getEnv().databaseUrl);
+  return globalForDb.slipwayDb;
+}
+
+/** Tests point the process at another database between suites. */
+export function setDbForTests(db: Db | undefined): void {
+  globalForDb.slipwayDb = db;
+}

@@ -1,0 +1,70 @@
+import "server-only";
+// The one wrapper every route handler goes through: authenticate → authorize (role) → parse →
+// call the handler → map errors through the single code→status table.
+import { ZodError, type ZodType } from "zod";
+import { AppError } from "./errors";
+import { logger } from "./logger";
+import { can, type Permission } from "./auth/permissions";
+import { requireActor } from "./auth/resolve-actor";
+import type { Actor } from "./auth/actor";
+import { RateLimiter } from "./rate-limit";
+
+const mutationLimiter = new RateLimiter(60, 2);
+
+export interface RouteContext<P> {
+  req: Request;
+  params: P;
+  actor: Actor;
+}
+
+type Handler<P> = (ctx: RouteContext<P>) => Promise<Response | unknown>;
+
+export function errorResponse(error: unknown): Response {
+  if (error instanceof AppError) {
+    return Response.json(
+      { error: { code: error.code, message: error.message, fields: error.fields, details: error.details } },
+      { status: error.status },
+    );
+  }
+  if (error instanceof ZodError) {
+    const fields = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    const message = fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join("; ");
+    return Response.json({ error: { code: "VALIDATION", message, fields } }, { status: 422 });
+  }
+  logger.error({ err: error }, "unhandled error in route");
+  return Response.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. Try again; if it persists, check the server log." } }, { status: 500 });
+}
+
+export function route<P = Record<string, never>>(permission: Permission, handler: Handler<P>) {
+  return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const actor = await requireActor(req.headers);
+      if (!can(actor.role, permission)) {
+        throw new AppError("FORBIDDEN", `Your role (${actor.role.toLowerCase()}) in team ${actor.teamSlug} may not do this.`);
+      }
+      if (req.method !== "GET" && !mutationLimiter.take(actor.userId)) {
+        throw new AppError("RATE_LIMITED", "Too many requests; wait a moment and try again.");
+      }
+      const params = await context.params;
+      const result = await handler({ req, params, actor });
+      if (result instanceof Response) return result;
+      return Response.json(result ?? null, { status: req.method === "POST" ? 201 : 200 });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+export async function parseBody<T>(req: Request, schema: ZodType<T>): Promise<T> {
+  let raw: unknown;
+  try {
+    raw = await req.json();
+  } catch {
+    throw new AppError("BAD_REQUEST", "The request body must be JSON.");
+  }
+  return schema.parse(raw);
+}
+
+export function parseQuery<T>(req: Request, schema: ZodType<T>): T {
+  return schema.parse(Object.fromEntries(new URL(req.url).searchParams));
+}

@@ -1,0 +1,85 @@
+// The one interface through which the web layer and the reconciler reach a runtime. The embedded
+// runtime (slipwayd + Podman) is the first implementation; Kubernetes is the second.
+
+/** What a release needs to run, independent of the runtime. */
+export interface WorkloadSpec {
+  teamSlug: string;
+  projectSlug: string;
+  appSlug: string;
+  appId: string;
+  releaseId: string;
+  releaseVersion: number;
+  imageRef: string;
+  containerPort: number;
+  healthCheckPath: string;
+  cpuMillicores: number;
+  memoryMib: number;
+  replicas: number;
+  env: Record<string, string>;
+  /** e.g. "runsc" (gVisor) or "kata"; undefined is the runtime's default. */
+  runtimeClass?: string;
+}
+
+export interface AppRef {
+  appId: string;
+  teamSlug: string;
+  projectSlug: string;
+  appSlug: string;
+}
+
+export type ReplicaState = "starting" | "running" | "unhealthy" | "exited";
+
+export interface ReplicaStatus {
+  id: string;
+  releaseId: string;
+  state: ReplicaState;
+  startedAt?: string;
+}
+
+export interface AppRuntimeStatus {
+  appId: string;
+  liveReleaseId: string | null;
+  url: string | null;
+  replicas: ReplicaStatus[];
+}
+
+export interface LogLine {
+  /** ISO-8601 timestamp from the runtime. */
+  time: string;
+  stream: "stdout" | "stderr";
+  replica: string;
+  line: string;
+}
+
+export interface LogStreamOptions {
+  follow: boolean;
+  /** Lines from the end of the existing log to send first. */
+  tail?: number;
+  signal?: AbortSignal;
+}
+
+export interface RuntimeDriver {
+  readonly kind: "embedded" | "kubernetes";
+  /** Converge the app to run this release; resolves when it serves or rejects with a DriverError. */
+  apply(spec: WorkloadSpec): Promise<void>;
+  status(app: AppRef): Promise<AppRuntimeStatus>;
+  logs(app: AppRef, options: LogStreamOptions): AsyncIterable<LogLine>;
+  /** Remove everything the runtime holds for the app. Idempotent. */
+  remove(app: AppRef): Promise<void>;
+  /** Ask the runtime to reconcile now instead of at its next tick. */
+  nudge(): Promise<void>;
+}
+
+export type DriverErrorKind = "unavailable" | "not_found" | "invalid" | "quota" | "failed" | "timeout";
+
+export class DriverError extends Error {
+  constructor(
+    readonly kind: DriverErrorKind,
+    readonly target: "embedded" | "kubernetes",
+    readonly resource: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "DriverError";
+  }
+}
