@@ -1,0 +1,32 @@
+import { headers } from "next/headers";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import { resolveActor } from "@/server/auth/resolve-actor";
+
+export const dynamic = "force-dynamic";
+
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const actor = await resolveActor(await headers());
+  if (!actor) redirect("/sign-in");
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl items-center gap-6 px-6 py-3">
+          <Link href="/" className="text-lg font-semibold">⛵ Slipway</Link>
+          <nav className="flex gap-4 text-sm text-slate-600">
+            <Link href="/" className="hover:text-slate-900">Projects</Link>
+            <Link href="/team" className="hover:text-slate-900">Team</Link>
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
+            <span data-testid="current-team">team <strong>{actor.teamSlug}</strong> · {actor.role.toLowerCase()}</span>
+            <span>{actor.email}</span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+    </div>
+  );
+}

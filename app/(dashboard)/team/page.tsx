@@ -1,0 +1,5 @@
+import { TeamSettings } from "@/components/team/team-settings";
+
+export default function TeamPage() {
+  return <TeamSettings />;
+}

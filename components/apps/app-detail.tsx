@@ -1,0 +1,61 @@
+"use client";
+
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { ErrorText } from "@/components/ui/error-text";
+import { BuildPanel } from "@/components/builds/build-panel";
+import { RuntimeLogs } from "@/components/logs/runtime-logs";
+import { AppSettingsForm } from "./app-settings-form";
+import { ReleaseList } from "./release-list";
+import { useApp, useBuilds, useDeployApp } from "./queries";
+
+export function AppDetail({ appId }: { appId: string }) {
+  const app = useApp(appId);
+  const rolling = Boolean(app.data?.targetReleaseId && app.data.targetReleaseId !== app.data.liveRelease?.id);
+  const builds = useBuilds(appId, rolling);
+  const deploy = useDeployApp(appId);
+  const latest = builds.data?.[0];
+  const building = latest?.status === "QUEUED" || latest?.status === "RUNNING";
+
+  if (app.error) return <ErrorText error={app.error} />;
+  if (!app.data) return <p className="text-sm text-slate-500">Loading…</p>;
+  const a = app.data;
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end gap-4">
+        <div>
+          <Link href={`/projects/${a.projectId}`} className="text-sm text-slate-500 hover:underline">← {a.projectSlug}</Link>
+          <h1 className="text-2xl font-semibold">{a.slug}</h1>
+          <p className="text-sm text-slate-500">{a.gitUrl} @ {a.gitBranch} · {a.dockerfilePath}</p>
+        </div>
+        <div className="ml-auto flex items-center gap-3">
+          {a.liveRelease ? (
+            <Badge tone="success" data-testid="live-release">live · v{a.liveRelease.version}</Badge>
+          ) : (
+            <Badge>not deployed</Badge>
+          )}
+          {rolling ? <Badge tone="running" data-testid="rolling-out">rolling out…</Badge> : null}
+          <Button onClick={() => deploy.mutate()} disabled={deploy.isPending || building} data-testid="deploy-button">
+            {building ? "Deploying…" : "Deploy"}
+          </Button>
+        </div>
+      </div>
+      <ErrorText error={deploy.error} />
+      {a.liveRelease ? (
+        <Card className="flex items-center gap-3 py-3">
+          <span className="text-sm text-slate-600">Serving at</span>
+          <a href={a.url} target="_blank" rel="noreferrer" className="font-mono text-sm text-blue-700 underline" data-testid="app-url">{a.url}</a>
+        </Card>
+      ) : null}
+      {latest ? <BuildPanel key={latest.id} build={latest} /> : null}
+      <RuntimeLogs appId={a.id} releaseId={a.liveRelease?.id ?? null} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <ReleaseList appId={a.id} liveReleaseId={a.liveRelease?.id ?? null} busy={rolling} />
+        <AppSettingsForm app={a} />
+      </div>
+    </div>
+  );
+}

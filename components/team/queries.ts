@@ -1,0 +1,48 @@
+"use client";
+
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "@/components/api-client";
+import type { QuotaInput, QuotaUsageDto } from "@/server/teams/schemas";
+
+export interface MeDto {
+  user: { id: string; email: string; isPlatformAdmin: boolean };
+  team: { id: string; slug: string; role: string };
+  teams: { id: string; slug: string; name: string; role: string }[];
+}
+export interface MemberDto {
+  userId: string;
+  email: string;
+  name: string;
+  role: string;
+}
+export interface PlatformSettingsDto {
+  allowLocalGitSources: boolean;
+  allowPrivateGitHosts: boolean;
+}
+
+export const teamKeys = { me: ["me"] as const, quota: ["team", "quota"] as const, members: ["team", "members"] as const, platform: ["platform", "settings"] as const };
+
+export const meQuery = () => queryOptions({ queryKey: teamKeys.me, queryFn: () => api<MeDto>("/api/v1/me") });
+export const quotaQuery = () => queryOptions({ queryKey: teamKeys.quota, queryFn: () => api<QuotaUsageDto>("/api/v1/team/quota") });
+export const membersQuery = () => queryOptions({ queryKey: teamKeys.members, queryFn: () => api<MemberDto[]>("/api/v1/team/members") });
+export const platformSettingsQuery = () => queryOptions({ queryKey: teamKeys.platform, queryFn: () => api<PlatformSettingsDto>("/api/v1/platform/settings") });
+
+export const useMe = () => useQuery(meQuery());
+export const useQuota = () => useQuery(quotaQuery());
+export const useMembers = () => useQuery(membersQuery());
+export const usePlatformSettings = () => useQuery(platformSettingsQuery());
+
+export function useUpdateQuota() {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: (q: QuotaInput) => api<QuotaUsageDto>("/api/v1/team/quota", { method: "PUT", body: q }), onSuccess: (d) => qc.setQueryData(teamKeys.quota, d) });
+}
+
+export function useAddMember() {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: (m: { email: string; role: string }) => api<MemberDto>("/api/v1/team/members", { method: "POST", body: m }), onSuccess: () => qc.invalidateQueries({ queryKey: teamKeys.members }) });
+}
+
+export function useUpdatePlatformSettings() {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: (s: Partial<PlatformSettingsDto>) => api<PlatformSettingsDto>("/api/v1/platform/settings", { method: "PUT", body: s }), onSuccess: (d) => qc.setQueryData(teamKeys.platform, d) });
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { slugSchema } from "../slugs";
+
+const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names are letters, digits and '_', not starting with a digit");
+
+export const appSettingsShape = {
+  gitBranch: z.string().trim().min(1).max(200).regex(/^[^\s~^:?*[\\]+$/, "is not a valid git branch name").refine((b) => !b.startsWith("-"), "must not start with '-'"),
+  dockerfilePath: z.string().trim().min(1).max(300).refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "must be a path inside the repository"),
+  containerPort: z.number().int().min(1).max(65535),
+  healthCheckPath: z.string().startsWith("/", "must start with '/'").max(300),
+  env: z.record(envKey, z.string().max(32_768)),
+  cpuMillicores: z.number().int().min(10, "at least 10 millicores").max(64_000),
+  memoryMib: z.number().int().min(16, "at least 16 MiB").max(262_144),
+  replicas: z.number().int().min(1).max(20),
+};
+
+export const createAppInput = z.object({
+  slug: slugSchema,
+  gitUrl: z.string().trim().min(1, "a repository URL is required").max(2000),
+  gitBranch: appSettingsShape.gitBranch.default("main"),
+  dockerfilePath: appSettingsShape.dockerfilePath.default("Dockerfile"),
+  containerPort: appSettingsShape.containerPort.default(8080),
+  healthCheckPath: appSettingsShape.healthCheckPath.default("/"),
+  env: appSettingsShape.env.default({}),
+  cpuMillicores: appSettingsShape.cpuMillicores.default(250),
+  memoryMib: appSettingsShape.memoryMib.default(256),
+  replicas: appSettingsShape.replicas.default(1),
+});
+export type CreateAppInput = z.input<typeof createAppInput>;
+
+export const updateAppInput = z
+  .object({
+    gitUrl: createAppInput.shape.gitUrl,
+    gitBranch: appSettingsShape.gitBranch,
+    dockerfilePath: appSettingsShape.dockerfilePath,
+    containerPort: appSettingsShape.containerPort,
+    healthCheckPath: appSettingsShape.healthCheckPath,
+    env: appSettingsShape.env,
+    cpuMillicores: appSettingsShape.cpuMillicores,
+    memoryMib: appSettingsShape.memoryMib,
+    replicas: appSettingsShape.replicas,
+  })
+  .partial();
+export type UpdateAppInput = z.input<typeof updateAppInput>;
+
+export interface AppDto {
+  id: string;
+  projectId: string;
+  projectSlug: string;
+  slug: string;
+  gitUrl: string;
+  gitBranch: string;
+  dockerfilePath: string;
+  containerPort: number;
+  healthCheckPath: string;
+  /** Names only: values are secrets and never leave the server after they are set. */
+  envKeys: string[];
+  cpuMillicores: number;
+  memoryMib: number;
+  replicas: number;
+  runtimeTarget: string;
+  url: string;
+  liveRelease: { id: string; version: number; imageDigest: string; liveAt: string | null } | null;
+  targetReleaseId: string | null;
+  createdAt: string;
+}

@@ -1,0 +1,56 @@
+import "server-only";
+import { openJson } from "../crypto/secret-box";
+import type { AppDto } from "./schemas";
+import { appUrl } from "./app-url";
+
+export const appDtoInclude = {
+  project: { select: { slug: true } },
+  team: { select: { slug: true } },
+  releases: { where: { status: "LIVE" as const }, take: 1, orderBy: { version: "desc" as const } },
+};
+
+interface AppRow {
+  id: string;
+  projectId: string;
+  slug: string;
+  gitUrl: string;
+  gitBranch: string;
+  dockerfilePath: string;
+  containerPort: number;
+  healthCheckPath: string;
+  envEncrypted: string;
+  cpuMillicores: number;
+  memoryMib: number;
+  replicas: number;
+  runtimeTarget: string;
+  targetReleaseId: string | null;
+  liveReleaseId: string | null;
+  createdAt: Date;
+  project: { slug: string };
+  team: { slug: string };
+  releases: { id: string; version: number; imageDigest: string; liveAt: Date | null }[];
+}
+
+export function toAppDto(app: AppRow): AppDto {
+  const live = app.releases.find((r) => r.id === app.liveReleaseId) ?? null;
+  return {
+    id: app.id,
+    projectId: app.projectId,
+    projectSlug: app.project.slug,
+    slug: app.slug,
+    gitUrl: app.gitUrl,
+    gitBranch: app.gitBranch,
+    dockerfilePath: app.dockerfilePath,
+    containerPort: app.containerPort,
+    healthCheckPath: app.healthCheckPath,
+    envKeys: Object.keys(openJson<Record<string, string>>(app.envEncrypted, {})).sort(),
+    cpuMillicores: app.cpuMillicores,
+    memoryMib: app.memoryMib,
+    replicas: app.replicas,
+    runtimeTarget: app.runtimeTarget,
+    url: appUrl({ appSlug: app.slug, projectSlug: app.project.slug, teamSlug: app.team.slug }),
+    liveRelease: live ? { id: live.id, version: live.version, imageDigest: live.imageDigest, liveAt: live.liveAt?.toISOString() ?? null } : null,
+    targetReleaseId: app.targetReleaseId,
+    createdAt: app.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,33 @@
+import "server-only";
+import { getDb } from "../db";
+import type { Actor } from "../auth/actor";
+import { recordAudit } from "../audit/record-audit";
+import { sealJson } from "../crypto/secret-box";
+import { getPlatformSettings } from "../settings/get-platform-settings";
+import { assertBranchExists, parseGitSource } from "./check-git-source";
+import { getAppOrThrow } from "./get-app";
+import { updateAppInput, type AppDto, type UpdateAppInput } from "./schemas";
+import { appDtoInclude, toAppDto } from "./to-app-dto";
+
+/** Settings take effect at the next deploy: a release is an immutable snapshot. */
+export async function updateApp({ actor, appId, input }: { actor: Actor; appId: string; input: UpdateAppInput }): Promise<AppDto> {
+  const data = updateAppInput.parse(input);
+  const current = await getAppOrThrow({ actor, appId });
+  let gitUrl: string | undefined;
+  if (data.gitUrl !== undefined || data.gitBranch !== undefined) {
+    const source = await parseGitSource(data.gitUrl ?? current.gitUrl, await getPlatformSettings());
+    await assertBranchExists(source, data.gitBranch ?? current.gitBranch);
+    gitUrl = source.kind === "local" ? source.path : source.url;
+  }
+  const { env, ...rest } = data;
+  const app = await getDb().$transaction(async (tx) => {
+    const updated = await tx.app.update({
+      where: { id: current.id },
+      data: { ...rest, gitUrl, envEncrypted: env ? sealJson(env) : undefined },
+      include: appDtoInclude,
+    });
+    await recordAudit(tx, { actor, action: "app.update", targetType: "app", targetId: current.id, data: { fields: Object.keys(data) } });
+    return updated;
+  });
+  return toAppDto(app);
+}

@@ -1,0 +1,27 @@
+import "server-only";
+import { getDb } from "../db";
+import type { Actor } from "../auth/actor";
+import { getAppOrThrow } from "../apps/get-app";
+import type { ReleaseDto } from "./schemas";
+
+export async function listReleases({ actor, appId }: { actor: Actor; appId: string }): Promise<ReleaseDto[]> {
+  await getAppOrThrow({ actor, appId });
+  const releases = await getDb().release.findMany({ where: { appId, teamId: actor.teamId }, orderBy: { version: "desc" }, take: 50 });
+  return releases.map((r) => {
+    const snapshot = JSON.parse(r.configSnapshot) as { replicas: number; cpuMillicores: number; memoryMib: number };
+    return {
+      id: r.id,
+      version: r.version,
+      buildId: r.buildId,
+      imageRef: r.imageRef,
+      imageDigest: r.imageDigest,
+      status: r.status,
+      statusReason: r.statusReason,
+      createdAt: r.createdAt.toISOString(),
+      liveAt: r.liveAt?.toISOString() ?? null,
+      replicas: snapshot.replicas,
+      cpuMillicores: snapshot.cpuMillicores,
+      memoryMib: snapshot.memoryMib,
+    };
+  });
+}

@@ -1,0 +1,40 @@
+import "server-only";
+// A rollback never edits history: it makes a new release with an earlier release's image and
+// config snapshot, and the runtime rolls to it like to any other release.
+import { getDb } from "../db";
+import { AppError, notFound } from "../errors";
+import type { Actor } from "../auth/actor";
+import { recordAudit } from "../audit/record-audit";
+import { getAppOrThrow } from "../apps/get-app";
+import { checkDeployQuota } from "../quotas/check-deploy-quota";
+import { getRuntimeDriver } from "../runtime/get-runtime-driver";
+
+export async function rollbackRelease({ actor, appId, releaseId }: { actor: Actor; appId: string; releaseId: string }) {
+  const app = await getAppOrThrow({ actor, appId });
+  const db = getDb();
+  const release = await db.$transaction(async (tx) => {
+    const from = await tx.release.findFirst({ where: { id: releaseId, appId: app.id, teamId: actor.teamId } });
+    if (!from) throw notFound("Release");
+    if (from.status === "FAILED") throw new AppError("CONFLICT", `Release v${from.version} never went live; pick a release that did.`);
+    const snapshot = JSON.parse(from.configSnapshot) as { cpuMillicores: number; memoryMib: number; replicas: number };
+    await checkDeployQuota(tx, actor.teamId, { appId: app.id, appSlug: app.slug, ...snapshot });
+    const max = await tx.release.aggregate({ where: { appId: app.id }, _max: { version: true } });
+    const created = await tx.release.create({
+      data: {
+        teamId: actor.teamId,
+        appId: app.id,
+        version: (max._max.version ?? 0) + 1,
+        imageRef: from.imageRef,
+        imageDigest: from.imageDigest,
+        configSnapshot: from.configSnapshot,
+        status: "PENDING",
+        statusReason: `Rollback to v${from.version}`,
+      },
+    });
+    await tx.app.update({ where: { id: app.id }, data: { targetReleaseId: created.id } });
+    await recordAudit(tx, { actor, action: "release.rollback", targetType: "release", targetId: created.id, data: { toVersion: from.version } });
+    return created;
+  });
+  await getRuntimeDriver(app.runtimeTarget).nudge().catch(() => undefined);
+  return { id: release.id, version: release.version };
+}
