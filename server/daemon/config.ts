@@ -11,6 +11,10 @@ export interface DaemonConfig {
   ingressDomain: string;
   dockerHost?: string;
   buildWorkers: number;
+  /** how long a build's lease lasts without a heartbeat before another worker may retry it */
+  buildLeaseMs: number;
+  /** how long a new release may take to pass its health check before it is failed */
+  healthTimeoutMs: number;
   logLevel: string;
   /** Where the embedded driver and tests find the bearer token. */
   tokenFile: string;
@@ -41,6 +45,9 @@ export function loadDaemonConfig(): DaemonConfig {
     ingressDomain: env.SLIPWAY_INGRESS_DOMAIN.toLowerCase(),
     dockerHost: env.DOCKER_HOST,
     buildWorkers: env.SLIPWAY_BUILD_WORKERS,
+    // Not in server/env.ts because only slipwayd (and its tests) care.
+    buildLeaseMs: Math.max(1000, Number(process.env.SLIPWAY_BUILD_LEASE_MS) || 30_000),
+    healthTimeoutMs: Math.max(1000, Number(process.env.SLIPWAY_HEALTH_TIMEOUT_MS) || 60_000),
     logLevel: env.LOG_LEVEL,
     tokenFile: paths.tokenFile,
     podmanSocket: paths.podmanSocket,

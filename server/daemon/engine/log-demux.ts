@@ -21,7 +21,7 @@ export function parseTimestamped(raw: string, stream: "stdout" | "stderr"): Engi
 export async function* demuxLogLines(source: Readable | Buffer): AsyncGenerator<EngineLogLine> {
   let buf: Buffer = Buffer.alloc(0);
   const partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
-  const chunks: AsyncIterable<Buffer> = Buffer.isBuffer(source) ? [source] : (source as AsyncIterable<Buffer>);
+  const chunks: AsyncIterable<Buffer> | Buffer[] = Buffer.isBuffer(source) ? [source] : (source as AsyncIterable<Buffer>);
   for await (const chunk of chunks) {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     while (buf.length >= 8) {

@@ -1,0 +1,90 @@
+// slipwayd: the embedded runtime daemon. Starts the engine, reconciler, ingress proxy, build
+// workers and its API; all state lives in the database and the engine, so SIGKILL at any point
+// followed by a restart loses nothing and starts nothing twice.
+import "server-only";
+import { getDb } from "../db";
+import { BuildWorkers } from "../pipeline/build-workers";
+import { startApi } from "./api/api-server";
+import { daemonPaths, loadDaemonConfig } from "./config";
+import { dockerFromHost, Engine } from "./engine/engine";
+import { ensurePodmanService } from "./engine/podman-service";
+import { startIngress } from "./ingress/ingress-server";
+import { RouteTable } from "./ingress/route-table";
+import { ensureInstanceId } from "./instance-id";
+import { createLogger } from "./logger";
+import { Reconciler } from "./reconciler";
+import { ensureToken } from "./token";
+
+async function main(): Promise<void> {
+  const config = loadDaemonConfig();
+  const log = createLogger(config.logLevel);
+  const paths = daemonPaths(config.dataDir);
+  const token = ensureToken(config.tokenFile);
+  const instanceId = ensureInstanceId(paths.instanceFile);
+  const db = getDb();
+
+  const socketPath = config.dockerHost ? "" : (await ensurePodmanService(config.dataDir, log)).socketPath;
+  const engine = new Engine(dockerFromHost(config.dockerHost, socketPath));
+  if (!(await engine.ping())) throw new Error(`container engine at ${config.dockerHost ?? socketPath} does not answer`);
+
+  const routes = new RouteTable(config.ingressDomain);
+  const reconciler = new Reconciler({ db, engine, routes, log, instanceId, healthTimeoutMs: config.healthTimeoutMs });
+  // The first pass rebuilds the route table from DB + engine before the proxy takes requests,
+  // so after a restart the same containers serve at once.
+  await reconciler.reconcileNow();
+  const ingress = await startIngress({ port: config.ingressPort, routes, log });
+  const workers = new BuildWorkers({
+    db,
+    engine,
+    log,
+    workers: config.buildWorkers,
+    buildsDir: config.buildsDir,
+    leaseMs: config.buildLeaseMs,
+    heartbeatMs: Math.max(500, Math.floor(config.buildLeaseMs / 3)),
+  });
+  const api = await startApi(
+    {
+      db,
+      engine,
+      log,
+      token,
+      instanceId,
+      routes,
+      reconciler,
+      nudgeBuilds: () => workers.nudge(),
+      ingress: { domain: config.ingressDomain, port: config.ingressPort },
+    },
+    config.apiPort,
+  );
+  reconciler.start();
+  workers.start();
+  process.stdout.write(
+    `slipwayd ready: ingress http://*.${config.ingressDomain}:${config.ingressPort} api 127.0.0.1:${config.apiPort}\n`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down; containers keep running");
+    // A stuck step must not keep the process alive forever; containers are unaffected anyway.
+    setTimeout(() => process.exit(1), 20_000).unref();
+    api.close();
+    api.closeAllConnections();
+    await ingress.close();
+    log.debug("ingress closed");
+    await workers.stop();
+    log.debug("build workers stopped");
+    await reconciler.stop();
+    log.debug("reconciler stopped");
+    await db.$disconnect().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`slipwayd failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

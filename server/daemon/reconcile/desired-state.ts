@@ -1,0 +1,88 @@
+// Desired state as the reconciler sees it: every embedded app, with its live and target releases
+// turned into runtime-neutral WorkloadSpecs.
+import type { Db } from "../../db";
+import type { Release } from "../../generated/sqlite/client";
+import { openJson } from "../../crypto/secret-box";
+import { configSnapshotSchema } from "../../releases/create-release";
+import type { WorkloadSpec } from "../../runtime/runtime-driver";
+
+export interface DesiredRelease {
+  id: string;
+  version: number;
+  status: Release["status"];
+  imageDigest: string;
+  /** null when the release's config could not be read (reason in specError) */
+  spec: WorkloadSpec | null;
+  specError?: string;
+}
+
+export interface DesiredApp {
+  appId: string;
+  teamSlug: string;
+  projectSlug: string;
+  appSlug: string;
+  replicas: number;
+  liveReleaseId: string | null;
+  targetReleaseId: string | null;
+  live: DesiredRelease | null;
+  target: DesiredRelease | null;
+}
+
+type AppRow = { id: string; slug: string; replicas: number; project: { slug: string }; team: { slug: string } };
+
+function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
+  const base = { id: r.id, version: r.version, status: r.status, imageDigest: r.imageDigest };
+  try {
+    const snap = configSnapshotSchema.parse(JSON.parse(r.configSnapshot));
+    const env = openJson<Record<string, string>>(snap.envEncrypted, {});
+    return {
+      ...base,
+      spec: {
+        teamSlug: app.team.slug,
+        projectSlug: app.project.slug,
+        appSlug: app.slug,
+        appId: app.id,
+        releaseId: r.id,
+        releaseVersion: r.version,
+        imageRef: r.imageRef,
+        containerPort: snap.containerPort,
+        healthCheckPath: snap.healthCheckPath || "/",
+        cpuMillicores: snap.cpuMillicores,
+        memoryMib: snap.memoryMib,
+        // Replicas follow the app, not the snapshot, so scaling needs no new release.
+        replicas: app.replicas,
+        env,
+      },
+    };
+  } catch (e) {
+    const reason =
+      e instanceof Error && /unsupported state|auth/i.test(e.message)
+        ? "The release's environment could not be decrypted: slipwayd and the web server must share SLIPWAY_SECRET_KEY (or the same data dir)"
+        : `The release's configuration is unreadable: ${e instanceof Error ? e.message : String(e)}`;
+    return { ...base, spec: null, specError: reason };
+  }
+}
+
+export async function loadDesiredApps(db: Db): Promise<DesiredApp[]> {
+  const apps = await db.app.findMany({
+    where: { runtimeTarget: "embedded" },
+    include: { project: { select: { slug: true } }, team: { select: { slug: true } } },
+  });
+  const ids = apps.flatMap((a) => [a.liveReleaseId, a.targetReleaseId]).filter((x): x is string => !!x);
+  const releases = new Map((await db.release.findMany({ where: { id: { in: [...new Set(ids)] } } })).map((r) => [r.id, r]));
+  return apps.map((a) => {
+    const live = a.liveReleaseId ? releases.get(a.liveReleaseId) : undefined;
+    const target = a.targetReleaseId ? releases.get(a.targetReleaseId) : undefined;
+    return {
+      appId: a.id,
+      teamSlug: a.team.slug,
+      projectSlug: a.project.slug,
+      appSlug: a.slug,
+      replicas: a.replicas,
+      liveReleaseId: a.liveReleaseId,
+      targetReleaseId: a.targetReleaseId,
+      live: live ? toDesiredRelease(a, live) : null,
+      target: target ? toDesiredRelease(a, target) : null,
+    };
+  });
+}

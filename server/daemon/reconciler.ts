@@ -1,0 +1,234 @@
+// The release reconciler (controller-runtime style): each tick reads desired state from the
+// database and actual containers from the engine, converges one step, records status, and
+// rebuilds the ingress route table. Nothing it needs survives only in memory except drain
+// deadlines, and losing those merely shortens a drain.
+import type { Db } from "../db";
+import type { Engine, ManagedContainer } from "./engine/engine";
+import { planContainer } from "./engine/container-spec";
+import type { Logger } from "./logger";
+import { routeKey, type Route, type RouteTable } from "./ingress/route-table";
+import { loadDesiredApps, type DesiredApp, type DesiredRelease } from "./reconcile/desired-state";
+import { planReconcile, type ReleasePlan } from "./reconcile/plan";
+import { checkHealth } from "./reconcile/health-check";
+import { promoteRelease, failRollout, markRollingOut } from "./reconcile/release-status";
+
+export interface ReconcilerOptions {
+  db: Db;
+  engine: Engine;
+  routes: RouteTable;
+  log: Logger;
+  instanceId: string;
+  intervalMs?: number;
+  /** how long a new release may take to answer its health check */
+  healthTimeoutMs?: number;
+  /** how long old replicas keep running after the switch, for in-flight requests */
+  drainMs?: number;
+}
+
+const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
+
+export class Reconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  /** containers of superseded releases: removed once their drain deadline passes */
+  private readonly draining = new Map<string, number>();
+  /** apps removed through the API: ignored for a while so a stale DB row does not revive them */
+  private readonly suppressed = new Map<string, number>();
+  private rollingOut = false;
+
+  constructor(private readonly opts: ReconcilerOptions) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Reconcile as soon as possible; coalesces with a tick in progress. */
+  nudge(): void {
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  /** Run one tick now and wait for it (API and tests). */
+  async reconcileNow(): Promise<void> {
+    while (this.running) await this.running;
+    await this.runTick();
+  }
+
+  suppress(appId: string, ms = 60_000): void {
+    this.suppressed.set(appId, Date.now() + ms);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.runTick(), ms);
+  }
+
+  private async runTick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.tick()
+      .catch((e: unknown) => this.opts.log.error({ err: e instanceof Error ? e.stack : String(e) }, "reconcile tick failed"))
+      .finally(() => {
+        this.running = null;
+        const next = this.again ? 0 : this.rollingOut ? 500 : (this.opts.intervalMs ?? 2000);
+        this.again = false;
+        this.schedule(next);
+      });
+    return this.running;
+  }
+
+  private async tick(): Promise<void> {
+    const { db, engine, log } = this.opts;
+    const now = Date.now();
+    for (const [id, until] of this.suppressed) if (until < now) this.suppressed.delete(id);
+    const apps = (await loadDesiredApps(db)).filter((a) => !this.suppressed.has(a.appId));
+    let actual = await engine.listManaged({ instance: this.opts.instanceId });
+    const plan = planReconcile(apps, actual);
+
+    for (const c of plan.remove) {
+      const deadline = this.draining.get(c.id);
+      if (deadline !== undefined && deadline > now) continue;
+      if (this.suppressed.has(c.appId)) continue;
+      log.info({ container: c.name, appId: c.appId, releaseId: c.releaseId }, "removing container nothing wants");
+      await engine.stopAndRemove(c.id).catch((e: unknown) => log.warn({ container: c.name, err: String(e) }, "remove failed"));
+      this.draining.delete(c.id);
+    }
+
+    this.rollingOut = false;
+    for (const p of plan.apps) {
+      try {
+        if (p.app.target && p.app.target.status === "FAILED" && p.app.target.id !== p.app.live?.id) {
+          // A previous daemon failed it but died before resetting the target.
+          await failRollout(db, p.app, p.app.target.id, null);
+          continue;
+        }
+        if (p.live && p.app.live) await this.ensureReplicas(p.app, p.app.live, p.live);
+        if (p.rollout && p.app.target) {
+          this.rollingOut = true;
+          await this.rollout(p.app, p.app.target, p.rollout);
+        }
+      } catch (e) {
+        log.error({ appId: p.app.appId, err: e instanceof Error ? e.stack : String(e) }, "reconciling app failed");
+      }
+    }
+
+    actual = await engine.listManaged({ instance: this.opts.instanceId });
+    this.rebuildRoutes(await loadDesiredApps(db), actual);
+  }
+
+  private async ensureReplicas(app: DesiredApp, release: DesiredRelease, rp: ReleasePlan): Promise<void> {
+    if (!release.spec) return;
+    const { engine, log } = this.opts;
+    for (const c of rp.stopped) {
+      // A crashed replica the restart policy did not bring back: replace it.
+      log.warn({ container: c.name, state: c.state }, "replacing replica that is not running");
+      await engine.stopAndRemove(c.id, 1);
+      rp.missing.push(c.replica);
+    }
+    for (const i of rp.missing) {
+      const plan = planContainer(release.spec, i, this.opts.instanceId, release.imageDigest);
+      const id = await engine.createOrAdopt(plan);
+      await engine.start(id);
+      log.info({ appId: app.appId, container: plan.name }, "replica started");
+    }
+  }
+
+  private async rollout(app: DesiredApp, target: DesiredRelease, rp: ReleasePlan): Promise<void> {
+    const { db, engine, log } = this.opts;
+    if (!target.spec) {
+      await this.abandon(app, target, target.specError ?? "unreadable release");
+      return;
+    }
+    if (target.status === "PENDING" || target.status === "SUPERSEDED") await markRollingOut(db, target.id);
+    try {
+      await this.ensureReplicas(app, target, rp);
+    } catch (e) {
+      await this.abandon(app, target, `Could not start the release's containers: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    const containers = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter(
+      (c) => c.releaseId === target.id && c.replica < app.replicas,
+    );
+    const started = Math.min(...containers.map((c) => c.createdAt.getTime()));
+    const results = await Promise.all(
+      containers.map(async (c) =>
+        c.state === "running" && c.hostPort ? { c, ...(await checkHealth(c.hostPort, target.spec!.healthCheckPath)) } : { c, ok: false, detail: c.state },
+      ),
+    );
+    const healthy = results.filter((r) => r.ok).map((r) => r.c);
+    if (healthy.length === app.replicas) {
+      const old = await this.promote(app, target, healthy);
+      log.info({ appId: app.appId, releaseId: target.id, version: target.version, drained: old }, "release live");
+      return;
+    }
+    if (Date.now() - started > (this.opts.healthTimeoutMs ?? 60_000)) {
+      const last = results.find((r) => !r.ok);
+      const tail = last ? await this.lastLogLines(last.c.id) : "";
+      const spec = target.spec;
+      await this.abandon(
+        app,
+        target,
+        `No replica answered GET ${spec.healthCheckPath} on port ${spec.containerPort} with a status below 500 within ${Math.round((this.opts.healthTimeoutMs ?? 60_000) / 1000)} s (last: ${last?.detail ?? "unknown"}). ` +
+          `Make sure the app listens on 0.0.0.0:${spec.containerPort} (the app's container port) and that ${spec.healthCheckPath} answers; the previous release keeps serving.` +
+          (tail ? ` Last log lines: ${tail}` : ""),
+      );
+    }
+  }
+
+  private async promote(app: DesiredApp, target: DesiredRelease, healthy: ManagedContainer[]): Promise<number> {
+    const { db, engine } = this.opts;
+    // Switch traffic first: from here on, new requests only reach the new replicas.
+    this.opts.routes.setUpstreams(app.appId, healthy.map(upstreamOf));
+    await promoteRelease(db, app.appId, target.id);
+    const deadline = Date.now() + (this.opts.drainMs ?? 5000);
+    const old = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter((c) => c.releaseId !== target.id);
+    for (const c of old) this.draining.set(c.id, deadline);
+    // Make sure a tick runs right after the drain, instead of up to an interval later.
+    setTimeout(() => this.nudge(), (this.opts.drainMs ?? 5000) + 50).unref();
+    return old.length;
+  }
+
+  private async abandon(app: DesiredApp, target: DesiredRelease, reason: string): Promise<void> {
+    const { db, engine, log } = this.opts;
+    log.warn({ appId: app.appId, releaseId: target.id, reason }, "release failed");
+    const mine = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter((c) => c.releaseId === target.id);
+    for (const c of mine) await engine.stopAndRemove(c.id, 2);
+    await failRollout(db, app, target.id, reason);
+  }
+
+  private async lastLogLines(containerId: string): Promise<string> {
+    const lines: string[] = [];
+    try {
+      for await (const l of this.opts.engine.logs(containerId, { follow: false, tail: 5 })) lines.push(l.line);
+    } catch {
+      return "";
+    }
+    return lines.join(" | ").slice(0, 500);
+  }
+
+  private rebuildRoutes(apps: DesiredApp[], actual: ManagedContainer[]): void {
+    const routes: Route[] = apps.map((a) => ({
+      appId: a.appId,
+      key: routeKey(a.teamSlug, a.projectSlug, a.appSlug),
+      live: !!a.live,
+      upstreams: a.live
+        ? actual
+            .filter((c) => c.appId === a.appId && c.releaseId === a.live!.id && c.state === "running" && c.hostPort)
+            .sort((x, y) => x.replica - y.replica)
+            .map(upstreamOf)
+        : [],
+    }));
+    this.opts.routes.replace(routes);
+  }
+}

@@ -1,0 +1,114 @@
+// N build workers polling the durable queue. Each holds a lease on its build and renews it while
+// working; losing the lease (cancel, or presumed dead) aborts the build. On shutdown, builds in
+// progress are handed back to the queue so the next daemon picks them up at once.
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import type { Db } from "../db";
+import type { Engine } from "../daemon/engine/engine";
+import type { Logger } from "../daemon/logger";
+import { claimNextBuild, releaseLease, renewLease, type QueueOptions } from "./job-queue";
+import { runBuild } from "./run-build";
+
+export interface BuildWorkersOptions {
+  db: Db;
+  engine: Engine;
+  log: Logger;
+  workers: number;
+  buildsDir: string;
+  leaseMs?: number;
+  heartbeatMs?: number;
+  pollMs?: number;
+  maxAttempts?: number;
+  buildTimeoutMs?: number;
+}
+
+export class BuildWorkers {
+  private readonly stopController = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private wake: (() => void)[] = [];
+  readonly ownerPrefix = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  constructor(private readonly opts: BuildWorkersOptions) {}
+
+  start(): void {
+    for (let i = 0; i < this.opts.workers; i++) this.loops.push(this.loop(`${this.ownerPrefix}:w${i}`));
+  }
+
+  /** Wake idle workers now (a build was queued). */
+  nudge(): void {
+    const w = this.wake;
+    this.wake = [];
+    for (const f of w) f();
+  }
+
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    this.nudge();
+    await Promise.allSettled(this.loops);
+  }
+
+  private queueOptions(owner: string): QueueOptions {
+    return { owner, leaseMs: this.opts.leaseMs ?? 30_000, maxAttempts: this.opts.maxAttempts ?? 3 };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake.push(done);
+    });
+  }
+
+  private async loop(owner: string): Promise<void> {
+    const { db, log } = this.opts;
+    const q = this.queueOptions(owner);
+    while (!this.stopController.signal.aborted) {
+      let claimed;
+      try {
+        claimed = await claimNextBuild(db, q);
+      } catch (e) {
+        log.error({ err: String(e) }, "claiming a build failed");
+      }
+      if (!claimed) {
+        await this.sleep(this.opts.pollMs ?? 1000);
+        continue;
+      }
+      log.info({ buildId: claimed.id, owner, attempt: claimed.attempts }, "build claimed");
+      const buildAbort = new AbortController();
+      const onStop = () => buildAbort.abort();
+      this.stopController.signal.addEventListener("abort", onStop, { once: true });
+      const heartbeat = setInterval(() => {
+        renewLease(db, claimed.id, q)
+          .then((ok) => {
+            if (!ok) {
+              log.warn({ buildId: claimed.id }, "build lease lost; stopping this build");
+              buildAbort.abort();
+            }
+          })
+          .catch((e: unknown) => log.warn({ err: String(e) }, "lease renewal failed"));
+      }, this.opts.heartbeatMs ?? 10_000);
+      try {
+        await runBuild({
+          db,
+          engine: this.opts.engine,
+          log,
+          buildId: claimed.id,
+          owner,
+          buildsDir: this.opts.buildsDir,
+          attempt: claimed.attempts,
+          signal: buildAbort.signal,
+          buildTimeoutMs: this.opts.buildTimeoutMs,
+        });
+      } catch (e) {
+        log.error({ buildId: claimed.id, err: String(e) }, "build runner failed");
+      } finally {
+        clearInterval(heartbeat);
+        this.stopController.signal.removeEventListener("abort", onStop);
+        if (this.stopController.signal.aborted) await releaseLease(db, claimed.id, owner).catch(() => undefined);
+      }
+    }
+  }
+}

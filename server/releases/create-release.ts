@@ -1,0 +1,78 @@
+// Creates an immutable Release for an app and makes it the app's target, in one transaction:
+// the reconciler never sees a target without its release row, or a release nobody targets.
+import "server-only";
+import { z } from "zod";
+import { getDb, type Db, type Tx } from "../db";
+import { notFound } from "../errors";
+import type { Release } from "../generated/sqlite/client";
+
+export const configSnapshotSchema = z.object({
+  containerPort: z.number().int(),
+  healthCheckPath: z.string(),
+  cpuMillicores: z.number().int(),
+  memoryMib: z.number().int(),
+  replicas: z.number().int(),
+  envEncrypted: z.string(),
+});
+export type ConfigSnapshot = z.infer<typeof configSnapshotSchema>;
+
+export interface CreateReleaseOptions {
+  appId: string;
+  imageRef: string;
+  imageDigest: string;
+  /** The build that produced the image; at most one release per build (retries are idempotent). */
+  buildId?: string;
+  db?: Db;
+  /** Runs inside the same transaction, e.g. to mark the build SUCCEEDED atomically with it. */
+  alsoInTransaction?: (tx: Tx, release: Release) => Promise<void>;
+}
+
+const MAX_VERSION_RACE_RETRIES = 3;
+
+export async function createRelease(options: CreateReleaseOptions): Promise<Release> {
+  const db = options.db ?? getDb();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.$transaction(async (tx) => {
+        if (options.buildId) {
+          const existing = await tx.release.findUnique({ where: { buildId: options.buildId } });
+          if (existing) {
+            await options.alsoInTransaction?.(tx, existing);
+            return existing;
+          }
+        }
+        const app = await tx.app.findUnique({ where: { id: options.appId } });
+        if (!app) throw notFound("App");
+        const max = await tx.release.aggregate({ where: { appId: app.id }, _max: { version: true } });
+        const snapshot: ConfigSnapshot = {
+          containerPort: app.containerPort,
+          healthCheckPath: app.healthCheckPath,
+          cpuMillicores: app.cpuMillicores,
+          memoryMib: app.memoryMib,
+          replicas: app.replicas,
+          envEncrypted: app.envEncrypted,
+        };
+        const release = await tx.release.create({
+          data: {
+            teamId: app.teamId,
+            appId: app.id,
+            version: (max._max.version ?? 0) + 1,
+            buildId: options.buildId ?? null,
+            imageRef: options.imageRef,
+            imageDigest: options.imageDigest,
+            configSnapshot: JSON.stringify(snapshot),
+            status: "PENDING",
+          },
+        });
+        await tx.app.update({ where: { id: app.id }, data: { targetReleaseId: release.id } });
+        await options.alsoInTransaction?.(tx, release);
+        return release;
+      });
+    } catch (e) {
+      // Two releases racing for the same version number: the loser retries with the next one.
+      const code = (e as { code?: string }).code;
+      if (code === "P2002" && attempt < MAX_VERSION_RACE_RETRIES) continue;
+      throw e;
+    }
+  }
+}

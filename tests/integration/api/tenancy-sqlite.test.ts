@@ -1,0 +1,3 @@
+import { defineTenancySuite } from "./tenancy-suite";
+
+defineTenancySuite(async () => undefined);

@@ -1,0 +1,294 @@
+// Runs slipwayd as a real child process (tsx, like production) against a fresh SQLite database
+// and a private data dir, plus helpers to seed apps, queue builds and call the ingress.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { createHash } from "node:crypto";
+import { createDb, type Db } from "../../server/db";
+import { daemonPaths } from "../../server/daemon/config";
+
+const run = promisify(execFile);
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+
+/** A migrated SQLite database file; the migrated template is cached per migration set. */
+export async function createTestDatabase(file: string): Promise<{ url: string; db: Db }> {
+  const migDir = path.join(REPO_ROOT, "prisma/migrations");
+  const hash = createHash("sha256");
+  for (const d of readdirSync(migDir).sort()) {
+    const f = path.join(migDir, d, "migration.sql");
+    if (existsSync(f)) hash.update(d).update(readFileSync(f));
+  }
+  const template = path.join(os.tmpdir(), `slipway-test-template-${hash.digest("hex").slice(0, 12)}.db`);
+  if (!existsSync(template) || statSync(template).size === 0) {
+    const tmp = `${template}.${process.pid}.tmp`;
+    await run(path.join(REPO_ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATABASE_URL: `file:${tmp}` },
+    });
+    copyFileSync(tmp, template);
+    rmSync(tmp, { force: true });
+  }
+  copyFileSync(template, file);
+  const url = `file:${file}`;
+  return { url, db: createDb(url) };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+}
+
+export interface DaemonProcess {
+  dataDir: string;
+  databaseUrl: string;
+  apiPort: number;
+  ingressPort: number;
+  env: NodeJS.ProcessEnv;
+  child: ChildProcess | null;
+  /** everything the daemon printed (stdout + stderr) since the harness was created */
+  output(): string;
+  start(): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  token(): string;
+  instanceId(): string;
+  apiUrl(path: string): string;
+}
+
+export interface DaemonOptions {
+  dataDir: string;
+  databaseUrl: string;
+  env?: Record<string, string>;
+}
+
+export async function createDaemon(opts: DaemonOptions): Promise<DaemonProcess> {
+  const apiPort = await freePort();
+  const ingressPort = await freePort();
+  let out = "";
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SLIPWAY_DATA_DIR: opts.dataDir,
+    DATABASE_URL: opts.databaseUrl,
+    SLIPWAY_DAEMON_PORT: String(apiPort),
+    SLIPWAY_INGRESS_PORT: String(ingressPort),
+    SLIPWAY_INGRESS_DOMAIN: "localhost",
+    SLIPWAY_BUILD_WORKERS: "2",
+    LOG_LEVEL: "info",
+    ...opts.env,
+  };
+  delete env.DOCKER_HOST;
+  const d: DaemonProcess = {
+    dataDir: opts.dataDir,
+    databaseUrl: opts.databaseUrl,
+    apiPort,
+    ingressPort,
+    env,
+    child: null,
+    output: () => out,
+    async start() {
+      // `node --import tsx` rather than the tsx CLI: the CLI runs the program in a grandchild,
+      // and a SIGKILL sent to the CLI would leave the real daemon running.
+      const child = spawn(
+        process.execPath,
+        ["--conditions=react-server", "--import", "tsx", path.join(REPO_ROOT, "server/daemon/main.ts")],
+        { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      d.child = child;
+      const ready = new Promise<void>((resolve, reject) => {
+        const onData = (b: Buffer) => {
+          out += b.toString("utf8");
+          if (out.includes("slipwayd ready")) resolve();
+        };
+        child.stdout!.on("data", onData);
+        child.stderr!.on("data", onData);
+        child.once("exit", (code) => reject(new Error(`slipwayd exited with ${code} before ready:\n${out.slice(-3000)}`)));
+      });
+      // Ready lines from an earlier run must not count.
+      out += `\n--- start ${new Date().toISOString()} ---\n`;
+      const marker = out.length;
+      await Promise.race([
+        ready.then(async () => {
+          while (!out.slice(marker).includes("slipwayd ready")) await new Promise((r) => setTimeout(r, 20));
+        }),
+        new Promise<void>((_, reject) => setTimeout(() => reject(new Error(`slipwayd not ready in 60 s:\n${out.slice(-3000)}`)), 60_000)),
+      ]);
+    },
+    async kill(signal: NodeJS.Signals = "SIGTERM") {
+      const child = d.child;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill(signal);
+      await exited;
+      d.child = null;
+    },
+    token: () => readFileSync(daemonPaths(opts.dataDir).tokenFile, "utf8").trim(),
+    instanceId: () => readFileSync(daemonPaths(opts.dataDir).instanceFile, "utf8").trim(),
+    apiUrl: (p: string) => `http://127.0.0.1:${apiPort}${p}`,
+  };
+  return d;
+}
+
+/** A data dir under the OS temp dir, unique per call. */
+export function makeDataDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `slipway-${prefix}-`));
+}
+
+/** Removes every container this data dir's daemon made and stops its Podman service. */
+export async function cleanupDaemonResources(dataDir: string): Promise<void> {
+  const paths = daemonPaths(dataDir);
+  if (existsSync(paths.instanceFile)) {
+    const id = readFileSync(paths.instanceFile, "utf8").trim();
+    const { stdout } = await run("podman", ["ps", "-a", "-q", "--filter", `label=slipway.instance=${id}`]);
+    const ids = stdout.split("\n").filter(Boolean);
+    if (ids.length) await run("podman", ["rm", "-f", "-t", "1", ...ids]).catch(() => undefined);
+  }
+  if (existsSync(paths.podmanPidFile)) {
+    const pid = Number(readFileSync(paths.podmanPidFile, "utf8"));
+    if (pid > 0) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+export interface SeededApp {
+  teamId: string;
+  projectId: string;
+  appId: string;
+  teamSlug: string;
+  projectSlug: string;
+  appSlug: string;
+  host: string;
+}
+
+export async function seedApp(
+  db: Db,
+  opts: { teamSlug: string; projectSlug?: string; appSlug?: string; gitUrl: string; replicas?: number; gitBranch?: string; envEncrypted?: string; maxConcurrentBuilds?: number },
+): Promise<SeededApp> {
+  const team = await db.team.upsert({ where: { slug: opts.teamSlug }, update: {}, create: { slug: opts.teamSlug, name: opts.teamSlug } });
+  await db.teamQuota.upsert({
+    where: { teamId: team.id },
+    update: {},
+    create: { teamId: team.id, maxConcurrentBuilds: opts.maxConcurrentBuilds ?? 2 },
+  });
+  const projectSlug = opts.projectSlug ?? "shop";
+  const project = await db.project.upsert({
+    where: { teamId_slug: { teamId: team.id, slug: projectSlug } },
+    update: {},
+    create: { teamId: team.id, slug: projectSlug, name: projectSlug },
+  });
+  const appSlug = opts.appSlug ?? "web";
+  const app = await db.app.create({
+    data: {
+      teamId: team.id,
+      projectId: project.id,
+      slug: appSlug,
+      gitUrl: opts.gitUrl,
+      gitBranch: opts.gitBranch ?? "main",
+      replicas: opts.replicas ?? 1,
+      containerPort: 8080,
+      healthCheckPath: "/",
+      cpuMillicores: 250,
+      memoryMib: 64,
+      envEncrypted: opts.envEncrypted ?? "",
+    },
+  });
+  return {
+    teamId: team.id,
+    projectId: project.id,
+    appId: app.id,
+    teamSlug: team.slug,
+    projectSlug,
+    appSlug,
+    host: `${appSlug}.${projectSlug}.${team.slug}.localhost`,
+  };
+}
+
+export async function allowLocalGitSources(db: Db, allow: boolean): Promise<void> {
+  await db.platformSettings.upsert({ where: { id: "platform" }, update: { allowLocalGitSources: allow }, create: { id: "platform", allowLocalGitSources: allow } });
+}
+
+/** Queues a build the way the web layer does (next number per app, status QUEUED). */
+export async function queueBuild(db: Db, appId: string, gitRef = "main"): Promise<string> {
+  const app = await db.app.findUniqueOrThrow({ where: { id: appId } });
+  const max = await db.build.aggregate({ where: { appId }, _max: { number: true } });
+  const b = await db.build.create({ data: { teamId: app.teamId, appId, number: (max._max.number ?? 0) + 1, gitRef, status: "QUEUED" } });
+  return b.id;
+}
+
+export async function waitForBuild(db: Db, buildId: string, timeoutMs = 120_000) {
+  return waitFor(
+    `build ${buildId} to finish`,
+    async () => {
+      const b = await db.build.findUniqueOrThrow({ where: { id: buildId } });
+      return b.status === "SUCCEEDED" || b.status === "FAILED" || b.status === "CANCELED" ? b : null;
+    },
+    timeoutMs,
+  );
+}
+
+export async function waitForReleaseStatus(db: Db, releaseId: string, statuses: string[], timeoutMs = 120_000) {
+  return waitFor(
+    `release ${releaseId} to be ${statuses.join("/")}`,
+    async () => {
+      const r = await db.release.findUniqueOrThrow({ where: { id: releaseId } });
+      return statuses.includes(r.status) ? r : null;
+    },
+    timeoutMs,
+  );
+}
+
+/** One HTTP GET through the ingress with the app's Host header. */
+export function ingressGet(port: number, host: string, pathName = "/", timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, path: pathName, method: "GET", headers: { host: `${host}:${port}` }, agent: false, timeout: timeoutMs }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error("request timed out")));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+export async function podmanInspect(id: string): Promise<Record<string, unknown>> {
+  const { stdout } = await run("podman", ["inspect", "--type", "container", id]);
+  return (JSON.parse(stdout) as Record<string, unknown>[])[0]!;
+}
+
+export async function podmanIdsByLabel(label: string): Promise<string[]> {
+  const { stdout } = await run("podman", ["ps", "-a", "--no-trunc", "-q", "--filter", `label=${label}`]);
+  return stdout.split("\n").filter(Boolean).sort();
+}
+
+export { run as execFileAsync };
