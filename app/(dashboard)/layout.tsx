@@ -3,6 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { Logo } from "@/components/ui/logo";
 import { resolveActor } from "@/server/auth/resolve-actor";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +15,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl items-center gap-6 px-6 py-3">
-          <Link href="/" className="text-lg font-semibold">⛵ Slipway</Link>
+          <Link href="/" className="text-lg"><Logo /></Link>
           <nav className="flex gap-4 text-sm text-slate-600">
             <Link href="/" className="hover:text-slate-900">Projects</Link>
             <Link href="/team" className="hover:text-slate-900">Team</Link>

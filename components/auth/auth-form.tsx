@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { Field, Input } from "@/components/ui/input";
+import { Logo } from "@/components/ui/logo";
 import { authClient } from "./auth-client";
 
 export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
@@ -36,7 +37,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
 
   return (
     <main className="mx-auto mt-24 max-w-sm px-4">
-      <h1 className="mb-6 text-center text-2xl font-semibold">⛵ Slipway</h1>
+      <h1 className="mb-6 text-center text-2xl"><Logo /></h1>
       <Card>
         <form onSubmit={onSubmit} className="space-y-4">
           <h2 className="text-lg font-semibold">{mode === "sign-up" ? "Create your account" : "Sign in"}</h2>

@@ -44,5 +44,15 @@ export function useAddMember() {
 
 export function useUpdatePlatformSettings() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: (s: Partial<PlatformSettingsDto>) => api<PlatformSettingsDto>("/api/v1/platform/settings", { method: "PUT", body: s }), onSuccess: (d) => qc.setQueryData(teamKeys.platform, d) });
+  return useMutation({
+    mutationFn: (s: Partial<PlatformSettingsDto>) => api<PlatformSettingsDto>("/api/v1/platform/settings", { method: "PUT", body: s }),
+    // The checkbox flips at once; a refusal puts it back.
+    onMutate: (s) => {
+      const previous = qc.getQueryData<PlatformSettingsDto>(teamKeys.platform);
+      if (previous) qc.setQueryData(teamKeys.platform, { ...previous, ...s });
+      return { previous };
+    },
+    onError: (_e, _s, ctx) => qc.setQueryData(teamKeys.platform, ctx?.previous),
+    onSuccess: (d) => qc.setQueryData(teamKeys.platform, d),
+  });
 }

@@ -18,7 +18,8 @@ export function containerName(spec: Pick<WorkloadSpec, "teamSlug" | "projectSlug
 }
 
 export function imageTag(teamSlug: string, projectSlug: string, appSlug: string, buildNumber: number): string {
-  return `slipway/${teamSlug}-${projectSlug}-${appSlug}:b${buildNumber}`.toLowerCase();
+  // "localhost/" keeps Podman from qualifying the name with docker.io: these images are never pushed.
+  return `localhost/slipway/${teamSlug}-${projectSlug}-${appSlug}:b${buildNumber}`.toLowerCase();
 }
 
 export interface ContainerPlan {

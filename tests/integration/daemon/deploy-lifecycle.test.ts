@@ -66,7 +66,7 @@ describe("slipwayd deploy lifecycle", () => {
     expect(build.status).toBe("SUCCEEDED");
     expect(build.commitSha).toBe(await repo.head());
     expect(build.imageDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(build.imageRef).toBe(`slipway/${TEAM}-shop-web:b1`);
+    expect(build.imageRef).toBe(`localhost/slipway/${TEAM}-shop-web:b1`);
 
     const steps = await db.buildStep.findMany({ where: { buildId }, orderBy: { position: "asc" } });
     expect(steps.map((s) => [s.name, s.status])).toEqual([

@@ -1,0 +1,151 @@
+// The first journey, end to end in Debian's Chromium against the real platform (web + slipwayd +
+// Podman + git): sign up → project → app from a git repository → refused over-quota deploy →
+// Deploy with live build steps and log → the URL serves the app → runtime logs stream → a new
+// commit is deployed with no failed request in between.
+import http from "node:http";
+import { expect, startPlatform, test, type Platform } from "./support/fixtures";
+import { createFixtureRepo, startupLine, type FixtureRepo } from "../tests/support/git-fixtures";
+import { ensureTestBaseImage } from "../tests/support/test-images";
+
+test.describe.configure({ mode: "serial" });
+
+let platform: Platform;
+let repo: FixtureRepo;
+const slugs = { app: "web", project: "shop", team: "default" };
+
+test.beforeAll(async () => {
+  test.setTimeout(600_000);
+  await ensureTestBaseImage();
+  repo = await createFixtureRepo({ version: "v1" });
+  // Its own platform: this journey's user must be the first to sign up (platform admin).
+  platform = await startPlatform();
+});
+
+test.afterAll(async () => {
+  await platform?.stop();
+});
+
+/** GET through the ingress by Host header, the way a browser resolving *.localhost does. */
+function ingressGet(port: number, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, path: "/", headers: { host: `${host}:${port}` }, agent: false, timeout: 5000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+test("a developer deploys a git repository from the browser and redeploys without downtime", async ({ page, context }) => {
+  test.setTimeout(600_000);
+  const web = platform.webUrl;
+  const appUrl = platform.appUrl(slugs);
+
+  // Sign up: the first user becomes platform admin and owner of the default team.
+  await page.goto(`${web}/`);
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await page.getByLabel("Name").fill("Ada");
+  await page.getByLabel("Email").fill("ada@example.test");
+  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await expect(page.getByTestId("current-team")).toContainText("default");
+
+  // The platform admin allows local repositories (the fixture repo is a path on this machine).
+  await page.getByRole("link", { name: "Team" }).click();
+  const allowLocal = page.getByTestId("allow-local-sources");
+  await allowLocal.check();
+  await expect(allowLocal).toBeChecked();
+
+  // A project name that is not a DNS label is refused with a clear message.
+  await page.getByRole("link", { name: "Projects" }).click();
+  await page.getByLabel("Project name").fill("My Shop");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByTestId("error")).toContainText("DNS-1123");
+  await page.getByLabel("Project name").fill("shop");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await page.getByRole("link", { name: /^shop/ }).click();
+
+  // The app, from the git repository.
+  await page.getByLabel("App name").fill("web");
+  await page.getByLabel("Repository URL").fill(repo.fileUrl);
+  await page.getByRole("button", { name: "Create app" }).click();
+  await expect(page.getByRole("heading", { name: "web" })).toBeVisible();
+
+  // Over quota: the deploy is refused, naming the limit, its usage and its value.
+  await page.getByLabel("CPU (millicores)").fill("5000");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Saved: deploy to apply.")).toBeVisible();
+  await page.getByTestId("deploy-button").click();
+  const refusal = page.getByTestId("error").filter({ hasText: "quota" });
+  await expect(refusal).toContainText("exceed the team's cpu quota");
+  await expect(refusal).toContainText("needs 5000 millicores");
+  await expect(refusal).toContainText("already uses 0 millicores");
+  await expect(refusal).toContainText("quota is 4000 millicores");
+  await page.getByLabel("CPU (millicores)").fill("250");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Saved: deploy to apply.")).toBeVisible();
+
+  // Deploy: steps and log appear live, then the release goes live and the page shows its URL.
+  await page.getByTestId("deploy-button").click();
+  const panel = page.getByTestId("build-panel");
+  await expect(panel).toBeVisible();
+  await expect(page.getByTestId("build-steps")).toContainText("clone", { timeout: 60_000 });
+  await expect(page.getByTestId("build-log")).toContainText("built v1", { timeout: 180_000 });
+  await expect(page.getByTestId("build-status")).toHaveText("SUCCEEDED", { timeout: 180_000 });
+  await expect(page.getByTestId("live-release")).toContainText("v1", { timeout: 120_000 });
+  await expect(page.getByTestId("app-url")).toHaveText(appUrl);
+
+  // The URL serves the app, in the browser (Chromium resolves *.localhost to loopback).
+  const site = await context.newPage();
+  await site.goto(appUrl);
+  await expect(site.locator("#version")).toHaveText("version v1");
+
+  // The app's runtime logs stream into the page.
+  await expect(page.getByTestId("runtime-log")).toContainText(startupLine("v1"), { timeout: 60_000 });
+
+  // A new commit, deployed while a client keeps requesting the URL: no request may fail.
+  await repo.commitVersion("v2");
+  const host = new URL(appUrl).hostname;
+  const seen = { ok: 0, failed: [] as string[], versions: new Set<string>() };
+  let hammering = true;
+  const hammer = (async () => {
+    while (hammering) {
+      try {
+        const res = await ingressGet(platform.ingressPort, host);
+        if (res.status === 200) {
+          seen.ok++;
+          const v = /version (v\d+)/.exec(res.body)?.[1];
+          if (v) seen.versions.add(v);
+        } else seen.failed.push(`HTTP ${res.status}`);
+      } catch (e) {
+        seen.failed.push((e as Error).message);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  await page.getByTestId("deploy-button").click();
+  await expect(page.getByTestId("build-status")).toHaveText("SUCCEEDED", { timeout: 180_000 });
+  await expect(page.getByTestId("live-release")).toContainText("v2", { timeout: 120_000 });
+  // Keep requesting through the old release's drain and removal.
+  await page.waitForTimeout(8_000);
+  hammering = false;
+  await hammer;
+  expect(seen.failed, `failed requests during the redeploy (of ${seen.ok + seen.failed.length})`).toEqual([]);
+  expect(seen.ok).toBeGreaterThan(50);
+  expect([...seen.versions].sort()).toEqual(["v1", "v2"]);
+
+  await site.reload();
+  await expect(site.locator("#version")).toHaveText("version v2");
+  await expect(page.getByTestId("runtime-log")).toContainText(startupLine("v2"), { timeout: 60_000 });
+  await expect(page.getByTestId("releases")).toContainText("v1");
+  await expect(page.getByTestId("releases")).toContainText("superseded");
+  // The README's screenshot is refreshed from here (docs/screenshot.png).
+  await page.screenshot({ path: "test-results/e2e/app-page.png", fullPage: true });
+});
