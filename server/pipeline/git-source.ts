@@ -4,6 +4,8 @@
 import { spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
+import { lookup } from "node:dns/promises";
+import { isInternalAddress } from "../apps/address-policy";
 import { BuildFailure } from "./build-failure";
 import { redactLine } from "./log-sink";
 
@@ -23,6 +25,20 @@ export function classifyGitUrl(raw: string): GitSource {
   if (/^file:\/\//i.test(url)) return { kind: "local", url };
   if (path.isAbsolute(url)) return { kind: "local", url: pathToFileURL(url).href };
   throw new BuildFailure(`Unsupported git URL "${redactLine(url)}": use an https:// URL or, if the platform allows local sources, an absolute path`);
+}
+
+/** Builds may not reach loopback, private or metadata addresses unless a platform admin allows it. */
+export async function assertPublicGitHost(url: string): Promise<void> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  let addresses: string[];
+  try {
+    addresses = (await lookup(host, { all: true })).map((a) => a.address);
+  } catch {
+    throw new BuildFailure(`Cannot resolve the git host ${host}; check the app's repository URL`);
+  }
+  if (addresses.some(isInternalAddress)) {
+    throw new BuildFailure(`The git host ${host} resolves to a loopback, private or metadata address, which builds may not reach (a platform admin can allow private git hosts)`);
+  }
 }
 
 const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._\/-]{1,200}$/;

@@ -11,7 +11,7 @@ import { createRelease } from "../releases/create-release";
 import { BuildFailure } from "./build-failure";
 import { packContext, resolveDockerfile } from "./build-context";
 import { StepRecorder, type BuildStepName } from "./build-steps";
-import { classifyGitUrl, cloneRepo } from "./git-source";
+import { assertPublicGitHost, classifyGitUrl, cloneRepo } from "./git-source";
 import { BuildLogSink } from "./log-sink";
 
 export interface RunBuildOptions {
@@ -49,12 +49,13 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
 
     await steps.start("clone");
     const source = classifyGitUrl(app.gitUrl);
-    if (source.kind === "local") {
-      const settings = await db.platformSettings.findUnique({ where: { id: "platform" } });
-      if (!settings?.allowLocalGitSources) {
-        throw new BuildFailure("Local git sources are disabled on this platform; use an https:// URL (a platform admin can allow local sources)");
-      }
+    const settings = await db.platformSettings.findUnique({ where: { id: "platform" } });
+    if (source.kind === "local" && !settings?.allowLocalGitSources) {
+      throw new BuildFailure("Local git sources are disabled on this platform; use an https:// URL (a platform admin can allow local sources)");
     }
+    // Checked again at build time: the host's DNS or the platform setting may have changed since
+    // the app was created.
+    if (source.kind === "remote" && !settings?.allowPrivateGitHosts) await assertPublicGitHost(source.url);
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(opts.buildsDir, { recursive: true });
     sink.write("clone", `cloning ${source.url} at ${build.gitRef}`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { classifyGitUrl, validateGitRef } from "@/server/pipeline/git-source";
+import { assertPublicGitHost, classifyGitUrl, validateGitRef } from "@/server/pipeline/git-source";
 import { resolveDockerfile } from "@/server/pipeline/build-context";
 import { redactLine } from "@/server/pipeline/log-sink";
 
@@ -59,4 +59,13 @@ describe("redactLine", () => {
   it("hides credentials in URLs", () => {
     expect(redactLine("cloning https://user:s3cret@git.example.com/x.git")).toBe("cloning https://***@git.example.com/x.git");
   });
+});
+
+describe("assertPublicGitHost", () => {
+  it.each(["http://127.0.0.1/x.git", "http://localhost:3000/x.git", "http://[::1]/x.git", "http://169.254.169.254/latest", "http://10.0.0.7/r.git"])(
+    "refuses %s at build time",
+    async (url) => {
+      await expect(assertPublicGitHost(url)).rejects.toThrow(/loopback, private or metadata/);
+    },
+  );
 });
