@@ -3,7 +3,7 @@
 // Deploy with live build steps and log → the URL serves the app → runtime logs stream → a new
 // commit is deployed with no failed request in between.
 import http from "node:http";
-import { expect, startPlatform, test, type Platform } from "./support/fixtures";
+import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
 import { createFixtureRepo, startupLine, type FixtureRepo } from "../tests/support/git-fixtures";
 import { ensureTestBaseImage } from "../tests/support/test-images";
 
@@ -94,8 +94,7 @@ test("a developer deploys a git repository from the browser and redeploys withou
 
   // Deploy: steps and log appear live, then the release goes live and the page shows its URL.
   await page.getByTestId("deploy-button").click();
-  const panel = page.getByTestId("build-panel");
-  await expect(panel).toBeVisible();
+  await expect(page.getByTestId("build-panel")).toContainText("Build #1");
   await expect(page.getByTestId("build-steps")).toContainText("clone", { timeout: 60_000 });
   await expect(page.getByTestId("build-log")).toContainText("built v1", { timeout: 180_000 });
   await expect(page.getByTestId("build-status")).toHaveText("SUCCEEDED", { timeout: 180_000 });
@@ -131,6 +130,7 @@ test("a developer deploys a git repository from the browser and redeploys withou
     }
   })();
   await page.getByTestId("deploy-button").click();
+  await expect(page.getByTestId("build-panel")).toContainText("Build #2");
   await expect(page.getByTestId("build-status")).toHaveText("SUCCEEDED", { timeout: 180_000 });
   await expect(page.getByTestId("live-release")).toContainText("v2", { timeout: 120_000 });
   // Keep requesting through the old release's drain and removal.

@@ -1,39 +1,48 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
+
+type StreamState = "idle" | "open" | "ended" | "error";
+
+interface Snapshot<T> {
+  url: string | null;
+  lines: T[];
+  state: StreamState;
+}
 
 /**
  * Follows a server-sent-events URL and keeps the last `max` `line` events. EventSource reconnects
- * by itself and sends Last-Event-ID, so the build log resumes without gaps.
+ * by itself and sends Last-Event-ID, so the build log resumes without gaps. State is keyed by URL,
+ * so switching streams starts empty without resetting state inside the effect.
  */
 export function useEventStream<T>(url: string | null, options: { max?: number; onEvent?: (event: string, data: unknown) => void } = {}) {
-  const [lines, setLines] = useState<T[]>([]);
-  const [state, setState] = useState<"idle" | "open" | "ended" | "error">("idle");
-  const onEvent = useRef(options.onEvent);
-  onEvent.current = options.onEvent;
+  const [snapshot, setSnapshot] = useState<Snapshot<T>>({ url, lines: [], state: "idle" });
   const max = options.max ?? 2000;
+  const onEvent = useEffectEvent((event: string, data: unknown) => options.onEvent?.(event, data));
 
   useEffect(() => {
-    setLines([]);
     if (!url) return;
+    const update = (fn: (s: Snapshot<T>) => Snapshot<T>) =>
+      setSnapshot((s) => fn(s.url === url ? s : { url, lines: [], state: "idle" }));
     const source = new EventSource(url);
-    setState("open");
+    source.addEventListener("open", () => update((s) => ({ ...s, state: "open" })));
     source.addEventListener("line", (e) => {
       const data = JSON.parse((e as MessageEvent<string>).data) as T;
-      setLines((prev) => (prev.length >= max ? [...prev.slice(prev.length - max + 1), data] : [...prev, data]));
+      update((s) => ({ ...s, state: "open", lines: s.lines.length >= max ? [...s.lines.slice(s.lines.length - max + 1), data] : [...s.lines, data] }));
     });
     for (const name of ["build", "end"]) {
       source.addEventListener(name, (e) => {
-        onEvent.current?.(name, JSON.parse((e as MessageEvent<string>).data));
+        onEvent(name, JSON.parse((e as MessageEvent<string>).data));
         if (name === "end") {
-          setState("ended");
+          update((s) => ({ ...s, state: "ended" }));
           source.close();
         }
       });
     }
-    source.addEventListener("error", () => setState((s) => (s === "ended" ? s : "error")));
+    source.addEventListener("error", () => update((s) => ({ ...s, state: s.state === "ended" ? s.state : "error" })));
     return () => source.close();
   }, [url, max]);
 
-  return { lines, state };
+  const current = snapshot.url === url ? snapshot : { lines: [] as T[], state: "idle" as StreamState };
+  return { lines: current.lines, state: current.state };
 }

@@ -13,8 +13,9 @@ export const LABEL = {
   port: "slipway.port",
 } as const;
 
-export function containerName(spec: Pick<WorkloadSpec, "teamSlug" | "projectSlug" | "appSlug" | "releaseVersion">, replica: number): string {
-  return `slipway-${spec.teamSlug}-${spec.projectSlug}-${spec.appSlug}-r${spec.releaseVersion}-${replica}`.toLowerCase();
+/** Carries a short instance id: two installations (or test runs) on one engine never collide. */
+export function containerName(spec: Pick<WorkloadSpec, "teamSlug" | "projectSlug" | "appSlug" | "releaseVersion">, replica: number, instanceId: string): string {
+  return `slipway-${instanceId.slice(0, 6)}-${spec.teamSlug}-${spec.projectSlug}-${spec.appSlug}-r${spec.releaseVersion}-${replica}`.toLowerCase();
 }
 
 export function imageTag(teamSlug: string, projectSlug: string, appSlug: string, buildNumber: number): string {
@@ -29,7 +30,7 @@ export interface ContainerPlan {
 }
 
 export function planContainer(spec: WorkloadSpec, replica: number, instanceId: string, image: string): ContainerPlan {
-  const name = containerName(spec, replica);
+  const name = containerName(spec, replica, instanceId);
   const labels: Record<string, string> = {
     [LABEL.managed]: "true",
     [LABEL.instance]: instanceId,

@@ -133,7 +133,7 @@ describe("slipwayd deploy lifecycle", () => {
     for (const bindings of Object.values(info.HostConfig.PortBindings)) for (const b of bindings) expect(b.HostIp).toBe("127.0.0.1");
     expect(info.Config.Labels).toMatchObject({ "slipway.managed": "true", "slipway.app": app.appId, "slipway.release": firstReleaseId });
     const name = ((await podmanInspect(id!)) as { Name: string }).Name.replace(/^\//, "");
-    expect(name).toMatch(new RegExp(`^slipway-${TEAM}-shop-web-r1-[01]$`));
+    expect(name).toMatch(new RegExp(`^slipway-[0-9a-f]{6}-${TEAM}-shop-web-r1-[01]$`));
   });
 
   it("streams the runtime logs of every replica through the daemon API and driver", async () => {
