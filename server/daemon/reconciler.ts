@@ -66,6 +66,11 @@ export class Reconciler {
     this.suppressed.set(appId, Date.now() + ms);
   }
 
+  /** Resolves once no tick is in flight: a tick that began before suppress() may still route the app. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   private schedule(ms: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);

@@ -54,6 +54,7 @@ async function handle(deps: ApiDeps, req: http.IncomingMessage, res: http.Server
   }
   if (!sub && req.method === "DELETE") {
     deps.reconciler.suppress(appId);
+    await deps.reconciler.settled();
     deps.routes.remove(appId);
     const containers = await deps.engine.listManaged({ instance: deps.instanceId, appId });
     await Promise.all(containers.map((c) => deps.engine.stopAndRemove(c.id, 5)));
