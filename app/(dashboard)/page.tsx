@@ -1,11 +1,26 @@
+import { headers } from "next/headers";
 import { ProjectList } from "@/components/projects/project-list";
+import { projectKeys } from "@/components/projects/queries";
+import { Prefetch } from "@/components/providers/prefetch";
 import { QuotaCard } from "@/components/team/quota-card";
+import { teamKeys } from "@/components/team/queries";
+import { requireActor } from "@/server/auth/resolve-actor";
+import { listProjects } from "@/server/projects/list-projects";
+import { getQuota } from "@/server/teams/get-quota";
 
-export default function DashboardPage() {
+export default async function DashboardPage() {
+  const actor = await requireActor(await headers());
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
-      <ProjectList />
-      <QuotaCard />
-    </div>
+    <Prefetch
+      queries={[
+        { queryKey: projectKeys.all, queryFn: () => listProjects({ actor }) },
+        { queryKey: teamKeys.quota, queryFn: () => getQuota({ actor }) },
+      ]}
+    >
+      <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
+        <ProjectList />
+        <QuotaCard />
+      </div>
+    </Prefetch>
   );
 }

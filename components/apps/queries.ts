@@ -1,5 +1,3 @@
-"use client";
-
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
 import type { AppDto, CreateAppInput, UpdateAppInput } from "@/server/apps/schemas";

@@ -1,6 +1,24 @@
+import { headers } from "next/headers";
 import { AppDetail } from "@/components/apps/app-detail";
+import { appKeys } from "@/components/apps/queries";
+import { Prefetch } from "@/components/providers/prefetch";
+import { getApp } from "@/server/apps/get-app";
+import { listBuilds } from "@/server/builds/list-builds";
+import { listReleases } from "@/server/releases/list-releases";
+import { requireActor } from "@/server/auth/resolve-actor";
 
 export default async function AppPage({ params }: { params: Promise<{ appId: string }> }) {
   const { appId } = await params;
-  return <AppDetail appId={appId} />;
+  const actor = await requireActor(await headers());
+  return (
+    <Prefetch
+      queries={[
+        { queryKey: appKeys.one(appId), queryFn: () => getApp({ actor, appId }) },
+        { queryKey: appKeys.builds(appId), queryFn: () => listBuilds({ actor, appId }) },
+        { queryKey: appKeys.releases(appId), queryFn: () => listReleases({ actor, appId }) },
+      ]}
+    >
+      <AppDetail appId={appId} />
+    </Prefetch>
+  );
 }
