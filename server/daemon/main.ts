@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     buildsDir: config.buildsDir,
     leaseMs: config.buildLeaseMs,
     heartbeatMs: Math.max(500, Math.floor(config.buildLeaseMs / 3)),
+    onBuildFinished: () => reconciler.nudge(),
   });
   const api = await startApi(
     {

@@ -20,6 +20,8 @@ export interface BuildWorkersOptions {
   pollMs?: number;
   maxAttempts?: number;
   buildTimeoutMs?: number;
+  /** Called after each build ends, so the reconciler rolls a new release out without waiting for its next pass. */
+  onBuildFinished?: () => void;
 }
 
 export class BuildWorkers {
@@ -102,6 +104,7 @@ export class BuildWorkers {
           signal: buildAbort.signal,
           buildTimeoutMs: this.opts.buildTimeoutMs,
         });
+        this.opts.onBuildFinished?.();
       } catch (e) {
         log.error({ buildId: claimed.id, err: String(e) }, "build runner failed");
       } finally {

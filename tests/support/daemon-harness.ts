@@ -7,12 +7,14 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { createDb, type Db } from "../../server/db";
 import { daemonPaths } from "../../server/daemon/config";
 
 const run = promisify(execFile);
-export const REPO_ROOT = path.resolve(__dirname, "../..");
+// Not __dirname: the generated Prisma client defines a global one pointing into server/generated.
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** A migrated SQLite database file; the migrated template is cached per migration set. */
 export async function createTestDatabase(file: string): Promise<{ url: string; db: Db }> {

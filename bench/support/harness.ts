@@ -1,0 +1,2 @@
+// The daemon test harness, shared with the benchmarks.
+export * from "../../tests/support/daemon-harness";
