@@ -19,6 +19,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <nav className="flex gap-4 text-sm text-slate-600">
             <Link href="/" className="hover:text-slate-900">Projects</Link>
             <Link href="/team" className="hover:text-slate-900">Team</Link>
+            <Link href="/clusters" className="hover:text-slate-900">Clusters</Link>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
             <span data-testid="current-team">team <strong>{actor.teamSlug}</strong> · {actor.role.toLowerCase()}</span>

@@ -7,15 +7,17 @@ import { Card, CardTitle } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { Field, Input } from "@/components/ui/input";
 import { useCreateProject, useProjects } from "./queries";
+import { RuntimeTargetSelect } from "./runtime-target-select";
 
 export function ProjectList() {
   const projects = useProjects();
   const create = useCreateProject();
   const [slug, setSlug] = useState("");
+  const [runtimeTarget, setRuntimeTarget] = useState("embedded");
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    create.mutate({ slug }, { onSuccess: () => setSlug("") });
+    create.mutate({ slug, runtimeTarget }, { onSuccess: () => setSlug("") });
   }
 
   return (
@@ -27,6 +29,11 @@ export function ProjectList() {
           <div className="flex-1">
             <Field label="Project name" htmlFor="project-slug" hint="Lowercase letters, digits and '-' (it becomes part of hostnames).">
               <Input id="project-slug" value={slug} onChange={(e) => setSlug(e.target.value)} placeholder="shop" required />
+            </Field>
+          </div>
+          <div className="w-56">
+            <Field label="Runtime" htmlFor="project-runtime" hint="Where its apps run.">
+              <RuntimeTargetSelect id="project-runtime" value={runtimeTarget} onChange={setRuntimeTarget} />
             </Field>
           </div>
           <Button type="submit" disabled={create.isPending} className="mb-5">Create project</Button>

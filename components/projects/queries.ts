@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
-import type { ProjectDto } from "@/server/projects/schemas";
+import { appKeys } from "@/components/apps/queries";
+import type { CreateProjectInput, ProjectDto, UpdateProjectInput, UpdateProjectResult } from "@/server/projects/schemas";
 
 export const projectKeys = {
   all: ["projects"] as const,
@@ -16,7 +17,19 @@ export const useProject = (id: string) => useQuery(projectQuery(id));
 export function useCreateProject() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { slug: string; name?: string }) => api<ProjectDto>("/api/v1/projects", { method: "POST", body: input }),
+    mutationFn: (input: CreateProjectInput) => api<ProjectDto>("/api/v1/projects", { method: "POST", body: input }),
     onSuccess: () => qc.invalidateQueries({ queryKey: projectKeys.all }),
+  });
+}
+
+export function useUpdateProject(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: UpdateProjectInput) => api<UpdateProjectResult>(`/api/v1/projects/${id}`, { method: "PATCH", body: input }),
+    onSuccess: ({ warning: _warning, ...project }) => {
+      qc.setQueryData(projectKeys.one(id), project);
+      // Apps copy the project's target.
+      return Promise.all([qc.invalidateQueries({ queryKey: projectKeys.all, exact: true }), qc.invalidateQueries({ queryKey: appKeys.list(id) })]);
+    },
   });
 }

@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
+import { assertRuntimeTarget } from "../clusters/assert-runtime-target";
 import { createProjectInput, type CreateProjectInput, type ProjectDto } from "./schemas";
 import { toProjectDto } from "./to-project-dto";
 
@@ -18,6 +19,7 @@ export async function createProject({ actor, input }: CreateProjectOptions): Pro
     throw new AppError("CONFLICT", `A project named ${data.slug} already exists in this team.`, { fields: [{ path: "slug", message: "already taken" }] });
   }
   const project = await db.$transaction(async (tx) => {
+    await assertRuntimeTarget(tx, data.runtimeTarget);
     const created = await tx.project.create({
       data: { teamId: actor.teamId, slug: data.slug, name: data.name ?? data.slug, runtimeTarget: data.runtimeTarget },
       include: { _count: { select: { apps: true } } },

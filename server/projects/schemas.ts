@@ -10,6 +10,14 @@ export const createProjectInput = z.object({
 });
 export type CreateProjectInput = z.input<typeof createProjectInput>;
 
+export const updateProjectInput = z
+  .object({
+    name: createProjectInput.shape.name.unwrap(),
+    runtimeTarget: runtimeTargetSchema,
+  })
+  .partial();
+export type UpdateProjectInput = z.input<typeof updateProjectInput>;
+
 export interface ProjectDto {
   id: string;
   slug: string;
@@ -17,4 +25,9 @@ export interface ProjectDto {
   runtimeTarget: string;
   createdAt: string;
   appCount: number;
+}
+
+export interface UpdateProjectResult extends ProjectDto {
+  /** Set when the change affects apps that are already deployed. */
+  warning?: string;
 }

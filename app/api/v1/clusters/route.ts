@@ -1,0 +1,10 @@
+import { parseBody, route } from "@/server/http";
+import { listClusters } from "@/server/clusters/list-clusters";
+import { registerCluster } from "@/server/clusters/register-cluster";
+import { registerClusterInput } from "@/server/clusters/schemas";
+
+// Clusters are platform-wide: any member may list them (to choose a target); the services
+// refuse registration and changes to anyone but a platform admin.
+export const GET = route("read", ({ actor }) => listClusters({ actor }));
+
+export const POST = route("read", async ({ req, actor }) => registerCluster({ actor, input: await parseBody(req, registerClusterInput) }));

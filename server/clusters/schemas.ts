@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { DNS1123_LABEL, slugSchema } from "../slugs";
+
+/** Kubeconfigs are small; 256 KiB leaves room for long certificate chains and nothing else. */
+export const MAX_KUBECONFIG_BYTES = 256 * 1024;
+
+const kubeconfigSchema = z
+  .string()
+  .min(1, "a kubeconfig is required")
+  .refine((text) => new TextEncoder().encode(text).length <= MAX_KUBECONFIG_BYTES, "must be at most 256 KiB");
+
+// The registry images are pushed to for this cluster: host[:port][/path], no scheme.
+const imageRegistrySchema = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^$|^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9._-]+)*$/i, "must be host[:port][/path] without a scheme, e.g. registry.example.com:5000/slipway");
+
+const dnsSubdomainSchema = z
+  .string()
+  .trim()
+  .max(253)
+  .refine((s) => s === "" || s.split(".").every((part) => DNS1123_LABEL.test(part) && part.length <= 63), "must be a DNS name: lowercase labels separated by '.'");
+
+export const clusterSettingsShape = {
+  imageRegistry: imageRegistrySchema,
+  ingressClassName: dnsSubdomainSchema,
+  ingressNamespace: z.string().trim().max(63).regex(DNS1123_LABEL, "must be a Kubernetes namespace name (a DNS-1123 label)"),
+  ingressDomain: dnsSubdomainSchema,
+};
+
+export const registerClusterInput = z.object({
+  name: slugSchema,
+  kubeconfig: kubeconfigSchema,
+  imageRegistry: clusterSettingsShape.imageRegistry.optional(),
+  ingressClassName: clusterSettingsShape.ingressClassName.optional(),
+  ingressNamespace: clusterSettingsShape.ingressNamespace.optional(),
+  ingressDomain: clusterSettingsShape.ingressDomain.optional(),
+});
+export type RegisterClusterInput = z.input<typeof registerClusterInput>;
+
+// The name is not updatable: projects refer to a cluster as "cluster:<name>". Unknown keys are
+// refused rather than silently ignored, so `{ name }` gets a clear answer.
+export const updateClusterInput = z
+  .object({
+    kubeconfig: kubeconfigSchema,
+    imageRegistry: clusterSettingsShape.imageRegistry,
+    ingressClassName: clusterSettingsShape.ingressClassName,
+    ingressNamespace: clusterSettingsShape.ingressNamespace,
+    ingressDomain: clusterSettingsShape.ingressDomain,
+  })
+  .partial()
+  .strict();
+export type UpdateClusterInput = z.input<typeof updateClusterInput>;
+
+/** What any signed-in member may see of a cluster: never its kubeconfig. */
+export interface ClusterDto {
+  id: string;
+  name: string;
+  /** The runtime target projects use to choose this cluster: "cluster:<name>". */
+  target: string;
+  server: string;
+  imageRegistry: string;
+  ingressClassName: string;
+  ingressNamespace: string;
+  ingressDomain: string;
+  reachable: boolean;
+  version: string | null;
+  lastError: string | null;
+  /** What to do about lastError, when the cluster is unreachable. */
+  hint: string | null;
+  lastCheckedAt: string | null;
+  createdAt: string;
+}
+
+const CLUSTER_PREFIX = "cluster:";
+
+export function clusterTarget(name: string): string {
+  return CLUSTER_PREFIX + name;
+}
+
+/** The cluster name of a "cluster:<name>" runtime target; null for "embedded" (or anything else). */
+export function clusterNameFromTarget(target: string): string | null {
+  return target.startsWith(CLUSTER_PREFIX) ? target.slice(CLUSTER_PREFIX.length) || null : null;
+}

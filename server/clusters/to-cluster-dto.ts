@@ -1,0 +1,38 @@
+import type { ClusterDto } from "./schemas";
+import { clusterTarget } from "./schemas";
+import { probeFailureHint } from "./probe-failure";
+
+interface ClusterRow {
+  id: string;
+  name: string;
+  server: string;
+  imageRegistry: string;
+  ingressClassName: string;
+  ingressNamespace: string;
+  ingressDomain: string;
+  reachable: boolean;
+  version: string | null;
+  lastError: string | null;
+  lastCheckedAt: Date | null;
+  createdAt: Date;
+}
+
+/** Picks fields one by one so the sealed kubeconfig can never ride along in a response. */
+export function toClusterDto(c: ClusterRow): ClusterDto {
+  return {
+    id: c.id,
+    name: c.name,
+    target: clusterTarget(c.name),
+    server: c.server,
+    imageRegistry: c.imageRegistry,
+    ingressClassName: c.ingressClassName,
+    ingressNamespace: c.ingressNamespace,
+    ingressDomain: c.ingressDomain,
+    reachable: c.reachable,
+    version: c.version,
+    lastError: c.lastError,
+    hint: !c.reachable && c.lastError ? probeFailureHint(c.lastError) : null,
+    lastCheckedAt: c.lastCheckedAt?.toISOString() ?? null,
+    createdAt: c.createdAt.toISOString(),
+  };
+}

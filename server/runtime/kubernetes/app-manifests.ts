@@ -1,0 +1,109 @@
+// An app's objects in its team namespace, from the same WorkloadSpec the embedded runtime runs.
+// Rolling updates never take a ready replica away before its replacement is ready
+// (maxUnavailable 0), pods run as non-root with no privileges, and the env lives in a Secret.
+import type { V1Deployment, V1Ingress, V1Secret, V1Service } from "@kubernetes/client-node";
+import type { WorkloadSpec } from "../runtime-driver";
+import { LABEL, MANAGED_BY, teamNamespace, workloadName } from "./names";
+
+export interface AppManifestOptions {
+  /** Host for the Ingress rule; none when the cluster has no ingress domain. */
+  ingressHost?: string;
+  ingressClassName?: string;
+  /** The image as the cluster's nodes can pull it (pushed to the cluster's registry, or local). */
+  image: string;
+  /** Mount the root filesystem read-only (the app writes only to /tmp). */
+  readOnlyRootFilesystem?: boolean;
+}
+
+export type AppObject = V1Deployment | V1Service | V1Ingress | V1Secret;
+
+/** An arbitrary non-root UID, as OpenShift does: most images run fine without being root. */
+const RUN_AS = 10001;
+
+export function appLabels(spec: WorkloadSpec): Record<string, string> {
+  return {
+    [LABEL.managedBy]: MANAGED_BY,
+    [LABEL.name]: spec.appSlug,
+    [LABEL.team]: spec.teamSlug,
+    [LABEL.project]: spec.projectSlug,
+    [LABEL.app]: spec.appSlug,
+    [LABEL.appId]: spec.appId,
+  };
+}
+
+export function appManifests(spec: WorkloadSpec, o: AppManifestOptions): AppObject[] {
+  const namespace = teamNamespace(spec.teamSlug);
+  const name = workloadName(spec.projectSlug, spec.appSlug);
+  const labels = appLabels(spec);
+  const metadata = { name, namespace, labels };
+  const selector = { [LABEL.appId]: spec.appId };
+  const cpu = `${spec.cpuMillicores}m`;
+  const memory = `${spec.memoryMib}Mi`;
+
+  const secret: V1Secret = { apiVersion: "v1", kind: "Secret", metadata: { ...metadata, name: `${name}-env` }, type: "Opaque", stringData: spec.env };
+
+  const deployment: V1Deployment = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { ...metadata, annotations: { "slipway.dev/release-version": String(spec.releaseVersion) } },
+    spec: {
+      replicas: spec.replicas,
+      selector: { matchLabels: selector },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      progressDeadlineSeconds: 180,
+      revisionHistoryLimit: 5,
+      template: {
+        metadata: { labels: { ...labels, [LABEL.release]: spec.releaseId } },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          runtimeClassName: spec.runtimeClass,
+          securityContext: { runAsNonRoot: true, runAsUser: RUN_AS, runAsGroup: RUN_AS, fsGroup: RUN_AS, seccompProfile: { type: "RuntimeDefault" } },
+          containers: [
+            {
+              name: "app",
+              image: o.image,
+              imagePullPolicy: "IfNotPresent",
+              ports: [{ name: "http", containerPort: spec.containerPort, protocol: "TCP" }],
+              envFrom: [{ secretRef: { name: `${name}-env` } }],
+              resources: { requests: { cpu, memory }, limits: { cpu, memory } },
+              readinessProbe: {
+                httpGet: { path: spec.healthCheckPath, port: spec.containerPort },
+                periodSeconds: 5,
+                timeoutSeconds: 3,
+                failureThreshold: 3,
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ["ALL"] },
+                readOnlyRootFilesystem: o.readOnlyRootFilesystem ?? false,
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+
+  const service: V1Service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata,
+    spec: { selector, ports: [{ name: "http", port: 80, targetPort: spec.containerPort, protocol: "TCP" }] },
+  };
+
+  const objects: AppObject[] = [secret, deployment, service];
+  if (o.ingressHost) {
+    const ingress: V1Ingress = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata,
+      spec: {
+        ingressClassName: o.ingressClassName || undefined,
+        rules: [{ host: o.ingressHost, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { name: "http" } } } }] } }],
+      },
+    };
+    objects.push(ingress);
+  }
+  return objects;
+}

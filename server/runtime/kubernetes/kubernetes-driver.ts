@@ -1,0 +1,174 @@
+// The RuntimeDriver for Kubernetes clusters. Team footprints are written with the cluster's admin
+// credentials; everything an app owns is written, read, watched and deleted with the team's own
+// ServiceAccount token (TeamCredentials), by server-side apply, and pruned when no longer wanted.
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import { DriverError, type AppRef, type AppRuntimeStatus, type LogLine, type LogStreamOptions, type ReplicaStatus, type RuntimeDriver, type WorkloadSpec } from "../runtime-driver";
+import { appManifests } from "./app-manifests";
+import { createKubeClients, type KubeClients } from "./kube-client";
+import { LABEL, teamNamespace, workloadName } from "./names";
+import { followPodLogs } from "./pod-logs";
+import type { RolloutState } from "./rollout-state";
+import { applyAll } from "./server-side-apply";
+import { TeamCredentials } from "./team-credentials";
+import { teamManifests, type TeamQuotaSpec } from "./team-manifests";
+import { waitForRollout } from "./wait-for-rollout";
+
+export interface KubernetesDriverOptions {
+  clusterName: string;
+  admin: KubeConfig;
+  ingressNamespace?: string;
+  ingressClassName?: string;
+  /** Apps get Ingress hosts <app>.<project>.<team>.<domain> when set. */
+  ingressDomain?: string;
+  /** Registry prefix the cluster pulls from; "" = the image reference as built. */
+  imageRegistry?: string;
+  rolloutTimeoutMs?: number;
+  onRolloutProgress?: (spec: WorkloadSpec, state: RolloutState) => void;
+}
+
+/** Kinds an app owns, for pruning and deletion (list paths by label). */
+const APP_KINDS = [
+  { apiVersion: "apps/v1", kind: "Deployment", path: "/apis/apps/v1/namespaces/%ns%/deployments" },
+  { apiVersion: "v1", kind: "Service", path: "/api/v1/namespaces/%ns%/services" },
+  { apiVersion: "networking.k8s.io/v1", kind: "Ingress", path: "/apis/networking.k8s.io/v1/namespaces/%ns%/ingresses" },
+  { apiVersion: "v1", kind: "Secret", path: "/api/v1/namespaces/%ns%/secrets" },
+] as const;
+
+/** ResourceQuota ("exceeded quota") and LimitRange ("maximum cpu usage per Container") refusals. */
+const QUOTA_REFUSAL = /exceeded quota|maximum (cpu|memory) usage per (container|pod)/i;
+
+function statusCode(e: unknown): number | undefined {
+  const err = e as { code?: number; statusCode?: number; response?: { statusCode?: number } };
+  return err.code ?? err.statusCode ?? err.response?.statusCode;
+}
+
+export class KubernetesDriver implements RuntimeDriver {
+  readonly kind = "kubernetes" as const;
+  private readonly admin: KubeClients;
+  private readonly credentials: TeamCredentials;
+
+  constructor(private readonly o: KubernetesDriverOptions) {
+    this.admin = createKubeClients(o.admin);
+    this.credentials = new TeamCredentials(o.admin, this.admin.core);
+  }
+
+  private fail(kind: ConstructorParameters<typeof DriverError>[0], resource: string, message: string): DriverError {
+    return new DriverError(kind, "kubernetes", resource, `${this.o.clusterName}: ${message}`);
+  }
+
+  /** Namespace (PSA restricted), ResourceQuota, LimitRange, NetworkPolicies and the team's RBAC. */
+  async ensureTeam(teamSlug: string, quota: TeamQuotaSpec): Promise<void> {
+    try {
+      await applyAll(this.admin.objects, teamManifests({ teamSlug, quota, ingressNamespace: this.o.ingressNamespace ?? "ingress-nginx" }) as KubernetesObject[]);
+    } catch (e) {
+      throw this.fail(statusCode(e) === undefined ? "unavailable" : "failed", `namespace/${teamNamespace(teamSlug)}`, `setting up the team namespace failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** The team's own clients: everything about an app goes through these. */
+  async teamClients(teamSlug: string): Promise<KubeClients> {
+    return createKubeClients(await this.credentials.forTeam(teamSlug));
+  }
+
+  private image(spec: WorkloadSpec): string {
+    if (!this.o.imageRegistry) return spec.imageRef;
+    const path = spec.imageRef.replace(/^localhost\//, "");
+    return `${this.o.imageRegistry.replace(/\/+$/, "")}/${path}`;
+  }
+
+  async apply(spec: WorkloadSpec): Promise<void> {
+    const team = await this.teamClients(spec.teamSlug);
+    const namespace = teamNamespace(spec.teamSlug);
+    const name = workloadName(spec.projectSlug, spec.appSlug);
+    const ingressHost = this.o.ingressDomain ? `${spec.appSlug}.${spec.projectSlug}.${spec.teamSlug}.${this.o.ingressDomain}` : undefined;
+    const wanted = appManifests(spec, { image: this.image(spec), ingressHost, ingressClassName: this.o.ingressClassName });
+    try {
+      await applyAll(team.objects, wanted as KubernetesObject[]);
+    } catch (e) {
+      const code = statusCode(e);
+      const kind = code === 403 && QUOTA_REFUSAL.test(String((e as Error).message)) ? "quota" : code === 422 || code === 400 ? "invalid" : code === undefined ? "unavailable" : "failed";
+      throw this.fail(kind, `deployment/${name}`, `applying the app failed: ${(e as Error).message}`);
+    }
+    await this.prune(team, spec.appId, namespace, new Set(wanted.map((o) => `${o.kind}/${o.metadata?.name}`)));
+    const state = await waitForRollout({
+      config: team.config,
+      namespace,
+      name,
+      timeoutMs: this.o.rolloutTimeoutMs ?? 180_000,
+      onProgress: (s) => this.o.onRolloutProgress?.(spec, s),
+    });
+    if (state.phase === "failed") {
+      const kind = QUOTA_REFUSAL.test(state.message) ? "quota" : state.reason === "Timeout" ? "timeout" : "failed";
+      throw this.fail(kind, `deployment/${name}`, `${state.reason}: ${state.message}`);
+    }
+  }
+
+  private async listOwned(team: KubeClients, appId: string, namespace: string): Promise<KubernetesObject[]> {
+    const found: KubernetesObject[] = [];
+    for (const k of APP_KINDS) {
+      const list = await team.objects.list(k.apiVersion, k.kind, namespace, undefined, undefined, undefined, undefined, `${LABEL.appId}=${appId}`);
+      for (const item of list.items) found.push({ ...item, apiVersion: k.apiVersion, kind: k.kind });
+    }
+    return found;
+  }
+
+  /** Objects of the app that the new manifests no longer contain (e.g. an Ingress after the domain was removed). */
+  private async prune(team: KubeClients, appId: string, namespace: string, keep: Set<string>): Promise<void> {
+    for (const object of await this.listOwned(team, appId, namespace)) {
+      if (!keep.has(`${object.kind}/${object.metadata?.name}`)) await team.objects.delete(object, undefined, undefined, undefined, undefined, "Foreground").catch(() => undefined);
+    }
+  }
+
+  async status(app: AppRef): Promise<AppRuntimeStatus> {
+    const team = await this.teamClients(app.teamSlug);
+    const namespace = teamNamespace(app.teamSlug);
+    const pods = await team.core.listNamespacedPod({ namespace, labelSelector: `${LABEL.appId}=${app.appId}` });
+    const replicas: ReplicaStatus[] = pods.items.map((p) => {
+      const ready = p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+      const phase = p.status?.phase;
+      return {
+        id: p.metadata?.name ?? "",
+        releaseId: p.metadata?.labels?.[LABEL.release] ?? "",
+        state: phase === "Running" ? (ready ? "running" : "unhealthy") : phase === "Pending" ? "starting" : "exited",
+        startedAt: p.status?.startTime ? new Date(p.status.startTime).toISOString() : undefined,
+      };
+    });
+    const live = replicas.find((r) => r.state === "running")?.releaseId ?? null;
+    const host = this.o.ingressDomain ? `${app.appSlug}.${app.projectSlug}.${app.teamSlug}.${this.o.ingressDomain}` : null;
+    return { appId: app.appId, liveReleaseId: live, url: host ? `http://${host}/` : null, replicas };
+  }
+
+  logs(app: AppRef, options: LogStreamOptions): AsyncIterable<LogLine> {
+    return this.followLogs(app, options);
+  }
+
+  private async *followLogs(app: AppRef, options: LogStreamOptions): AsyncGenerator<LogLine> {
+    const team = await this.teamClients(app.teamSlug);
+    yield* followPodLogs({ config: team.config, core: team.core, namespace: teamNamespace(app.teamSlug), labelSelector: `${LABEL.appId}=${app.appId}`, follow: options.follow, tail: options.tail, signal: options.signal });
+  }
+
+  /** Deletes everything the app owns and waits until its pods are gone too. */
+  async remove(app: AppRef): Promise<void> {
+    const team = await this.teamClients(app.teamSlug);
+    const namespace = teamNamespace(app.teamSlug);
+    for (const object of await this.listOwned(team, app.appId, namespace)) {
+      await team.objects.delete(object, undefined, undefined, undefined, undefined, "Foreground").catch((e: unknown) => {
+        if (statusCode(e) !== 404) throw this.fail("failed", `${object.kind}/${object.metadata?.name}`, `deleting failed: ${(e as Error).message}`);
+      });
+    }
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const [objects, pods] = await Promise.all([
+        this.listOwned(team, app.appId, namespace),
+        team.core.listNamespacedPod({ namespace, labelSelector: `${LABEL.appId}=${app.appId}` }),
+      ]);
+      if (!objects.length && !pods.items.length) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw this.fail("timeout", `app/${app.appSlug}`, "its objects were not gone within 120 s; check the cluster's garbage collector");
+  }
+
+  async nudge(): Promise<void> {
+    // Kubernetes controllers act on their own; nothing to wake.
+  }
+}
