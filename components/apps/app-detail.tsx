@@ -46,8 +46,14 @@ export function AppDetail({ appId }: { appId: string }) {
       <ErrorText error={deploy.error} />
       {a.liveRelease ? (
         <Card className="flex items-center gap-3 py-3">
-          <span className="text-sm text-slate-600">Serving at</span>
-          <a href={a.url} target="_blank" rel="noreferrer" className="font-mono text-sm text-blue-700 underline" data-testid="app-url">{a.url}</a>
+          {a.url ? (
+            <>
+              <span className="text-sm text-slate-600">Serving at</span>
+              <a href={a.url} target="_blank" rel="noreferrer" className="font-mono text-sm text-blue-700 underline" data-testid="app-url">{a.url}</a>
+            </>
+          ) : (
+            <span className="text-sm text-slate-600">Live on {a.runtimeTarget}. The cluster has no ingress domain, so the app is reachable inside the cluster only.</span>
+          )}
         </Card>
       ) : null}
       {latest ? <BuildPanel key={latest.id} build={latest} /> : null}

@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import { notFound } from "../errors";
 import type { Actor } from "../auth/actor";
 import type { AppDto } from "./schemas";
+import { clusterIngressDomains } from "./cluster-ingress-domains";
 import { appDtoInclude, toAppDto } from "./to-app-dto";
 
 /** Another team's app is "not found", never "forbidden": no existence leak. */
@@ -13,5 +14,5 @@ export async function getAppOrThrow({ actor, appId }: { actor: Actor; appId: str
 }
 
 export async function getApp(options: { actor: Actor; appId: string }): Promise<AppDto> {
-  return toAppDto(await getAppOrThrow(options));
+  return toAppDto(await getAppOrThrow(options), await clusterIngressDomains());
 }

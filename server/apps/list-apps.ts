@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import type { Actor } from "../auth/actor";
 import { getProjectOrThrow } from "../projects/get-project";
 import type { AppDto } from "./schemas";
+import { clusterIngressDomains } from "./cluster-ingress-domains";
 import { appDtoInclude, toAppDto } from "./to-app-dto";
 
 export async function listApps({ actor, projectId }: { actor: Actor; projectId: string }): Promise<AppDto[]> {
@@ -12,5 +13,6 @@ export async function listApps({ actor, projectId }: { actor: Actor; projectId: 
     include: appDtoInclude,
     orderBy: { createdAt: "asc" },
   });
-  return apps.map(toAppDto);
+  const domains = await clusterIngressDomains();
+  return apps.map((a) => toAppDto(a, domains));
 }

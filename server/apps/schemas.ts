@@ -59,7 +59,8 @@ export interface AppDto {
   memoryMib: number;
   replicas: number;
   runtimeTarget: string;
-  url: string;
+  /** Where the live release is served; null on a cluster without an ingress domain. */
+  url: string | null;
   liveRelease: { id: string; version: number; imageDigest: string; liveAt: string | null } | null;
   targetReleaseId: string | null;
   createdAt: string;

@@ -31,7 +31,18 @@ interface AppRow {
   releases: { id: string; version: number; imageDigest: string; liveAt: Date | null }[];
 }
 
-export function toAppDto(app: AppRow): AppDto {
+/**
+ * Embedded apps are served by slipwayd's ingress; cluster apps by the cluster's ingress under its
+ * domain, or nowhere reachable from outside when the cluster has no ingress domain (null).
+ */
+function urlOf(app: AppRow, clusterDomains: ReadonlyMap<string, string>): string | null {
+  const slugs = { appSlug: app.slug, projectSlug: app.project.slug, teamSlug: app.team.slug };
+  if (!app.runtimeTarget.startsWith("cluster:")) return appUrl(slugs);
+  const domain = clusterDomains.get(app.runtimeTarget.slice("cluster:".length));
+  return domain ? `http://${slugs.appSlug}.${slugs.projectSlug}.${slugs.teamSlug}.${domain}/` : null;
+}
+
+export function toAppDto(app: AppRow, clusterDomains: ReadonlyMap<string, string> = new Map()): AppDto {
   const live = app.releases.find((r) => r.id === app.liveReleaseId) ?? null;
   return {
     id: app.id,
@@ -48,7 +59,7 @@ export function toAppDto(app: AppRow): AppDto {
     memoryMib: app.memoryMib,
     replicas: app.replicas,
     runtimeTarget: app.runtimeTarget,
-    url: appUrl({ appSlug: app.slug, projectSlug: app.project.slug, teamSlug: app.team.slug }),
+    url: urlOf(app, clusterDomains),
     liveRelease: live ? { id: live.id, version: live.version, imageDigest: live.imageDigest, liveAt: live.liveAt?.toISOString() ?? null } : null,
     targetReleaseId: app.targetReleaseId,
     createdAt: app.createdAt.toISOString(),

@@ -7,6 +7,7 @@ import { getPlatformSettings } from "../settings/get-platform-settings";
 import { assertBranchExists, parseGitSource } from "./check-git-source";
 import { getAppOrThrow } from "./get-app";
 import { updateAppInput, type AppDto, type UpdateAppInput } from "./schemas";
+import { clusterIngressDomains } from "./cluster-ingress-domains";
 import { appDtoInclude, toAppDto } from "./to-app-dto";
 
 /** Settings take effect at the next deploy: a release is an immutable snapshot. */
@@ -29,5 +30,5 @@ export async function updateApp({ actor, appId, input }: { actor: Actor; appId: 
     await recordAudit(tx, { actor, action: "app.update", targetType: "app", targetId: current.id, data: { fields: Object.keys(data) } });
     return updated;
   });
-  return toAppDto(app);
+  return toAppDto(app, await clusterIngressDomains());
 }

@@ -7,7 +7,7 @@ import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getAppOrThrow } from "../apps/get-app";
 import { checkDeployQuota } from "../quotas/check-deploy-quota";
-import { getRuntimeDriver } from "../runtime/get-runtime-driver";
+import { getEmbeddedDriver } from "../runtime/embedded/embedded-driver";
 import type { BuildDto } from "./schemas";
 import { buildDtoInclude, toBuildDto } from "./to-build-dto";
 
@@ -36,7 +36,8 @@ export async function deployApp({ actor, appId, trigger = "manual" }: DeployAppO
     if ((e as { code?: string }).code === "P2002") throw new AppError("CONFLICT", "Another deploy of this app was requested at the same moment; try again.");
     throw e;
   });
-  // Wake the runtime so the build starts now rather than at its next poll; it polls anyway.
-  await getRuntimeDriver(app.runtimeTarget).nudge().catch(() => undefined);
+  // Wake slipwayd (it builds for every target, and rolls cluster apps out too) so the build starts
+  // now rather than at its next poll; it polls anyway.
+  await getEmbeddedDriver().nudge().catch(() => undefined);
   return toBuildDto(build);
 }

@@ -13,6 +13,8 @@ import { RouteTable } from "./ingress/route-table";
 import { ensureInstanceId } from "./instance-id";
 import { createLogger } from "./logger";
 import { Reconciler } from "./reconciler";
+import { ClusterReconciler } from "./cluster-reconciler";
+import { getClusterDriver } from "../runtime/kubernetes/cluster-drivers";
 import { ensureToken } from "./token";
 
 async function main(): Promise<void> {
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
   // so after a restart the same containers serve at once.
   await reconciler.reconcileNow();
   const ingress = await startIngress({ port: config.ingressPort, routes, log });
+  // Releases of apps whose project targets a Kubernetes cluster: same database, other driver.
+  const clusters = new ClusterReconciler({ db, log: log.child({ component: "clusters" }), getDriver: getClusterDriver });
   const workers = new BuildWorkers({
     db,
     engine,
@@ -41,7 +45,10 @@ async function main(): Promise<void> {
     buildsDir: config.buildsDir,
     leaseMs: config.buildLeaseMs,
     heartbeatMs: Math.max(500, Math.floor(config.buildLeaseMs / 3)),
-    onBuildFinished: () => reconciler.nudge(),
+    onBuildFinished: () => {
+      reconciler.nudge();
+      clusters.nudge();
+    },
   });
   const api = await startApi(
     {
@@ -52,12 +59,16 @@ async function main(): Promise<void> {
       instanceId,
       routes,
       reconciler,
-      nudgeBuilds: () => workers.nudge(),
+      nudgeBuilds: () => {
+        workers.nudge();
+        clusters.nudge();
+      },
       ingress: { domain: config.ingressDomain, port: config.ingressPort },
     },
     config.apiPort,
   );
   reconciler.start();
+  clusters.start();
   workers.start();
   process.stdout.write(
     `slipwayd ready: ingress http://*.${config.ingressDomain}:${config.ingressPort} api 127.0.0.1:${config.apiPort}\n`,
@@ -77,7 +88,8 @@ async function main(): Promise<void> {
     await workers.stop();
     log.debug("build workers stopped");
     await reconciler.stop();
-    log.debug("reconciler stopped");
+    await clusters.stop();
+    log.debug("reconcilers stopped");
     await db.$disconnect().catch(() => undefined);
     process.exit(0);
   };

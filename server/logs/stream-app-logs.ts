@@ -6,7 +6,7 @@ import type { LogLine } from "../runtime/runtime-driver";
 
 export async function streamAppLogs({ actor, appId, tail, signal }: { actor: Actor; appId: string; tail: number; signal: AbortSignal }): Promise<AsyncIterable<LogLine>> {
   const app = await getAppOrThrow({ actor, appId });
-  return getRuntimeDriver(app.runtimeTarget).logs(
+  return (await getRuntimeDriver(app.runtimeTarget)).logs(
     { appId: app.id, teamSlug: app.team.slug, projectSlug: app.project.slug, appSlug: app.slug },
     { follow: true, tail, signal },
   );

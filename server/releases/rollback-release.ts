@@ -7,7 +7,7 @@ import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getAppOrThrow } from "../apps/get-app";
 import { checkDeployQuota } from "../quotas/check-deploy-quota";
-import { getRuntimeDriver } from "../runtime/get-runtime-driver";
+import { getEmbeddedDriver } from "../runtime/embedded/embedded-driver";
 
 export async function rollbackRelease({ actor, appId, releaseId }: { actor: Actor; appId: string; releaseId: string }) {
   const app = await getAppOrThrow({ actor, appId });
@@ -35,6 +35,7 @@ export async function rollbackRelease({ actor, appId, releaseId }: { actor: Acto
     await recordAudit(tx, { actor, action: "release.rollback", targetType: "release", targetId: created.id, data: { toVersion: from.version } });
     return created;
   });
-  await getRuntimeDriver(app.runtimeTarget).nudge().catch(() => undefined);
+  // slipwayd's reconcilers roll out releases on every target.
+  await getEmbeddedDriver().nudge().catch(() => undefined);
   return { id: release.id, version: release.version };
 }

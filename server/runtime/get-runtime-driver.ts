@@ -2,9 +2,16 @@ import "server-only";
 import { AppError } from "../errors";
 import type { RuntimeDriver } from "./runtime-driver";
 import { getEmbeddedDriver } from "./embedded/embedded-driver";
+import { getClusterDriver } from "./kubernetes/cluster-drivers";
+
+export function clusterNameOf(target: string): string | null {
+  return target.startsWith("cluster:") ? target.slice("cluster:".length) : null;
+}
 
 /** The driver for an app's or project's runtime target ("embedded" or "cluster:<name>"). */
-export function getRuntimeDriver(target: string): RuntimeDriver {
+export async function getRuntimeDriver(target: string): Promise<RuntimeDriver> {
   if (target === "embedded") return getEmbeddedDriver();
-  throw new AppError("RUNTIME_UNAVAILABLE", `The runtime target ${target} is not available yet; use the embedded runtime.`);
+  const cluster = clusterNameOf(target);
+  if (cluster) return getClusterDriver(cluster);
+  throw new AppError("RUNTIME_UNAVAILABLE", `Unknown runtime target ${target}; choose "embedded" or a registered cluster.`);
 }

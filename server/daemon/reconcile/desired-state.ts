@@ -18,6 +18,7 @@ export interface DesiredRelease {
 
 export interface DesiredApp {
   appId: string;
+  runtimeTarget: string;
   teamSlug: string;
   projectSlug: string;
   appSlug: string;
@@ -63,9 +64,10 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
   }
 }
 
-export async function loadDesiredApps(db: Db): Promise<DesiredApp[]> {
+/** Embedded apps by default; the cluster reconciler asks for `{ startsWith: "cluster:" }`. */
+export async function loadDesiredApps(db: Db, runtimeTarget: string | { startsWith: string } = "embedded"): Promise<DesiredApp[]> {
   const apps = await db.app.findMany({
-    where: { runtimeTarget: "embedded" },
+    where: { runtimeTarget },
     include: { project: { select: { slug: true } }, team: { select: { slug: true } } },
   });
   const ids = apps.flatMap((a) => [a.liveReleaseId, a.targetReleaseId]).filter((x): x is string => !!x);
@@ -75,6 +77,7 @@ export async function loadDesiredApps(db: Db): Promise<DesiredApp[]> {
     const target = a.targetReleaseId ? releases.get(a.targetReleaseId) : undefined;
     return {
       appId: a.id,
+      runtimeTarget: a.runtimeTarget,
       teamSlug: a.team.slug,
       projectSlug: a.project.slug,
       appSlug: a.slug,

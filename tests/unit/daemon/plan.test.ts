@@ -7,6 +7,7 @@ const rel = (id: string, status: DesiredRelease["status"] = "LIVE"): DesiredRele
 
 const app = (over: Partial<DesiredApp> = {}): DesiredApp => ({
   appId: "app1",
+  runtimeTarget: "embedded",
   teamSlug: "t",
   projectSlug: "p",
   appSlug: "a",

@@ -1,0 +1,138 @@
+// The platform path to a Kubernetes cluster, end to end below the browser: a platform admin
+// registers the test cluster (real kube-apiserver + KWOK), a project targets it, releases are
+// rolled out by slipwayd's cluster reconciler, and the database — hence the dashboard — shows
+// them live, failed with the cluster's reason, or rolled back. Real SQLite, real API server.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pino from "pino";
+import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { call, setupApiTestEnv, signUp } from "../../support/api-harness";
+import { createFixtureRepo } from "../../support/git-fixtures";
+import { ensureTestCluster, type TestCluster } from "../../support/kube-cluster";
+import * as clusters from "@/app/api/v1/clusters/route";
+import * as projects from "@/app/api/v1/projects/route";
+import * as projectApps from "@/app/api/v1/projects/[projectId]/apps/route";
+import * as appRoute from "@/app/api/v1/apps/[appId]/route";
+import * as rollback from "@/app/api/v1/apps/[appId]/releases/[releaseId]/rollback/route";
+import * as platform from "@/app/api/v1/platform/settings/route";
+import { getDb } from "@/server/db";
+import { createRelease } from "@/server/releases/create-release";
+import { ClusterReconciler } from "@/server/daemon/cluster-reconciler";
+import { getClusterDriver } from "@/server/runtime/kubernetes/cluster-drivers";
+import { teamNamespace, workloadName } from "@/server/runtime/kubernetes/names";
+
+let cluster: TestCluster;
+let admin: KubeConfig;
+let alice: string;
+let appId: string;
+let reconciler: ClusterReconciler;
+const clusterName = `kind-${Date.now().toString(36)}`;
+
+async function release(image: string) {
+  return createRelease({ appId, imageRef: image, imageDigest: `sha256:${image.replace(/\W/g, "").padEnd(64, "0").slice(0, 64)}` });
+}
+
+async function appDto() {
+  const res = await call(appRoute.GET, "GET", `/api/v1/apps/${appId}`, { cookie: alice, params: { appId } });
+  expect(res.status).toBe(200);
+  return res.json;
+}
+
+beforeAll(async () => {
+  cluster = await ensureTestCluster();
+  admin = new KubeConfig();
+  admin.loadFromFile(cluster.kubeconfigPath);
+  setupApiTestEnv();
+  alice = await signUp("alice@example.test");
+  await call(platform.PUT, "PUT", "/api/v1/platform/settings", { cookie: alice, body: { allowLocalGitSources: true } });
+  const registered = await call(clusters.POST, "POST", "/api/v1/clusters", {
+    cookie: alice,
+    body: { name: clusterName, kubeconfig: readFileSync(cluster.kubeconfigPath, "utf8"), ingressDomain: "apps.test" },
+  });
+  expect(registered.status, JSON.stringify(registered.json)).toBe(201);
+  expect(registered.json.reachable).toBe(true);
+  expect(registered.json.version).toMatch(/^v1\.37\./);
+  const project = await call(projects.POST, "POST", "/api/v1/projects", { cookie: alice, body: { slug: "shop", runtimeTarget: `cluster:${clusterName}` } });
+  expect(project.status, JSON.stringify(project.json)).toBe(201);
+  const repo = await createFixtureRepo();
+  const app = await call(projectApps.POST, "POST", `/api/v1/projects/${project.json.id}/apps`, {
+    cookie: alice,
+    params: { projectId: project.json.id },
+    body: { slug: "web", gitUrl: repo.fileUrl, replicas: 2, cpuMillicores: 250, memoryMib: 128 },
+  });
+  expect(app.status).toBe(201);
+  expect(app.json.runtimeTarget).toBe(`cluster:${clusterName}`);
+  appId = app.json.id;
+  reconciler = new ClusterReconciler({ db: getDb(), log: pino({ level: "silent" }), getDriver: getClusterDriver, resyncMs: 3_600_000 });
+}, 600_000);
+
+afterAll(async () => {
+  await reconciler?.stop();
+  await admin?.makeApiClient(CoreV1Api).deleteNamespace({ name: teamNamespace("default") }).catch(() => undefined);
+});
+
+describe("an app on a Kubernetes cluster", () => {
+  it("rolls out to ready pods and the platform shows the release live, at the cluster's ingress URL", async () => {
+    const v1 = await release("localhost/slipway/default-shop-web:b1");
+    await reconciler.reconcileNow();
+    const r = await getDb().release.findUniqueOrThrow({ where: { id: v1.id } });
+    expect(r.status, r.statusReason ?? "").toBe("LIVE");
+    const dto = await appDto();
+    expect(dto.liveRelease).toMatchObject({ id: v1.id, version: 1 });
+    expect(dto.url).toBe("http://web.shop.default.apps.test/");
+    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName("shop", "web"), namespace: teamNamespace("default") });
+    expect(d.status?.readyReplicas).toBe(2);
+  });
+
+  it("refuses a release over the team's quota at the API server, shows why, and keeps the live release", async () => {
+    await getDb().teamQuota.update({ where: { teamId: (await getDb().team.findUniqueOrThrow({ where: { slug: "default" } })).id }, data: { cpuMillicores: 1000 } });
+    await getDb().app.update({ where: { id: appId }, data: { cpuMillicores: 800 } });
+    const v2 = await createRelease({ appId, imageRef: "localhost/slipway/default-shop-web:b2", imageDigest: `sha256:${"2".repeat(64)}` });
+    await reconciler.reconcileNow();
+    const r = await getDb().release.findUniqueOrThrow({ where: { id: v2.id } });
+    expect(r.status).toBe("FAILED");
+    expect(r.statusReason).toMatch(/exceeded quota: slipway-team-quota/);
+    expect(r.statusReason).toMatch(/raise the quota/);
+    const dto = await appDto();
+    expect(dto.liveRelease.version).toBe(1);
+    // The Deployment was put back on the live release.
+    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName("shop", "web"), namespace: teamNamespace("default") });
+    expect(d.spec?.template.spec?.containers[0]?.resources?.limits?.cpu).toBe("250m");
+    await getDb().app.update({ where: { id: appId }, data: { cpuMillicores: 250 } });
+  });
+
+  it("rolls back to an earlier release through the API", async () => {
+    const v3 = await release("localhost/slipway/default-shop-web:b3");
+    await reconciler.reconcileNow();
+    expect((await appDto()).liveRelease.id).toBe(v3.id);
+    const v1 = await getDb().release.findFirstOrThrow({ where: { appId, version: 1 } });
+    const res = await call(rollback.POST, "POST", `/api/v1/apps/${appId}/releases/${v1.id}/rollback`, { cookie: alice, params: { appId, releaseId: v1.id } });
+    expect(res.status).toBe(202);
+    await reconciler.reconcileNow();
+    const dto = await appDto();
+    expect(dto.liveRelease.version).toBe(res.json.version);
+    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName("shop", "web"), namespace: teamNamespace("default") });
+    expect(d.spec?.template.spec?.containers[0]?.image).toBe("localhost/slipway/default-shop-web:b1");
+  });
+
+  it("scales by re-applying the live release when the app's replicas change", async () => {
+    await getDb().app.update({ where: { id: appId }, data: { replicas: 3 } });
+    const scaler = new ClusterReconciler({ db: getDb(), log: pino({ level: "silent" }), getDriver: getClusterDriver, resyncMs: 0 });
+    await scaler.reconcileNow();
+    await scaler.stop();
+    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName("shop", "web"), namespace: teamNamespace("default") });
+    expect(d.spec?.replicas).toBe(3);
+    expect(d.status?.readyReplicas).toBe(3);
+  });
+
+  it("deleting the app removes everything it owned from the cluster", async () => {
+    const res = await call(appRoute.DELETE, "DELETE", `/api/v1/apps/${appId}`, { cookie: alice, params: { appId } });
+    expect(res.status).toBe(204);
+    const selector = `slipway.dev/app-id=${appId}`;
+    const ns = teamNamespace("default");
+    expect((await admin.makeApiClient(AppsV1Api).listNamespacedDeployment({ namespace: ns, labelSelector: selector })).items).toEqual([]);
+    expect((await admin.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: ns, labelSelector: selector })).items).toEqual([]);
+    expect((await admin.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: ns, labelSelector: selector })).items).toEqual([]);
+    expect(await getDb().app.findUnique({ where: { id: appId } })).toBeNull();
+  });
+});
