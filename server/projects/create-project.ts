@@ -21,7 +21,7 @@ export async function createProject({ actor, input }: CreateProjectOptions): Pro
   const project = await db.$transaction(async (tx) => {
     await assertRuntimeTarget(tx, data.runtimeTarget);
     const created = await tx.project.create({
-      data: { teamId: actor.teamId, slug: data.slug, name: data.name ?? data.slug, runtimeTarget: data.runtimeTarget },
+      data: { teamId: actor.teamId, slug: data.slug, name: data.name ?? data.slug, runtimeTarget: data.runtimeTarget, runtimeClass: data.runtimeClass },
       include: { _count: { select: { apps: true } } },
     });
     await recordAudit(tx, { actor, action: "project.create", targetType: "project", targetId: created.id, data: { slug: created.slug } });

@@ -30,7 +30,7 @@ export async function updateProject({ actor, projectId, input }: UpdateProjectOp
     if (newTarget) await assertRuntimeTarget(tx, newTarget);
     const project = await tx.project.update({
       where: { id: current.id },
-      data: { name: data.name, runtimeTarget: newTarget },
+      data: { name: data.name, runtimeTarget: newTarget, runtimeClass: data.runtimeClass },
       include: { _count: { select: { apps: true } } },
     });
     let deployed: string[] = [];

@@ -58,6 +58,9 @@ export function planContainer(spec: WorkloadSpec, replica: number, instanceId: s
         SecurityOpt: ["no-new-privileges"],
         // PID 1 forwards SIGTERM and reaps zombies, so stops are graceful.
         Init: true,
+        // A sandboxed OCI runtime (e.g. runsc for gVisor) when the project asks for one; the engine
+        // must know it by that name, or the container fails to start and the release says why.
+        ...(spec.runtimeClass ? { Runtime: spec.runtimeClass } : {}),
         // The machine's hard open-files limit is below Podman's default: without these the
         // container fails to start.
         Ulimits: [

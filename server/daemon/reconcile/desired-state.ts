@@ -29,7 +29,7 @@ export interface DesiredApp {
   target: DesiredRelease | null;
 }
 
-type AppRow = { id: string; slug: string; replicas: number; project: { slug: string }; team: { slug: string } };
+type AppRow = { id: string; slug: string; replicas: number; project: { slug: string; runtimeClass: string }; team: { slug: string } };
 
 function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
   const base = { id: r.id, version: r.version, status: r.status, imageDigest: r.imageDigest };
@@ -53,6 +53,7 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
         // Replicas follow the app, not the snapshot, so scaling needs no new release.
         replicas: app.replicas,
         env,
+        runtimeClass: app.project.runtimeClass || undefined,
       },
     };
   } catch (e) {
@@ -68,7 +69,7 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
 export async function loadDesiredApps(db: Db, runtimeTarget: string | { startsWith: string } = "embedded"): Promise<DesiredApp[]> {
   const apps = await db.app.findMany({
     where: { runtimeTarget },
-    include: { project: { select: { slug: true } }, team: { select: { slug: true } } },
+    include: { project: { select: { slug: true, runtimeClass: true } }, team: { select: { slug: true } } },
   });
   const ids = apps.flatMap((a) => [a.liveReleaseId, a.targetReleaseId]).filter((x): x is string => !!x);
   const releases = new Map((await db.release.findMany({ where: { id: { in: [...new Set(ids)] } } })).map((r) => [r.id, r]));
