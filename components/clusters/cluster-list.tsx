@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import type { ClusterDto } from "@/server/clusters/schemas";
+import { ClusterPodsToggle } from "./cluster-pods";
 import { formatCheckedAt, ProbeResult, ReachableBadge } from "./cluster-status";
 import { useCheckCluster, useClusters, useDeleteCluster, useUpdateCluster } from "./queries";
 
@@ -73,6 +74,7 @@ export function ClusterList({ isPlatformAdmin }: { isPlatformAdmin: boolean }) {
             </div>
             {!c.reachable ? <div className="mt-2"><ProbeResult cluster={c} /></div> : null}
             {isPlatformAdmin ? <AdminActions cluster={c} /> : null}
+            {c.reachable ? <ClusterPodsToggle clusterId={c.id} clusterName={c.name} /> : null}
           </li>
         ))}
       </ul>

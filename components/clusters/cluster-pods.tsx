@@ -127,7 +127,7 @@ export function ClusterPods({ clusterId, clusterName }: { clusterId: string; clu
 
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Counts by phase">
         <button type="button" onClick={() => filterBy(setPhase)(ALL)} className={phase === ALL ? "font-semibold" : ""}>
-          <Badge tone="neutral">all {filtered.length === 0 && phase === ALL ? 0 : Object.values(counts).reduce((a, b) => a + b, 0)}</Badge>
+          <Badge tone="neutral">all {Object.values(counts).reduce((a, b) => a + b, 0).toLocaleString("en-US")}</Badge>
         </button>
         {[...PHASES, ...Object.keys(counts).filter((k) => !(PHASES as readonly string[]).includes(k))].map((ph) =>
           counts[ph] ? (
@@ -197,5 +197,18 @@ export function ClusterPods({ clusterId, clusterName }: { clusterId: string; clu
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** Collapsed until asked for: the cluster list does not load every cluster's pods on sight. */
+export function ClusterPodsToggle({ clusterId, clusterName }: { clusterId: string; clusterName: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="mt-2">
+      <Button variant="ghost" size="sm" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? "Hide pods" : "Show pods"}
+      </Button>
+      {open ? <ClusterPods clusterId={clusterId} clusterName={clusterName} /> : null}
+    </div>
   );
 }

@@ -7,7 +7,7 @@ import { ErrorText } from "@/components/ui/error-text";
 import { useApps } from "@/components/apps/queries";
 import { CreateAppForm } from "@/components/apps/create-app-form";
 import { useProject } from "./queries";
-import { ProjectRuntimeTarget } from "./runtime-target-select";
+import { ProjectRuntimeClass, ProjectRuntimeTarget } from "./runtime-target-select";
 
 export function ProjectDetail({ projectId }: { projectId: string }) {
   const project = useProject(projectId);
@@ -19,6 +19,7 @@ export function ProjectDetail({ projectId }: { projectId: string }) {
         <Link href="/" className="text-sm text-slate-500 hover:underline">← Projects</Link>
         <h1 className="text-2xl font-semibold">{project.data?.slug ?? "…"}</h1>
         {project.data ? <ProjectRuntimeTarget project={project.data} /> : null}
+        {project.data ? <ProjectRuntimeClass project={project.data} /> : null}
       </div>
       <Card>
         <CardTitle>Apps</CardTitle>

@@ -59,3 +59,32 @@ export function ProjectRuntimeTarget({ project }: { project: ProjectDto }) {
     </form>
   );
 }
+
+const SANDBOXES = [
+  { value: "", label: "Default runtime" },
+  { value: "gvisor", label: "gVisor (RuntimeClass gvisor / OCI runtime runsc on this machine)" },
+  { value: "kata", label: "Kata Containers (RuntimeClass kata)" },
+];
+
+/** A sandboxed runtime for the project's apps; applies at their next deploy. */
+export function ProjectRuntimeClass({ project }: { project: ProjectDto }) {
+  const update = useUpdateProject(project.id);
+  const known = SANDBOXES.some((s) => s.value === project.runtimeClass);
+  return (
+    <div className="mt-3 max-w-xl">
+      <Label htmlFor="project-runtime-class">Sandbox</Label>
+      <select
+        id="project-runtime-class"
+        value={project.runtimeClass}
+        disabled={update.isPending}
+        onChange={(e) => update.mutate({ runtimeClass: e.target.value })}
+        className="h-9 w-full rounded-md border border-slate-300 bg-white px-2 text-sm shadow-sm focus:outline-none focus:ring-2 focus:ring-slate-400"
+      >
+        {SANDBOXES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+        {!known ? <option value={project.runtimeClass}>{project.runtimeClass}</option> : null}
+      </select>
+      <p className="mt-1 text-xs text-slate-500">The cluster needs a RuntimeClass of that name (the embedded engine, an OCI runtime of that name). Applies at the next deploy.</p>
+      <ErrorText error={update.error} />
+    </div>
+  );
+}
