@@ -40,29 +40,47 @@ log() { local ms=$(( (${EPOCHREALTIME/./} - T0) / 1000 )); printf '[cluster-up %
 die() { log "ERROR: $*"; exit 1; }
 
 mkdir -p "$STATE" "$LOGS" "$PIDS"
+# Who asked (the tree is shared; this makes "who started that cluster?" answerable).
+echo "$(date -u +%FT%TZ) pid=$$ caller=$(tr '\0' ' ' </proc/$PPID/cmdline 2>/dev/null | cut -c1-200)" >>"$LOGS/cluster-up.history"
 # One cluster-up at a time per state dir (parallel test workers all call it).
 exec 8>"$STATE/.up.lock"
-flock 8
+if ! flock -n 8; then
+  log "another cluster-up is running for $STATE — waiting for it"
+  flock 8
+fi
 
 # --------------------------------------------------------------------------------------------
 # Build (cached by a key over the module files and the Go version)
 # --------------------------------------------------------------------------------------------
 command -v go >/dev/null || die "go not found (expected /usr/local/go/bin/go)"
 KEY="$(cat "$MOD/go.mod" "$MOD/go.sum" "$MOD/cmd/etcd/main.go" "$MOD/kwok/go.mod" "$MOD/kwok/go.sum" \
-  <(go version) | sha256sum | cut -c1-16)"
+  <(go version) <(echo "build-rev 2: -ldflags -s -w + version stamp") | sha256sum | cut -c1-16)"
 BIN_CACHE="${SLIPWAY_CLUSTER_BIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/slipway-cluster}"
 BIN="$BIN_CACHE/bin-$KEY"
 mkdir -p "$BIN_CACHE"
 
-build() { # build <out-name> <module dir> <package>
-  local out="$1" dir="$2" pkg="$3" t
+build() { # build <out-name> <module dir> <package> [extra ldflags]
+  local out="$1" dir="$2" pkg="$3" ldx="${4:-}" t
   [[ -x "$BIN/$out" ]] && return 0
   log "building $out ($pkg) — first build takes a while"
   t=$(date +%s)
-  (cd "$dir" && go build -ldflags="-s -w" -o "$BIN/.$out.tmp" "$pkg") >"$LOGS/build-$out.log" 2>&1 \
+  (cd "$dir" && go build -ldflags="-s -w $ldx" -o "$BIN/.$out.tmp" "$pkg") >"$LOGS/build-$out.log" 2>&1 \
     || { tail -30 "$LOGS/build-$out.log" >&2; die "build of $out failed (log: $LOGS/build-$out.log)"; }
   mv "$BIN/.$out.tmp" "$BIN/$out"
   log "built $out in $(( $(date +%s) - t ))s"
+}
+
+# What `hack/lib/version.sh` would stamp, so /version reports v1.37.x instead of v0.0.0-master.
+k8s_version_ldflags() {
+  [[ -n "${K8S_LDX:-}" ]] && return 0
+  local v t p minor
+  v="$(cd "$MOD" && go list -m -f '{{.Version}}' k8s.io/kubernetes)"
+  t="$(cd "$MOD" && go list -m -f '{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}' k8s.io/kubernetes)"
+  minor="${v#v1.}"; minor="${minor%%.*}"
+  K8S_LDX=""
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    K8S_LDX+=" -X $p.gitVersion=$v -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=$t"
+  done
 }
 
 ensure_binaries() {
@@ -78,9 +96,10 @@ ensure_binaries() {
     (cd "$MOD" && go mod download) && (cd "$MOD/kwok" && go mod download) \
       || die "go mod download failed"
     build etcd "$MOD" ./cmd/etcd
-    build kube-apiserver "$MOD" k8s.io/kubernetes/cmd/kube-apiserver
-    build kube-controller-manager "$MOD" k8s.io/kubernetes/cmd/kube-controller-manager
-    build kube-scheduler "$MOD" k8s.io/kubernetes/cmd/kube-scheduler
+    k8s_version_ldflags
+    build kube-apiserver "$MOD" k8s.io/kubernetes/cmd/kube-apiserver "$K8S_LDX"
+    build kube-controller-manager "$MOD" k8s.io/kubernetes/cmd/kube-controller-manager "$K8S_LDX"
+    build kube-scheduler "$MOD" k8s.io/kubernetes/cmd/kube-scheduler "$K8S_LDX"
     build kwok "$MOD/kwok" sigs.k8s.io/kwok/cmd/kwok
     # KWOK's stock stages and CRDs, taken from the same module version as the binary.
     local kdir
@@ -95,7 +114,9 @@ ensure_binaries() {
       >"$BIN/.kwok-crds.tmp" && mv "$BIN/.kwok-crds.tmp" "$BIN/kwok-crds.yaml"
   fi
   if ! command -v kubectl >/dev/null; then
-    build kubectl "$MOD" k8s.io/kubernetes/cmd/kubectl
+    log "no kubectl installed — building it from k8s.io/kubernetes (Debian 12 has no kubectl package)"
+    k8s_version_ldflags
+    build kubectl "$MOD" k8s.io/kubernetes/cmd/kubectl "$K8S_LDX"
   fi
   flock -u 7
   [[ -d "$STATE/bin" && ! -L "$STATE/bin" ]] && rm -rf "$STATE/bin"
@@ -131,7 +152,13 @@ free_port() { # free_port <preferred> [taken...]
 start() { # start <component> <args...>
   local name="$1"; shift
   log "starting $name (log: $LOGS/$name.log)"
-  setsid "$BIN/$name" "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  (
+    # Daemons must not inherit our lock fds (or any caller's pipes): close every fd above 2.
+    for fd in /proc/$BASHPID/fd/*; do
+      fd="${fd##*/}"; (( fd > 2 )) && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid "$BIN/$name" "$@"
+  ) >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$PIDS/$name.pid"
 }
 
@@ -223,6 +250,20 @@ cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-clien
 cert controller-manager "/CN=system:kube-controller-manager"
 cert scheduler "/CN=system:kube-scheduler"
 cert kwok "/O=system:masters/CN=kwok-controller"
+# Aggregation layer (front proxy): its own CA, so that request-header auth is configured.
+if [[ ! -f "$PKI/front-proxy-ca.crt" ]]; then
+  openssl genrsa -out "$PKI/front-proxy-ca.key" 2048 2>/dev/null
+  openssl req -x509 -new -key "$PKI/front-proxy-ca.key" -subj "/CN=slipway-test-front-proxy-ca" -days 3650 -sha256 \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    -out "$PKI/front-proxy-ca.crt" 2>/dev/null
+  rm -f "$PKI/front-proxy-client.crt"
+fi
+if [[ ! -f "$PKI/front-proxy-client.crt" ]]; then
+  openssl genrsa -out "$PKI/front-proxy-client.key" 2048 2>/dev/null
+  openssl req -new -key "$PKI/front-proxy-client.key" -subj "/CN=front-proxy-client" 2>/dev/null |
+    openssl x509 -req -CA "$PKI/front-proxy-ca.crt" -CAkey "$PKI/front-proxy-ca.key" -CAcreateserial -days 3650 -sha256 \
+      -extfile <(echo "extendedKeyUsage=clientAuth") -out "$PKI/front-proxy-client.crt" 2>/dev/null
+fi
 
 # --------------------------------------------------------------------------------------------
 # Ports, kubeconfigs, configs
@@ -313,6 +354,10 @@ start kube-apiserver \
   --allow-privileged=true \
   --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
   --kubelet-preferred-address-types=InternalIP,Hostname \
+  --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
+  --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+  --requestheader-extra-headers-prefix=X-Remote-Extra- \
+  --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
   --max-requests-inflight=800 --max-mutating-requests-inflight=400 \
   --profiling=false
 wait_for "kube-apiserver /readyz" 120 api_ready

@@ -62,7 +62,7 @@ export function ProjectRuntimeTarget({ project }: { project: ProjectDto }) {
 
 const SANDBOXES = [
   { value: "", label: "Default runtime" },
-  { value: "gvisor", label: "gVisor (RuntimeClass gvisor / OCI runtime runsc on this machine)" },
+  { value: "gvisor", label: "gVisor (RuntimeClass gvisor)" },
   { value: "kata", label: "Kata Containers (RuntimeClass kata)" },
 ];
 
