@@ -104,6 +104,23 @@ run_vitest() {
   record "$project" vitest "$report" $?
 }
 wants unit && run_vitest unit 15
+
+# The Kubernetes driver's tests need the test control plane (kube-apiserver, controller-manager,
+# scheduler, etcd and KWOK, built from source through the Go module proxy and cached: the first
+# build takes a long while on two cores, later starts take seconds). Started once here; if it
+# cannot start, the Kubernetes tests fail at once instead of each trying to build it again.
+if wants integration && [ -z "${SLIPWAY_TEST_KUBECONFIG:-}" ]; then
+  banner "Preparing: the test Kubernetes control plane (scripts/cluster-up.sh)"
+  if kubeconfig="$($(limit cluster 55) bash scripts/cluster-up.sh | tail -1)" && [ -f "$kubeconfig" ]; then
+    export SLIPWAY_TEST_KUBECONFIG="$kubeconfig"
+    started_cluster=1
+    echo "test cluster: $SLIPWAY_TEST_KUBECONFIG"
+  else
+    echo "the test control plane did not start (see .cache/cluster/logs); the Kubernetes tests will fail." >&2
+    export SLIPWAY_TEST_KUBECONFIG=/nonexistent/slipway-test-cluster-did-not-start
+    prep_ok=0
+  fi
+fi
 wants integration && run_vitest integration 35
 
 if wants e2e; then
@@ -123,6 +140,9 @@ if wants e2e; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+if [ "${started_cluster:-0}" = 1 ] && [ "${SLIPWAY_TEST_KEEP_CLUSTER:-0}" != 1 ]; then
+  bash scripts/cluster-down.sh >/dev/null 2>&1 || true
+fi
 if [ "${started_pg:-0}" = 1 ] && [ "${SLIPWAY_TEST_KEEP_POSTGRES:-0}" != 1 ]; then
   bash scripts/postgres-test-server.sh stop >/dev/null 2>&1 || true
 fi
