@@ -111,9 +111,14 @@ wants unit && run_vitest unit 15
 # cannot start, the Kubernetes tests fail at once instead of each trying to build it again.
 if wants integration && [ -z "${SLIPWAY_TEST_KUBECONFIG:-}" ]; then
   banner "Preparing: the test Kubernetes control plane (scripts/cluster-up.sh)"
+  # Stop it at the end only if this run started it (someone else may be using a running one).
+  admin_kubeconfig="${SLIPWAY_CLUSTER_DIR:-.cache/cluster}/admin.kubeconfig"
+  if [ -f "$admin_kubeconfig" ] && timeout 10 kubectl --kubeconfig "$admin_kubeconfig" get --raw=/readyz >/dev/null 2>&1; then
+    cluster_was_running=1
+  fi
   if kubeconfig="$($(limit cluster 55) bash scripts/cluster-up.sh | tail -1)" && [ -f "$kubeconfig" ]; then
     export SLIPWAY_TEST_KUBECONFIG="$kubeconfig"
-    started_cluster=1
+    [ "${cluster_was_running:-0}" = 1 ] || started_cluster=1
     echo "test cluster: $SLIPWAY_TEST_KUBECONFIG"
   else
     echo "the test control plane did not start (see .cache/cluster/logs); the Kubernetes tests will fail." >&2
