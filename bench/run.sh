@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # npm run bench: every benchmark under bench/, one after another, each against its own slipwayd.
 # Each script cleans up after itself and stops by itself; a failing one does not stop the others.
+#   bench/run.sh --kubernetes   also runs bench/kwok-pod-listing.ts (needs the test control plane
+#                               built by scripts/cluster-up.sh; starts one of its own for the run)
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+benches=(ingress-proxy build-and-deploy)
+for a in "$@"; do
+  case "$a" in
+    --kubernetes) benches+=(kwok-pod-listing) ;;
+    *) echo "usage: bench/run.sh [--kubernetes]" >&2; exit 2 ;;
+  esac
+done
 
 if [ ! -d server/generated/sqlite ]; then npm run --silent db:generate; fi
 
 failed=0
-for name in ingress-proxy build-and-deploy; do
+for name in "${benches[@]}"; do
   echo "### bench/${name}.ts"
   if ! node --conditions=react-server --import tsx "bench/${name}.ts"; then
     echo "### bench/${name}.ts FAILED"

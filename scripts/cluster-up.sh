@@ -376,6 +376,9 @@ start kube-controller-manager \
   --service-cluster-ip-range="$SERVICE_CIDR" \
   --kube-api-qps=200 --kube-api-burst=400 \
   --concurrent-deployment-syncs=10 --concurrent-replicaset-syncs=10 \
+  `# On 2 busy cores KWOK's lease renewals for 1,000 nodes can lag; a short grace period would` \
+  `# mark their pods not ready for good (KWOK never flips them back).` \
+  --node-monitor-grace-period=5m \
   --profiling=false
 
 start kube-scheduler \
