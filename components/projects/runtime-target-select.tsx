@@ -83,7 +83,7 @@ export function ProjectRuntimeClass({ project }: { project: ProjectDto }) {
         {SANDBOXES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
         {!known ? <option value={project.runtimeClass}>{project.runtimeClass}</option> : null}
       </select>
-      <p className="mt-1 text-xs text-slate-500">The cluster needs a RuntimeClass of that name (the embedded engine, an OCI runtime of that name). Applies at the next deploy.</p>
+      <p className="mt-1 text-xs text-slate-500">On a cluster this names a RuntimeClass; on the embedded engine, an OCI runtime installed under that name. Applies at the next deploy.</p>
       <ErrorText error={update.error} />
     </div>
   );
