@@ -46,6 +46,8 @@ export class ClusterReconciler {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly lastApplied = new Map<string, number>();
   private readonly lastProgress = new Map<string, string>();
+  /** After a transient failure (cluster unreachable) an app waits before the next attempt. */
+  private readonly retryAt = new Map<string, number>();
 
   constructor(private readonly o: ClusterReconcilerOptions) {}
 
@@ -87,7 +89,7 @@ export class ClusterReconciler {
     const apps = await loadDesiredApps(this.o.db, { startsWith: "cluster:" });
     const now = Date.now();
     for (const app of apps) {
-      if (this.inFlight.has(app.appId)) continue;
+      if (this.inFlight.has(app.appId) || (this.retryAt.get(app.appId) ?? 0) > now) continue;
       const wantsRollout = app.target && app.target.id !== app.live?.id && app.target.status !== "FAILED";
       const wantsResync = !wantsRollout && app.live?.spec && now - (this.lastApplied.get(app.appId) ?? 0) > (this.o.resyncMs ?? 30_000);
       if (!wantsRollout && !wantsResync) continue;
@@ -126,12 +128,14 @@ export class ClusterReconciler {
       log.info("rolling out to the cluster");
       await driver.apply(target.spec);
       await promoteRelease(this.o.db, app.appId, target.id);
+      this.retryAt.delete(app.appId);
       this.lastApplied.set(app.appId, Date.now());
       log.info("release is live on the cluster");
     } catch (e) {
       const { transient, reason } = explain(e);
       if (transient) {
-        log.warn({ reason }, "cluster unreachable; will retry");
+        this.retryAt.set(app.appId, Date.now() + 15_000);
+        log.warn({ reason }, "cluster unreachable; will retry in 15 s");
         await this.o.db.release.updateMany({ where: { id: target.id, status: { in: ["PENDING", "ROLLING_OUT"] } }, data: { statusReason: reason } });
         return;
       }
