@@ -1,6 +1,7 @@
-// One claimed build, start to finish: clone → engine build → release. The user-facing reason of
-// any failure goes to Build.error, the failed step and the build log; the live release is never
-// touched by a failed build.
+// One claimed build, start to finish: clone → engine build → push (only when the app's cluster
+// pulls from an image registry) → release. The user-facing reason of any failure goes to
+// Build.error, the failed step and the build log; the live release is never touched by a failed
+// build.
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Db } from "../db";
@@ -10,7 +11,8 @@ import type { Logger } from "../daemon/logger";
 import { createRelease } from "../releases/create-release";
 import { BuildFailure } from "./build-failure";
 import { packContext, resolveDockerfile } from "./build-context";
-import { StepRecorder, type BuildStepName } from "./build-steps";
+import { clusterImageRef, isLoopbackRegistry } from "../runtime/kubernetes/cluster-image-ref";
+import { buildStepsFor, StepRecorder, type BuildStepName } from "./build-steps";
 import { assertPublicGitHost, classifyGitUrl, cloneRepo } from "./git-source";
 import { BuildLogSink } from "./log-sink";
 
@@ -38,7 +40,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
   });
   const app = build.app;
   const sink = new BuildLogSink(db, buildId, { onError: (e) => opts.log.warn({ buildId, err: String(e) }, "log batch lost") });
-  const steps = new StepRecorder(db, buildId);
+  const registry = await clusterRegistry(db, app.runtimeTarget);
+  const steps = new StepRecorder(db, buildId, buildStepsFor({ push: registry !== "" }));
   const workDir = path.join(opts.buildsDir, buildId);
   let current: BuildStepName = "clone";
   const timeout = AbortSignal.timeout(opts.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS);
@@ -88,6 +91,26 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     sink.write("build", `image ${imageId}`);
     await steps.succeed("build");
 
+    if (registry) {
+      current = "push";
+      await steps.start("push");
+      const pushRef = clusterImageRef(tag, registry);
+      sink.write("push", `pushing ${pushRef}`);
+      try {
+        await opts.engine.tag(tag, pushRef);
+        await opts.engine.push(pushRef, (l) => sink.write("push", l), { insecure: isLoopbackRegistry(registry), signal });
+      } catch (e) {
+        if (opts.signal.aborted) throw e;
+        const reason = timeout.aborted ? "the build's time limit was reached" : e instanceof Error ? e.message : String(e);
+        throw new BuildFailure(
+          `Pushing the image to ${registry} failed: ${reason}. Check that the registry is running and reachable from the build engine ` +
+            `and accepts pushes (a platform admin can correct the cluster's image registry on the Clusters page), then deploy again; the live release keeps serving.`,
+        );
+      }
+      sink.write("push", `pushed ${pushRef}`);
+      await steps.succeed("push");
+    }
+
     current = "release";
     await steps.start("release");
     const release = await createRelease({
@@ -128,4 +151,11 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     await sink.flush();
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** The image registry of the app's cluster; "" for the embedded runtime or a cluster without one. */
+async function clusterRegistry(db: Db, runtimeTarget: string): Promise<string> {
+  if (!runtimeTarget.startsWith("cluster:")) return "";
+  const cluster = await db.cluster.findUnique({ where: { name: runtimeTarget.slice("cluster:".length) }, select: { imageRegistry: true } });
+  return cluster?.imageRegistry.trim() ?? "";
 }

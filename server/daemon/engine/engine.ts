@@ -3,6 +3,7 @@
 // against one small surface.
 import Docker from "dockerode";
 import type { Readable } from "node:stream";
+import { splitImageRef } from "../../runtime/kubernetes/cluster-image-ref";
 import { LABEL, type ContainerPlan } from "./container-spec";
 import { demuxLogLines, type EngineLogLine } from "./log-demux";
 
@@ -40,6 +41,74 @@ function statusOf(e: unknown): number | undefined {
   return typeof e === "object" && e !== null && "statusCode" in e ? Number((e as { statusCode: unknown }).statusCode) : undefined;
 }
 
+interface JsonMessage {
+  stream?: string;
+  status?: string;
+  id?: string;
+  progressDetail?: Record<string, unknown>;
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+/**
+ * Reads an engine's JSON-message stream (build, push) to its end; returns the reported error, if
+ * any. Non-JSON lines go to onRaw. The stream is destroyed when the signal aborts.
+ */
+async function followJsonStream(
+  stream: Readable,
+  signal: AbortSignal | undefined,
+  abortMessage: string,
+  onMessage: (msg: JsonMessage) => void,
+  onRaw: (line: string) => void,
+): Promise<string | undefined> {
+  const onAbort = () => stream.destroy(new EngineError(abortMessage));
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let error: string | undefined;
+  let pending = "";
+  const handle = (raw: string) => {
+    if (!raw.trim()) return;
+    let msg: JsonMessage;
+    try {
+      msg = JSON.parse(raw) as JsonMessage;
+    } catch {
+      onRaw(raw);
+      return;
+    }
+    if (msg.error || msg.errorDetail?.message) {
+      error = (msg.errorDetail?.message ?? msg.error ?? "").trim();
+      onRaw(`error: ${error}`);
+    } else {
+      onMessage(msg);
+    }
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      pending += chunk.toString("utf8");
+      // The engine sends one JSON object per line, but chunks do not respect line ends.
+      let nl: number;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        handle(line);
+      }
+      // Podman sometimes concatenates objects without a newline.
+      if (pending.trim().endsWith("}")) {
+        try {
+          JSON.parse(pending);
+          handle(pending);
+          pending = "";
+        } catch {
+          // wait for more
+        }
+      }
+    }
+    handle(pending);
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+  return error;
+}
+
 export function dockerFromHost(dockerHost: string | undefined, socketPath: string): Docker {
   if (!dockerHost) return new Docker({ socketPath });
   if (dockerHost.startsWith("unix://")) return new Docker({ socketPath: dockerHost.slice("unix://".length) });
@@ -69,56 +138,51 @@ export class Engine {
       ...(opts.memoryBytes ? { memory: opts.memoryBytes, memswap: opts.memoryBytes } : {}),
       ...(opts.cpuQuota ? { cpuquota: opts.cpuQuota, cpuperiod: 100_000 } : {}),
     })) as Readable;
-    const onAbort = () => stream.destroy(new EngineError("build canceled"));
-    opts.signal?.addEventListener("abort", onAbort, { once: true });
-    let error: string | undefined;
-    let pending = "";
-    const handle = (raw: string) => {
-      if (!raw.trim()) return;
-      let msg: { stream?: string; error?: string; errorDetail?: { message?: string } };
-      try {
-        msg = JSON.parse(raw) as typeof msg;
-      } catch {
-        opts.onLine(raw);
-        return;
-      }
-      if (msg.error || msg.errorDetail?.message) {
-        error = (msg.errorDetail?.message ?? msg.error ?? "").trim();
-        opts.onLine(`error: ${error}`);
-      } else if (msg.stream) {
-        for (const l of msg.stream.replace(/\n$/, "").split("\n")) opts.onLine(l);
-      }
-    };
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        pending += chunk.toString("utf8");
-        // The engine sends one JSON object per line, but chunks do not respect line ends.
-        let nl: number;
-        while ((nl = pending.indexOf("\n")) >= 0) {
-          const line = pending.slice(0, nl);
-          pending = pending.slice(nl + 1);
-          handle(line);
-        }
-        // Podman sometimes concatenates objects without a newline.
-        if (pending.trim().endsWith("}")) {
-          try {
-            JSON.parse(pending);
-            handle(pending);
-            pending = "";
-          } catch {
-            // wait for more
-          }
-        }
-      }
-      handle(pending);
-    } finally {
-      opts.signal?.removeEventListener("abort", onAbort);
-    }
+    const error = await followJsonStream(stream, opts.signal, "build canceled", (msg) => {
+      if (msg.stream) for (const l of msg.stream.replace(/\n$/, "").split("\n")) opts.onLine(l);
+    }, opts.onLine);
     if (opts.signal?.aborted) throw new EngineError("build canceled");
     if (error) throw new EngineError(error);
     const id = await this.imageId(opts.tag);
     if (!id) throw new EngineError(`build finished but image ${opts.tag} is missing`);
     return id;
+  }
+
+  /** Gives the local image `source` the additional name `ref` (idempotent). */
+  async tag(source: string, ref: string): Promise<void> {
+    const { repository, tag } = splitImageRef(ref);
+    try {
+      await this.docker.getImage(source).tag({ repo: repository, tag });
+    } catch (e) {
+      throw new EngineError(`tagging ${source} as ${ref} failed: ${e instanceof Error ? e.message : String(e)}`, statusOf(e));
+    }
+  }
+
+  /**
+   * Pushes the local image `ref` to its registry, streaming progress lines. `insecure` lets
+   * Podman use plain http and skip TLS verification (loopback registries). Throws EngineError
+   * with the engine's or registry's reason.
+   */
+  async push(ref: string, onLine: (line: string) => void, opts: { insecure?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    const { repository, tag } = splitImageRef(ref);
+    let stream: Readable;
+    try {
+      // tlsVerify is Podman's compat-API extension; Docker ignores it (it trusts 127.0.0.0/8 by itself).
+      stream = (await this.docker.getImage(repository).push({ tag, ...(opts.insecure ? { tlsVerify: false } : {}) })) as Readable;
+    } catch (e) {
+      throw new EngineError(`push of ${ref} failed: ${e instanceof Error ? e.message : String(e)}`, statusOf(e));
+    }
+    let lastStatus = "";
+    const error = await followJsonStream(stream, opts.signal, "push canceled", (msg) => {
+      // Byte-level progress (Docker) would flood the log: one line per layer state change.
+      if (msg.progressDetail && Object.keys(msg.progressDetail).length > 0) return;
+      const text = (msg.stream ?? [msg.id, msg.status].filter(Boolean).join(": ")).replace(/\n$/, "");
+      if (!text.trim() || text === lastStatus) return;
+      lastStatus = text;
+      for (const l of text.split("\n")) onLine(l);
+    }, onLine);
+    if (opts.signal?.aborted) throw new EngineError("push canceled");
+    if (error) throw new EngineError(error);
   }
 
   async imageId(ref: string): Promise<string | null> {

@@ -4,6 +4,7 @@
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { DriverError, type AppRef, type AppRuntimeStatus, type LogLine, type LogStreamOptions, type ReplicaStatus, type RuntimeDriver, type WorkloadSpec } from "../runtime-driver";
 import { appManifests } from "./app-manifests";
+import { clusterImageRef } from "./cluster-image-ref";
 import { createKubeClients, type KubeClients } from "./kube-client";
 import { LABEL, teamNamespace, workloadName } from "./names";
 import { followPodLogs } from "./pod-logs";
@@ -71,9 +72,7 @@ export class KubernetesDriver implements RuntimeDriver {
   }
 
   private image(spec: WorkloadSpec): string {
-    if (!this.o.imageRegistry) return spec.imageRef;
-    const path = spec.imageRef.replace(/^localhost\//, "");
-    return `${this.o.imageRegistry.replace(/\/+$/, "")}/${path}`;
+    return clusterImageRef(spec.imageRef, this.o.imageRegistry);
   }
 
   async apply(spec: WorkloadSpec): Promise<void> {
