@@ -15,6 +15,7 @@ import { clusterImageRef, isLoopbackRegistry } from "../runtime/kubernetes/clust
 import { buildStepsFor, StepRecorder, type BuildStepName } from "./build-steps";
 import { assertPublicGitHost, classifyGitUrl, cloneRepo } from "./git-source";
 import { BuildLogSink } from "./log-sink";
+import { isOtherImageName } from "./build-output";
 
 export interface RunBuildOptions {
   db: Db;
@@ -81,7 +82,9 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
         memoryBytes: (opts.buildMemoryMib ?? 2048) * 1024 * 1024,
         cpuQuota: Math.round(((opts.buildCpuMillicores ?? 1000) / 1000) * 100_000),
         signal,
-        onLine: (l) => sink.write("build", l),
+        onLine: (l) => {
+          if (!isOtherImageName(l, tag)) sink.write("build", l);
+        },
       });
     } catch (e) {
       if (timeout.aborted) throw new BuildFailure(`The build took longer than ${Math.round((opts.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS) / 60_000)} minutes and was stopped`);
@@ -159,3 +162,4 @@ async function clusterRegistry(db: Db, runtimeTarget: string): Promise<string> {
   const cluster = await db.cluster.findUnique({ where: { name: runtimeTarget.slice("cluster:".length) }, select: { imageRegistry: true } });
   return cluster?.imageRegistry.trim() ?? "";
 }
+
