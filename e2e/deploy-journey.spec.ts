@@ -2,10 +2,10 @@
 // Podman + git): sign up → project → app from a git repository → refused over-quota deploy →
 // Deploy with live build steps and log → the URL serves the app → runtime logs stream → a new
 // commit is deployed with no failed request in between.
-import http from "node:http";
 import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
 import { createFixtureRepo, startupLine, type FixtureRepo } from "../tests/support/git-fixtures";
 import { ensureTestBaseImage } from "../tests/support/test-images";
+import { ingressGet } from "../tests/support/net";
 
 test.describe.configure({ mode: "serial" });
 
@@ -24,22 +24,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await platform?.stop();
 });
-
-/** GET through the ingress by Host header, the way a browser resolving *.localhost does. */
-function ingressGet(port: number, host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: "/", headers: { host: `${host}:${port}` }, agent: false, timeout: 5000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error("timed out")));
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 test("a developer deploys a git repository from the browser and redeploys without downtime", async ({ page, context }) => {
   test.setTimeout(600_000);

@@ -56,5 +56,5 @@ export async function createApp({ actor, projectId, input }: CreateAppOptions): 
     await recordAudit(tx, { actor, action: "app.create", targetType: "app", targetId: created.id, data: { slug: created.slug, gitUrl: created.gitUrl } });
     return created;
   });
-  return toAppDto(app, await clusterIngressDomains());
+  return toAppDto(app, await clusterIngressDomains([app]));
 }

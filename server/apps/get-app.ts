@@ -14,5 +14,6 @@ export async function getAppOrThrow({ actor, appId }: { actor: Actor; appId: str
 }
 
 export async function getApp(options: { actor: Actor; appId: string }): Promise<AppDto> {
-  return toAppDto(await getAppOrThrow(options), await clusterIngressDomains());
+  const app = await getAppOrThrow(options);
+  return toAppDto(app, await clusterIngressDomains([app]));
 }

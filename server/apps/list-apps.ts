@@ -13,6 +13,6 @@ export async function listApps({ actor, projectId }: { actor: Actor; projectId: 
     include: appDtoInclude,
     orderBy: { createdAt: "asc" },
   });
-  const domains = await clusterIngressDomains();
+  const domains = await clusterIngressDomains(apps);
   return apps.map((a) => toAppDto(a, domains));
 }

@@ -30,5 +30,5 @@ export async function updateApp({ actor, appId, input }: { actor: Actor; appId: 
     await recordAudit(tx, { actor, action: "app.update", targetType: "app", targetId: current.id, data: { fields: Object.keys(data) } });
     return updated;
   });
-  return toAppDto(app, await clusterIngressDomains());
+  return toAppDto(app, await clusterIngressDomains([app]));
 }

@@ -1,21 +1,10 @@
+import type { Cluster } from "../generated/sqlite/client";
 import type { ClusterDto } from "./schemas";
 import { clusterTarget } from "./schemas";
 import { probeFailureHint } from "./probe-failure";
 
-interface ClusterRow {
-  id: string;
-  name: string;
-  server: string;
-  imageRegistry: string;
-  ingressClassName: string;
-  ingressNamespace: string;
-  ingressDomain: string;
-  reachable: boolean;
-  version: string | null;
-  lastError: string | null;
-  lastCheckedAt: Date | null;
-  createdAt: Date;
-}
+/** Any cluster row, with or without its sealed kubeconfig: it is never copied over. */
+type ClusterRow = Omit<Cluster, "kubeconfigEncrypted" | "updatedAt">;
 
 /** Picks fields one by one so the sealed kubeconfig can never ride along in a response. */
 export function toClusterDto(c: ClusterRow): ClusterDto {

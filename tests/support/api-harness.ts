@@ -1,11 +1,11 @@
 // Calls the real route handlers the way an HTTP client (or an attacker) would, with real
 // better-auth sessions and a real, freshly migrated database — no server process needed.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { resetEnvForTests } from "@/server/env";
 import { setDbForTests } from "@/server/db";
+import { copySqliteTemplate } from "./test-db";
 
 export const BASE = "http://localhost:3000";
 
@@ -14,16 +14,18 @@ export interface ApiTestEnv {
   databaseUrl: string;
 }
 
-/** Points this test file's process at a new data dir and database, migrated by the real script. */
+/**
+ * Points this test file's process at a new data dir and a migrated database: a copy of the
+ * migrated SQLite template (tests/support/test-db), or `databaseUrl` from createTestDatabase.
+ */
 export function setupApiTestEnv(options: { databaseUrl?: string } = {}): ApiTestEnv {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "slipway-api-test-"));
-  const databaseUrl = options.databaseUrl ?? `file:${path.join(dataDir, "slipway.db")}`;
+  const databaseUrl = options.databaseUrl ?? copySqliteTemplate(path.join(dataDir, "slipway.db"));
   process.env.SLIPWAY_DATA_DIR = dataDir;
   process.env.DATABASE_URL = databaseUrl;
   process.env.SLIPWAY_WEB_PORT = "3000";
   // No daemon in these tests: the embedded driver's nudge fails fast and is ignored by design.
   process.env.SLIPWAY_DAEMON_PORT = "9";
-  execFileSync("node", ["scripts/migrate.mjs"], { env: process.env, stdio: "pipe" });
   resetEnvForTests();
   setDbForTests(undefined);
   return { dataDir, databaseUrl };

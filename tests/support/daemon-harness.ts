@@ -1,54 +1,28 @@
 // Runs slipwayd as a real child process (tsx, like production) against a fresh SQLite database
 // and a private data dir, plus helpers to seed apps, queue builds and call the ingress.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import http from "node:http";
-import net from "node:net";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
-import { createHash } from "node:crypto";
 import { createDb, type Db } from "../../server/db";
+import { freePort, ingressGet } from "./net";
+import { copySqliteTemplate } from "./test-db";
+
+export { freePort, ingressGet };
 import { daemonPaths } from "../../server/daemon/config";
 
 const run = promisify(execFile);
 // Not __dirname: the generated Prisma client defines a global one pointing into server/generated.
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** A migrated SQLite database file; the migrated template is cached per migration set. */
+/** A migrated SQLite database at `file`, copied from the migrated template (tests/support/test-db). */
 export async function createTestDatabase(file: string): Promise<{ url: string; db: Db }> {
-  const migDir = path.join(REPO_ROOT, "prisma/migrations");
-  const hash = createHash("sha256");
-  for (const d of readdirSync(migDir).sort()) {
-    const f = path.join(migDir, d, "migration.sql");
-    if (existsSync(f)) hash.update(d).update(readFileSync(f));
-  }
-  const template = path.join(os.tmpdir(), `slipway-test-template-${hash.digest("hex").slice(0, 12)}.db`);
-  if (!existsSync(template) || statSync(template).size === 0) {
-    const tmp = `${template}.${process.pid}.tmp`;
-    await run(path.join(REPO_ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: `file:${tmp}` },
-    });
-    copyFileSync(tmp, template);
-    rmSync(tmp, { force: true });
-  }
-  copyFileSync(template, file);
-  const url = `file:${file}`;
+  const url = copySqliteTemplate(file);
   return { url, db: createDb(url) };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -268,20 +242,6 @@ export async function waitForReleaseStatus(db: Db, releaseId: string, statuses: 
 }
 
 /** One HTTP GET through the ingress with the app's Host header. */
-export function ingressGet(port: number, host: string, pathName = "/", timeoutMs = 5000): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: pathName, method: "GET", headers: { host: `${host}:${port}` }, agent: false, timeout: timeoutMs }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error("request timed out")));
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 export async function podmanInspect(id: string): Promise<Record<string, unknown>> {
   const { stdout } = await run("podman", ["inspect", "--type", "container", id]);

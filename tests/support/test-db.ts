@@ -76,11 +76,15 @@ function sqliteTemplate(): string {
   return template;
 }
 
+/** Copies the migrated SQLite template to `file` and returns its URL (no migration run per test). */
+export function copySqliteTemplate(file: string): string {
+  copyFileSync(sqliteTemplate(), file);
+  return `file:${file}`;
+}
+
 async function createSqlite(): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "slipway-test-db-"));
-  const file = path.join(dir, "slipway.db");
-  copyFileSync(sqliteTemplate(), file);
-  const url = `file:${file}`;
+  const url = copySqliteTemplate(path.join(dir, "slipway.db"));
   const db = createDb(url);
   let dropped = false;
   return {

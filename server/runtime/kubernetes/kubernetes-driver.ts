@@ -27,6 +27,8 @@ export interface KubernetesDriverOptions {
   onRolloutProgress?: (spec: WorkloadSpec, state: RolloutState) => void;
 }
 
+const TEAM_REAPPLY_MS = 5 * 60_000;
+
 /** Kinds an app owns, for pruning and deletion (list paths by label). */
 const APP_KINDS = [
   { apiVersion: "apps/v1", kind: "Deployment", path: "/apis/apps/v1/namespaces/%ns%/deployments" },
@@ -47,6 +49,8 @@ export class KubernetesDriver implements RuntimeDriver {
   readonly kind = "kubernetes" as const;
   private readonly admin: KubeClients;
   private readonly credentials: TeamCredentials;
+  private readonly ensuredTeams = new Map<string, { signature: string; at: number }>();
+  private readonly clientsByConfig = new WeakMap<KubeConfig, KubeClients>();
 
   constructor(private readonly o: KubernetesDriverOptions) {
     this.admin = createKubeClients(o.admin);
@@ -57,18 +61,32 @@ export class KubernetesDriver implements RuntimeDriver {
     return new DriverError(kind, "kubernetes", resource, `${this.o.clusterName}: ${message}`);
   }
 
-  /** Namespace (PSA restricted), ResourceQuota, LimitRange, NetworkPolicies and the team's RBAC. */
+  /**
+   * Namespace (PSA restricted), ResourceQuota, LimitRange, NetworkPolicies and the team's RBAC.
+   * Every rollout and resync asks for it; the nine applies run again only when the quota changed
+   * or TEAM_REAPPLY_MS passed (to converge drift), not once per app per pass.
+   */
   async ensureTeam(teamSlug: string, quota: TeamQuotaSpec): Promise<void> {
+    const signature = JSON.stringify(quota);
+    const last = this.ensuredTeams.get(teamSlug);
+    if (last && last.signature === signature && Date.now() - last.at < TEAM_REAPPLY_MS) return;
     try {
       await applyAll(this.admin.objects, teamManifests({ teamSlug, quota, ingressNamespace: this.o.ingressNamespace ?? "ingress-nginx" }) as KubernetesObject[]);
+      this.ensuredTeams.set(teamSlug, { signature, at: Date.now() });
     } catch (e) {
       throw this.fail(statusCode(e) === undefined ? "unavailable" : "failed", `namespace/${teamNamespace(teamSlug)}`, `setting up the team namespace failed: ${(e as Error).message}`);
     }
   }
 
-  /** The team's own clients: everything about an app goes through these. */
+  /** The team's own clients: everything about an app goes through these (one set per token). */
   async teamClients(teamSlug: string): Promise<KubeClients> {
-    return createKubeClients(await this.credentials.forTeam(teamSlug));
+    const config = await this.credentials.forTeam(teamSlug);
+    let clients = this.clientsByConfig.get(config);
+    if (!clients) {
+      clients = createKubeClients(config);
+      this.clientsByConfig.set(config, clients);
+    }
+    return clients;
   }
 
   private image(spec: WorkloadSpec): string {
