@@ -209,7 +209,7 @@ interface ChildResult {
 
 async function child(): Promise<void> {
   const { listManagedPods } = await import("../server/clusters/list-managed-pods");
-  const actor = { userId: "bench", email: "bench@example.test", isPlatformAdmin: true, teamId: "bench", teamSlug: "default", role: "OWNER" as const };
+  const actor = { userId: "bench", email: "bench@example.test", isPlatformAdmin: true, teamId: "bench", teamSlug: "default", role: "OWNER" as const, via: "session" as const };
   const clusterId = process.env.BENCH_CLUSTER_ID!;
   const listAll = async (): Promise<ChildResult> => {
     const started = process.hrtime.bigint();

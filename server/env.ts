@@ -17,6 +17,10 @@ const schema = z.object({
   SLIPWAY_PUBLIC_URL: z.string().url().optional(),
   DOCKER_HOST: z.string().optional(),
   SLIPWAY_BUILD_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  // Changes per user (or API token) per minute through /api/v1, per web instance.
+  SLIPWAY_API_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  // Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed.
+  SLIPWAY_TRUSTED_PROXIES: z.string().default(""),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -7,9 +7,16 @@ import { logger } from "./logger";
 import { can, type Permission } from "./auth/permissions";
 import { requireActor } from "./auth/resolve-actor";
 import type { Actor } from "./auth/actor";
+import { assertSameOriginJson } from "./auth/csrf";
 import { RateLimiter } from "./rate-limit";
+import { getEnv } from "./env";
 
-const mutationLimiter = new RateLimiter(60, 2);
+let mutationLimiter: RateLimiter | undefined;
+function mutationLimiterFor(): RateLimiter {
+  const perMinute = getEnv().SLIPWAY_API_MUTATIONS_PER_MINUTE;
+  mutationLimiter ??= new RateLimiter(perMinute, perMinute / 60);
+  return mutationLimiter;
+}
 
 export interface RouteContext<P> {
   req: Request;
@@ -35,14 +42,29 @@ export function errorResponse(error: unknown): Response {
   return Response.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. Try again; if it persists, check the server log." } }, { status: 500 });
 }
 
-export function route<P = Record<string, never>>(permission: Permission, handler: Handler<P>) {
-  return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
+export type RouteHandler<P> = ((req: Request, context: { params: Promise<P> }) => Promise<Response>) & {
+  /** What the route asks of the actor; the route matrix test reads it. */
+  readonly permission: Permission;
+};
+
+/**
+ * Wraps a route handler: authenticate (session or API token) → CSRF for cookie-authenticated
+ * changes → role → rate limit → handler → one error table. Tenancy is the service's job.
+ */
+export function route<P = Record<string, never>>(permission: Permission, handler: Handler<P>): RouteHandler<P> {
+  const wrapped = async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
       const actor = await requireActor(req.headers);
-      if (!can(actor.role, permission)) {
-        throw new AppError("FORBIDDEN", `Your role (${actor.role.toLowerCase()}) in team ${actor.teamSlug} may not do this.`);
+      if (actor.via === "session") assertSameOriginJson(req);
+      if (!can(actor, permission)) {
+        throw new AppError(
+          "FORBIDDEN",
+          permission === "platform:admin"
+            ? "Only a platform admin may do this."
+            : `Your role (${actor.role.toLowerCase()}) in team ${actor.teamSlug} may not do this.`,
+        );
       }
-      if (req.method !== "GET" && !mutationLimiter.take(actor.userId)) {
+      if (req.method !== "GET" && !mutationLimiterFor().take(actor.tokenId ?? actor.userId)) {
         throw new AppError("RATE_LIMITED", "Too many requests; wait a moment and try again.");
       }
       const params = await context.params;
@@ -53,6 +75,7 @@ export function route<P = Record<string, never>>(permission: Permission, handler
       return errorResponse(error);
     }
   };
+  return Object.assign(wrapped, { permission });
 }
 
 export async function parseBody<T>(req: Request, schema: ZodType<T>): Promise<T> {

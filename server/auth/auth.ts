@@ -6,15 +6,16 @@ import { nextCookies } from "better-auth/next-js";
 import { getDb } from "../db";
 import { getEnv } from "../env";
 import { getAuthSecret } from "./auth-secret";
+import { dashboardOrigins, publicUrl } from "./origins";
 import { provisionNewUser } from "../teams/provision-new-user";
 
 function createAuth() {
   const env = getEnv();
-  const baseURL = env.SLIPWAY_PUBLIC_URL ?? `http://localhost:${env.SLIPWAY_WEB_PORT}`;
+  const baseURL = publicUrl();
   return betterAuth({
     baseURL,
     secret: getAuthSecret(),
-    trustedOrigins: [baseURL, `http://127.0.0.1:${env.SLIPWAY_WEB_PORT}`, `http://localhost:${env.SLIPWAY_WEB_PORT}`],
+    trustedOrigins: dashboardOrigins(),
     database: prismaAdapter(getDb(), { provider: env.isPostgres ? "postgresql" : "sqlite" }),
     emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8, maxPasswordLength: 128 },
     user: {

@@ -1,10 +1,13 @@
 import "server-only";
-// Turns a request's session into an Actor: the signed-in user plus the team they act in, chosen
-// by the `x-slipway-team` header or `slipway_team` cookie (a team slug), else their first team.
+// Turns a request into an Actor: an API token (`Authorization: Bearer`) acts in its own team; a
+// session acts in the team chosen by the `x-slipway-team` header or `slipway_team` cookie (a team
+// slug), else in the user's first team.
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { getAuth } from "./auth";
 import type { Actor } from "./actor";
+import { bearerToken } from "./api-tokens/token-secret";
+import { resolveTokenActor } from "./api-tokens/resolve-token-actor";
 
 export const TEAM_COOKIE = "slipway_team";
 
@@ -18,25 +21,27 @@ function cookieValue(cookieHeader: string | null, name: string): string | undefi
 }
 
 export async function resolveActor(headers: Headers): Promise<Actor | null> {
+  const token = bearerToken(headers);
+  if (token !== null) return resolveTokenActor(token);
   const session = await getAuth().api.getSession({ headers });
   if (!session) return null;
   const requestedTeam = headers.get("x-slipway-team") ?? cookieValue(headers.get("cookie"), TEAM_COOKIE);
   const db = getDb();
   const memberships = await db.membership.findMany({
     where: { userId: session.user.id },
-    include: { team: true },
+    include: { team: true, user: true },
     orderBy: { createdAt: "asc" },
   });
   const membership = memberships.find((m) => m.team.slug === requestedTeam) ?? memberships[0];
-  if (!membership) throw new AppError("FORBIDDEN", "You are not a member of any team. Ask a team admin to add you.");
-  const user = await db.user.findUniqueOrThrow({ where: { id: session.user.id } });
+  if (!membership) throw new AppError("FORBIDDEN", "You are not a member of any team. Ask a team admin for an invitation.");
   return {
-    userId: user.id,
-    email: user.email,
-    isPlatformAdmin: user.isPlatformAdmin,
+    userId: membership.user.id,
+    email: membership.user.email,
+    isPlatformAdmin: membership.user.isPlatformAdmin,
     teamId: membership.teamId,
     teamSlug: membership.team.slug,
     role: membership.role,
+    via: "session",
   };
 }
 

@@ -51,15 +51,18 @@ type RouteHandler = (req: Request, ctx: { params: Promise<never> }) => Promise<R
 
 export interface CallOptions {
   cookie?: string;
+  /** An API token, sent as `Authorization: Bearer`. */
+  token?: string;
   body?: unknown;
   params?: Record<string, string>;
   headers?: Record<string, string>;
 }
 
 export async function call(handler: unknown, method: string, urlPath: string, options: CallOptions = {}) {
-  const headers: Record<string, string> = { origin: BASE, ...options.headers };
+  // As the dashboard's own client sends them: its origin, and JSON on every change.
+  const headers: Record<string, string> = { origin: BASE, ...(method !== "GET" ? { "content-type": "application/json" } : {}), ...options.headers };
   if (options.cookie) headers.cookie = options.cookie;
-  if (options.body !== undefined) headers["content-type"] = "application/json";
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
   const req = new Request(`${BASE}${urlPath}`, {
     method,
     headers,

@@ -8,11 +8,11 @@ type Params = { clusterId: string };
 
 export const GET = route<Params>("read", ({ actor, params }) => getCluster({ actor, clusterId: params.clusterId }));
 
-export const PATCH = route<Params>("read", async ({ req, actor, params }) =>
+export const PATCH = route<Params>("platform:admin", async ({ req, actor, params }) =>
   updateCluster({ actor, clusterId: params.clusterId, input: await parseBody(req, updateClusterInput) }),
 );
 
-export const DELETE = route<Params>("read", async ({ actor, params }) => {
+export const DELETE = route<Params>("platform:admin", async ({ actor, params }) => {
   await deleteCluster({ actor, clusterId: params.clusterId });
   return new Response(null, { status: 204 });
 });

@@ -7,4 +7,4 @@ export const GET = route("read", async () => {
   return { allowLocalGitSources: s.allowLocalGitSources, allowPrivateGitHosts: s.allowPrivateGitHosts };
 });
 
-export const PUT = route("read", async ({ req, actor }) => updatePlatformSettings({ actor, input: await parseBody(req, platformSettingsInput) }));
+export const PUT = route("platform:admin", async ({ req, actor }) => updatePlatformSettings({ actor, input: await parseBody(req, platformSettingsInput) }));

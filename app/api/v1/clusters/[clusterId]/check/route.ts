@@ -4,4 +4,4 @@ import { checkCluster } from "@/server/clusters/check-cluster";
 type Params = { clusterId: string };
 
 // 200, not 201: a check records the probe's outcome on the existing cluster.
-export const POST = route<Params>("read", async ({ actor, params }) => Response.json(await checkCluster({ actor, clusterId: params.clusterId })));
+export const POST = route<Params>("platform:admin", async ({ actor, params }) => Response.json(await checkCluster({ actor, clusterId: params.clusterId })));
