@@ -5,7 +5,7 @@ import { ZodError, type ZodType } from "zod";
 import { AppError } from "./errors";
 import { logger } from "./logger";
 import { can, type Permission } from "./auth/permissions";
-import { requireActor } from "./auth/resolve-actor";
+import { requireActor, requireSignedInUser, type SignedInUser } from "./auth/resolve-actor";
 import type { Actor } from "./auth/actor";
 import { assertSameOriginJson } from "./auth/csrf";
 import { RateLimiter } from "./rate-limit";
@@ -43,9 +43,15 @@ export function errorResponse(error: unknown): Response {
 }
 
 export type RouteHandler<P> = ((req: Request, context: { params: Promise<P> }) => Promise<Response>) & {
-  /** What the route asks of the actor; the route matrix test reads it. */
-  readonly permission: Permission;
+  /** What the route asks of the actor ("signed-in": a session, no team needed); the route matrix test reads it. */
+  readonly permission: Permission | "signed-in";
 };
+
+export interface UserRouteContext<P> {
+  req: Request;
+  params: P;
+  user: SignedInUser;
+}
 
 /**
  * Wraps a route handler: authenticate (session or API token) → CSRF for cookie-authenticated
@@ -76,6 +82,29 @@ export function route<P = Record<string, never>>(permission: Permission, handler
     }
   };
   return Object.assign(wrapped, { permission });
+}
+
+/**
+ * For the few routes a signed-in user may call before they belong to a team (accepting an
+ * invitation): a browser session only (API tokens belong to a team), with the same CSRF check.
+ */
+export function userRoute<P = Record<string, never>>(handler: (ctx: UserRouteContext<P>) => Promise<Response | unknown>): RouteHandler<P> {
+  const wrapped = async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const user = await requireSignedInUser(req.headers);
+      assertSameOriginJson(req);
+      if (req.method !== "GET" && !mutationLimiterFor().take(user.userId)) {
+        throw new AppError("RATE_LIMITED", "Too many requests; wait a moment and try again.");
+      }
+      const params = await context.params;
+      const result = await handler({ req, params, user });
+      if (result instanceof Response) return result;
+      return Response.json(result ?? null, { status: req.method === "POST" ? 201 : 200 });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+  return Object.assign(wrapped, { permission: "signed-in" as const });
 }
 
 export async function parseBody<T>(req: Request, schema: ZodType<T>): Promise<T> {

@@ -7,6 +7,7 @@ import { getDb } from "../db";
 import { getEnv } from "../env";
 import { getAuthSecret } from "./auth-secret";
 import { dashboardOrigins, publicUrl } from "./origins";
+import { afterAuthEndpoint, beforeAuthEndpoint } from "./auth-endpoint-hooks";
 import { provisionNewUser } from "../teams/provision-new-user";
 
 function createAuth() {
@@ -32,6 +33,7 @@ function createAuth() {
         },
       },
     },
+    hooks: { before: beforeAuthEndpoint, after: afterAuthEndpoint },
     plugins: [nextCookies()],
   });
 }

@@ -45,6 +45,21 @@ export async function resolveActor(headers: Headers): Promise<Actor | null> {
   };
 }
 
+export interface SignedInUser {
+  userId: string;
+  email: string;
+  isPlatformAdmin: boolean;
+}
+
+/** A browser session's user, whether or not they belong to a team yet. */
+export async function requireSignedInUser(headers: Headers): Promise<SignedInUser> {
+  if (bearerToken(headers) !== null) throw new AppError("FORBIDDEN", "Sign in with a browser session to do this; API tokens act only within their team.");
+  const session = await getAuth().api.getSession({ headers });
+  if (!session) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
+  const user = await getDb().user.findUniqueOrThrow({ where: { id: session.user.id } });
+  return { userId: user.id, email: user.email, isPlatformAdmin: user.isPlatformAdmin };
+}
+
 export async function requireActor(headers: Headers): Promise<Actor> {
   const actor = await resolveActor(headers);
   if (!actor) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");

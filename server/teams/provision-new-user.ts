@@ -3,6 +3,7 @@ import "server-only";
 // "default" team; every later user gets a personal team they own (and can be added to others).
 import { getDb } from "../db";
 import { slugify } from "../slugs";
+import { createTeamQuota } from "../quotas/create-team-quota";
 
 export interface ProvisionNewUserOptions {
   userId: string;
@@ -26,8 +27,11 @@ export async function provisionNewUser(options: ProvisionNewUserOptions): Promis
   await db.$transaction(async (tx) => {
     if (isFirstUser) await tx.user.update({ where: { id: options.userId }, data: { isPlatformAdmin: true } });
     const existing = await tx.team.findUnique({ where: { slug } });
-    const team = existing ?? (await tx.team.create({ data: { slug, name: isFirstUser ? "Default" : `${options.name || slug}'s team`, quota: { create: {} } } }));
+    let team = existing;
+    if (!team) {
+      team = await tx.team.create({ data: { slug, name: isFirstUser ? "Default" : `${options.name || slug}'s team` } });
+      await createTeamQuota(tx, team.id);
+    }
     await tx.membership.create({ data: { teamId: team.id, userId: options.userId, role: "OWNER" } });
-    await tx.platformSettings.upsert({ where: { id: "platform" }, create: {}, update: {} });
   });
 }
