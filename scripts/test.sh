@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: every suite, one summary. The very last line is exactly "N passed, N failed", summed
-# over all suites (CI reads only that line). Skipped tests count as neither.
+# `npm test`: every suite, one summary. The very last line is exactly
+# "N passed, N failed, N skipped", summed over all suites (CI reads only that line). Skipped tests
+# count as neither passed nor failed; a suite that ran zero tests counts as 1 failed.
 #
 #   lint         eslint .                                   1 test
 #   typecheck    tsc --noEmit                               1 test
@@ -27,6 +28,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 T0=$SECONDS
 total_passed=0
 total_failed=0
+total_skipped=0
 declare -a lines=()
 
 banner() { printf '\n\033[1m==> [%s] %s\033[0m\n' "$(date +%H:%M:%S)" "$*"; }
@@ -34,14 +36,15 @@ wants() { [[ " $SUITES " == *" $1 "* ]]; }
 
 # record <suite> <kind> <report> <exit code>
 record() {
-  local suite="$1" kind="$2" report="$3" code="$4" counts p f
+  local suite="$1" kind="$2" report="$3" code="$4" counts p f s
   [ "$code" = 124 ] && echo "$suite: stopped by its time limit (see SLIPWAY_TEST_TIMEOUT_*, SLIPWAY_TEST_BUDGET_MIN)." >&2
-  counts="$(node scripts/summarize-results.mjs "$kind" "$report" "$code")" || counts="0 1"
-  read -r p f <<<"$counts"
+  counts="$(node scripts/summarize-results.mjs "$kind" "$report" "$code")" || counts="0 1 0"
+  read -r p f s <<<"$counts"
   total_passed=$((total_passed + p))
   total_failed=$((total_failed + f))
-  lines+=("$(printf '  %-12s %4d passed, %4d failed' "$suite" "$p" "$f")")
-  printf '\033[1m--> %s: %d passed, %d failed\033[0m\n' "$suite" "$p" "$f"
+  total_skipped=$((total_skipped + ${s:-0}))
+  lines+=("$(printf '  %-12s %4d passed, %4d failed, %4d skipped' "$suite" "$p" "$f" "${s:-0}")")
+  printf '\033[1m--> %s: %d passed, %d failed, %d skipped\033[0m\n' "$suite" "$p" "$f" "${s:-0}"
 }
 
 # limit <suite> <default minutes>: a `timeout` prefix so one hung suite cannot eat CI's 90 minutes.
@@ -99,7 +102,7 @@ run_vitest() {
   local project="$1" minutes="$2" report="$OUT/$1.json"
   banner "Suite: $project (vitest)"
   rm -f "$report"
-  $(limit "$project" "$minutes") node_modules/.bin/vitest run --project "$project" --passWithNoTests \
+  $(limit "$project" "$minutes") node_modules/.bin/vitest run --project "$project" \
     --reporter=default --reporter=json --outputFile.json="$report"
   record "$project" vitest "$report" $?
 }
@@ -135,7 +138,7 @@ if wants e2e; then
   if $(limit build 15) node_modules/.bin/next build >"$OUT/next-build.log" 2>&1; then
     echo "next build: ok (log: $OUT/next-build.log)"
     PLAYWRIGHT_JSON_OUTPUT_NAME="$report" \
-      $(limit e2e 35) node_modules/.bin/playwright test --reporter=list,json --pass-with-no-tests
+      $(limit e2e 35) node_modules/.bin/playwright test --reporter=list,json
     record e2e playwright "$report" $?
   else
     tail -40 "$OUT/next-build.log" >&2
@@ -154,5 +157,5 @@ fi
 [ "$prep_ok" = 1 ] || echo "(preparation had errors, see above)"
 printf '\n\033[1m==> Summary (%d min %d s)\033[0m\n' $(((SECONDS - T0) / 60)) $(((SECONDS - T0) % 60))
 printf '%s\n' "${lines[@]}"
-echo "${total_passed} passed, ${total_failed} failed"
+echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
 [ "$total_failed" -eq 0 ]
