@@ -24,7 +24,9 @@ export async function resolveTokenActor(token: string): Promise<Actor> {
   const membership = await db.membership.findUnique({ where: { teamId_userId: { teamId: row.teamId, userId: row.userId } } });
   if (!membership) throw invalid;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+    // updateMany: a token revoked or deleted a moment ago must not turn this request into a 500
+    // (the request itself was authorised by the row read above).
+    await db.apiToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
   return {
     userId: row.userId,

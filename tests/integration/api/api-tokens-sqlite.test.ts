@@ -1,0 +1,3 @@
+import { defineApiTokenSuite } from "./api-tokens-suite";
+
+defineApiTokenSuite(async () => undefined);
