@@ -12,9 +12,12 @@ export class ApiError extends Error {
 }
 
 export async function api<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> {
+  const method = init?.method ?? "GET";
   const res = await fetch(path, {
-    method: init?.method ?? "GET",
-    headers: init?.body !== undefined ? { "content-type": "application/json" } : undefined,
+    method,
+    // Every change carries JSON, even without a body (a deploy, a delete): the server refuses
+    // cookie-authenticated changes of any other type (server/auth/csrf.ts).
+    headers: init?.body !== undefined || method !== "GET" ? { "content-type": "application/json" } : undefined,
     body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
     credentials: "same-origin",
   });

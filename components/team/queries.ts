@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
 import type { QuotaInput, QuotaUsageDto } from "@/server/teams/schemas";
+import type { ApiTokenDto, CreateApiTokenInput, CreatedApiTokenDto } from "@/server/auth/api-tokens/schemas";
 
 export interface MeDto {
   user: { id: string; email: string; isPlatformAdmin: boolean };
@@ -52,5 +53,25 @@ export function useUpdatePlatformSettings() {
     },
     onError: (_e, _s, ctx) => qc.setQueryData(teamKeys.platform, ctx?.previous),
     onSuccess: (d) => qc.setQueryData(teamKeys.platform, d),
+  });
+}
+
+export const tokenKeys = { list: ["team", "tokens"] as const };
+export const apiTokensQuery = () => queryOptions({ queryKey: tokenKeys.list, queryFn: () => api<ApiTokenDto[]>("/api/v1/team/tokens") });
+export const useApiTokens = () => useQuery(apiTokensQuery());
+
+export function useCreateApiToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (t: CreateApiTokenInput) => api<CreatedApiTokenDto>("/api/v1/team/tokens", { method: "POST", body: t }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: tokenKeys.list }),
+  });
+}
+
+export function useRevokeApiToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<ApiTokenDto>(`/api/v1/team/tokens/${id}`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: tokenKeys.list }),
   });
 }

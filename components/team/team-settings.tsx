@@ -6,6 +6,7 @@ import { Card, CardTitle } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { Field, Input } from "@/components/ui/input";
 import { QuotaCard } from "./quota-card";
+import { ApiTokensCard } from "./api-tokens-card";
 import { useAddMember, useMe, useMembers, usePlatformSettings, useQuota, useUpdatePlatformSettings, useUpdateQuota } from "./queries";
 
 function QuotaForm() {
@@ -92,6 +93,7 @@ export function TeamSettings() {
         <QuotaCard />
         {isAdmin ? <QuotaForm /> : null}
         <Members canManage={isAdmin} />
+        {me.data ? <ApiTokensCard role={role} isAdmin={isAdmin} /> : null}
         {me.data?.user.isPlatformAdmin ? <PlatformSettings /> : null}
       </div>
     </div>
