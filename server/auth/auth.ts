@@ -27,8 +27,8 @@ function createAuth() {
     databaseHooks: {
       user: {
         create: {
-          after: async (user) => {
-            await provisionNewUser({ userId: user.id, email: user.email, name: user.name });
+          after: async (user, context) => {
+            await provisionNewUser({ userId: user.id, email: user.email, name: user.name, headers: context?.headers ?? context?.request?.headers });
           },
         },
       },

@@ -1,20 +1,17 @@
 import { z } from "zod";
 import { roles } from "../auth/permissions";
 
-export const addMemberInput = z.object({
-  email: z.string().email(),
+export const changeMemberRoleInput = z.object({
   role: z.enum(roles),
 });
-export type AddMemberInput = z.infer<typeof addMemberInput>;
+export type ChangeMemberRoleInput = z.infer<typeof changeMemberRoleInput>;
 
-export const quotaInput = z.object({
-  cpuMillicores: z.number().int().min(0).max(1_000_000),
-  memoryMib: z.number().int().min(0).max(10_000_000),
-  storageGib: z.number().int().min(0).max(100_000),
-  maxApps: z.number().int().min(0).max(10_000),
-  maxConcurrentBuilds: z.number().int().min(0).max(100),
-});
-export type QuotaInput = z.infer<typeof quotaInput>;
+export interface MemberDto {
+  userId: string;
+  email: string;
+  name: string;
+  role: string;
+}
 
 export interface TeamDto {
   id: string;
@@ -23,7 +20,3 @@ export interface TeamDto {
   role: string;
 }
 
-export interface QuotaUsageDto {
-  quota: QuotaInput;
-  usage: { cpuMillicores: number; memoryMib: number; storageGib: number; apps: number; runningBuilds: number };
-}

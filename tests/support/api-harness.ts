@@ -31,20 +31,52 @@ export function setupApiTestEnv(options: { databaseUrl?: string } = {}): ApiTest
   return { dataDir, databaseUrl };
 }
 
-export async function signUp(email: string, password = "correct-horse-battery"): Promise<string> {
+export interface SignUpOptions {
+  password?: string;
+  /** Extra request headers, e.g. `x-slipway-invitation-token`. */
+  headers?: Record<string, string>;
+  /**
+   * While the database has no users, a sign-up needs the one-time setup token: by default one is
+   * issued (as `npm start` does) and sent, so the first test user becomes the platform admin.
+   * `false` sends none (tests of the first-admin gate).
+   */
+  autoSetupToken?: boolean;
+}
+
+/** A sign-up through better-auth's own endpoint; answers what it answered, refusals included. */
+export async function trySignUp(email: string, options: SignUpOptions = {}): Promise<{ status: number; json: any; cookie: string | undefined }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
   const { getAuth } = await import("@/server/auth/auth");
+  const { getDb } = await import("@/server/db");
+  const { issueSetupToken, SETUP_TOKEN_HEADER } = await import("@/server/auth/setup-token");
+  const headers: Record<string, string> = { "content-type": "application/json", origin: BASE, ...options.headers };
+  if (options.autoSetupToken !== false && !headers[SETUP_TOKEN_HEADER] && (await getDb().user.count()) === 0) {
+    const token = await issueSetupToken();
+    if (token) headers[SETUP_TOKEN_HEADER] = token;
+  }
   const res = await getAuth().handler(
     new Request(`${BASE}/api/auth/sign-up/email`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: BASE },
-      body: JSON.stringify({ email, password, name: email.split("@")[0] }),
+      headers,
+      body: JSON.stringify({ email, password: options.password ?? "correct-horse-battery", name: email.split("@")[0] }),
     }),
   );
-  if (!res.ok) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
   const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]);
-  const session = cookies.find((c) => c?.startsWith("better-auth.session_token="));
-  if (!session) throw new Error("sign-up did not set a session cookie");
-  return session;
+  return { status: res.status, json, cookie: cookies.find((c) => c?.startsWith("better-auth.session_token=")) };
+}
+
+export async function signUp(email: string, passwordOrOptions: string | SignUpOptions = {}): Promise<string> {
+  const options = typeof passwordOrOptions === "string" ? { password: passwordOrOptions } : passwordOrOptions;
+  const res = await trySignUp(email, options);
+  if (res.status < 200 || res.status >= 300) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.json)}`);
+  if (!res.cookie) throw new Error("sign-up did not set a session cookie");
+  return res.cookie;
 }
 
 type RouteHandler = (req: Request, ctx: { params: Promise<never> }) => Promise<Response>;

@@ -9,8 +9,10 @@ import * as projectApps from "@/app/api/v1/projects/[projectId]/apps/route";
 import * as appRoute from "@/app/api/v1/apps/[appId]/route";
 import * as deployRoute from "@/app/api/v1/apps/[appId]/deploy/route";
 import * as buildsRoute from "@/app/api/v1/apps/[appId]/builds/route";
-import * as members from "@/app/api/v1/team/members/route";
-import * as quota from "@/app/api/v1/team/quota/route";
+import * as invitations from "@/app/api/v1/team/invitations/route";
+import * as invitation from "@/app/api/v1/invitations/[token]/route";
+import * as member from "@/app/api/v1/team/members/[userId]/route";
+import * as teamQuota from "@/app/api/v1/platform/teams/[teamId]/quota/route";
 import * as platform from "@/app/api/v1/platform/settings/route";
 import * as me from "@/app/api/v1/me/route";
 import { getDb } from "@/server/db";
@@ -139,15 +141,19 @@ export function defineTenancySuite(prepare: () => Promise<string | undefined>): 
 
   describe("roles", () => {
     it("lets a viewer read but not deploy", async () => {
-      const added = await call(members.POST, "POST", "/api/v1/team/members", { cookie: alice, body: { email: "bob@example.test", role: "VIEWER" } });
-      expect(added.status).toBe(201);
+      const invited = await call(invitations.POST, "POST", "/api/v1/team/invitations", { cookie: alice, body: { email: "bob@example.test", role: "VIEWER" } });
+      expect(invited.status).toBe(201);
+      const token = String(invited.json.link).split("/invite/")[1]!;
+      const accepted = await call(invitation.POST, "POST", `/api/v1/invitations/${token}`, { cookie: bob, params: { token } });
+      expect(accepted.status).toBe(201);
       const headers = { "x-slipway-team": "default" };
       const read = await call(appRoute.GET, "GET", `/api/v1/apps/${appId}`, { cookie: bob, params: { appId }, headers });
       expect(read.status).toBe(200);
       const deploy = await call(deployRoute.POST, "POST", `/api/v1/apps/${appId}/deploy`, { cookie: bob, params: { appId }, headers });
       expect(deploy.status).toBe(403);
       expect(deploy.json.error.message).toMatch(/viewer/);
-      const raise = await call(members.POST, "POST", "/api/v1/team/members", { cookie: bob, headers, body: { email: "bob@example.test", role: "OWNER" } });
+      const bobId = (await getDb().user.findUniqueOrThrow({ where: { email: "bob@example.test" } })).id;
+      const raise = await call(member.PATCH, "PATCH", `/api/v1/team/members/${bobId}`, { cookie: bob, headers, params: { userId: bobId }, body: { role: "OWNER" } });
       expect(raise.status).toBe(403);
       expect(await getDb().build.count()).toBe(0);
     });
@@ -155,8 +161,11 @@ export function defineTenancySuite(prepare: () => Promise<string | undefined>): 
 
   describe("quota", () => {
     it("refuses an over-quota deploy, naming the limit, its usage and its value, and queues nothing", async () => {
-      const set = await call(quota.PUT, "PUT", "/api/v1/team/quota", {
+      // The ceiling is the platform admin's to set (alice is the platform admin).
+      const teamId = (await getDb().team.findUniqueOrThrow({ where: { slug: "default" } })).id;
+      const set = await call(teamQuota.PUT, "PUT", `/api/v1/platform/teams/${teamId}/quota`, {
         cookie: alice,
+        params: { teamId },
         body: { cpuMillicores: 200, memoryMib: 4096, storageGib: 10, maxApps: 10, maxConcurrentBuilds: 2 },
       });
       expect(set.status).toBe(200);
@@ -172,8 +181,10 @@ export function defineTenancySuite(prepare: () => Promise<string | undefined>): 
     });
 
     it("queues a build (202) once the quota allows it, and a second deploy while queued is the same build", async () => {
-      await call(quota.PUT, "PUT", "/api/v1/team/quota", {
+      const teamId = (await getDb().team.findUniqueOrThrow({ where: { slug: "default" } })).id;
+      await call(teamQuota.PUT, "PUT", `/api/v1/platform/teams/${teamId}/quota`, {
         cookie: alice,
+        params: { teamId },
         body: { cpuMillicores: 1000, memoryMib: 4096, storageGib: 10, maxApps: 10, maxConcurrentBuilds: 2 },
       });
       const first = await call(deployRoute.POST, "POST", `/api/v1/apps/${appId}/deploy`, { cookie: alice, params: { appId } });

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+export const signupPolicies = ["open", "invite-only", "domains"] as const;
+export type SignupPolicy = (typeof signupPolicies)[number];
+
+// A registrable domain such as example.com or mail.example.org (lower-case, no scheme, no "@").
+const domainPattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export const signupDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((d) => d.replace(/^@/, ""))
+  .refine((d) => domainPattern.test(d), { message: "must be a domain such as example.com" });
+
+export const platformSettingsInput = z
+  .object({
+    allowLocalGitSources: z.boolean().optional(),
+    allowPrivateGitHosts: z.boolean().optional(),
+    signupPolicy: z.enum(signupPolicies).optional(),
+    allowedSignupDomains: z.array(signupDomain).max(100).optional(),
+  })
+  .strict();
+export type PlatformSettingsInput = z.input<typeof platformSettingsInput>;
+
+export interface PlatformSettingsDto {
+  allowLocalGitSources: boolean;
+  allowPrivateGitHosts: boolean;
+  signupPolicy: SignupPolicy;
+  allowedSignupDomains: string[];
+}
