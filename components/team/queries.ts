@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
-import type { QuotaInput, QuotaUsageDto } from "@/server/teams/schemas";
+import type { TeamQuotaDto } from "@/server/quotas/schemas";
 import type { ApiTokenDto, CreateApiTokenInput, CreatedApiTokenDto } from "@/server/auth/api-tokens/schemas";
 
 export interface MeDto {
@@ -22,7 +22,7 @@ export interface PlatformSettingsDto {
 export const teamKeys = { me: ["me"] as const, quota: ["team", "quota"] as const, members: ["team", "members"] as const, platform: ["platform", "settings"] as const };
 
 export const meQuery = () => queryOptions({ queryKey: teamKeys.me, queryFn: () => api<MeDto>("/api/v1/me") });
-export const quotaQuery = () => queryOptions({ queryKey: teamKeys.quota, queryFn: () => api<QuotaUsageDto>("/api/v1/team/quota") });
+export const quotaQuery = () => queryOptions({ queryKey: teamKeys.quota, queryFn: () => api<TeamQuotaDto>("/api/v1/team/quota") });
 export const membersQuery = () => queryOptions({ queryKey: teamKeys.members, queryFn: () => api<MemberDto[]>("/api/v1/team/members") });
 export const platformSettingsQuery = () => queryOptions({ queryKey: teamKeys.platform, queryFn: () => api<PlatformSettingsDto>("/api/v1/platform/settings") });
 
@@ -30,11 +30,6 @@ export const useMe = () => useQuery(meQuery());
 export const useQuota = () => useQuery(quotaQuery());
 export const useMembers = () => useQuery(membersQuery());
 export const usePlatformSettings = () => useQuery(platformSettingsQuery());
-
-export function useUpdateQuota() {
-  const qc = useQueryClient();
-  return useMutation({ mutationFn: (q: QuotaInput) => api<QuotaUsageDto>("/api/v1/team/quota", { method: "PUT", body: q }), onSuccess: (d) => qc.setQueryData(teamKeys.quota, d) });
-}
 
 export function useAddMember() {
   const qc = useQueryClient();

@@ -1,39 +1,13 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { Field, Input } from "@/components/ui/input";
 import { QuotaCard } from "./quota-card";
 import { ApiTokensCard } from "./api-tokens-card";
-import { useAddMember, useMe, useMembers, usePlatformSettings, useQuota, useUpdatePlatformSettings, useUpdateQuota } from "./queries";
-
-function QuotaForm() {
-  const q = useQuota();
-  const update = useUpdateQuota();
-  if (!q.data) return null;
-  const quota = q.data.quota;
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const n = (k: string) => Number(f.get(k));
-    update.mutate({ cpuMillicores: n("cpu"), memoryMib: n("memory"), storageGib: n("storage"), maxApps: n("apps"), maxConcurrentBuilds: n("builds") });
-  }
-  return (
-    <Card>
-      <CardTitle>Edit quota</CardTitle>
-      <form onSubmit={onSubmit} className="grid grid-cols-2 gap-3">
-        <Field label="CPU (millicores)" htmlFor="q-cpu"><Input id="q-cpu" name="cpu" type="number" defaultValue={quota.cpuMillicores} /></Field>
-        <Field label="Memory (MiB)" htmlFor="q-memory"><Input id="q-memory" name="memory" type="number" defaultValue={quota.memoryMib} /></Field>
-        <Field label="Storage (GiB)" htmlFor="q-storage"><Input id="q-storage" name="storage" type="number" defaultValue={quota.storageGib} /></Field>
-        <Field label="Max apps" htmlFor="q-apps"><Input id="q-apps" name="apps" type="number" defaultValue={quota.maxApps} /></Field>
-        <Field label="Max concurrent builds" htmlFor="q-builds"><Input id="q-builds" name="builds" type="number" defaultValue={quota.maxConcurrentBuilds} /></Field>
-        <div className="col-span-2"><ErrorText error={update.error} /><Button type="submit" variant="secondary">Save quota</Button></div>
-      </form>
-    </Card>
-  );
-}
+import { useAddMember, useMe, useMembers, usePlatformSettings, useUpdatePlatformSettings } from "./queries";
 
 function Members({ canManage }: { canManage: boolean }) {
   const members = useMembers();
@@ -91,7 +65,6 @@ export function TeamSettings() {
       <h1 className="text-2xl font-semibold">Team {me.data?.team.slug}</h1>
       <div className="grid gap-6 lg:grid-cols-2">
         <QuotaCard />
-        {isAdmin ? <QuotaForm /> : null}
         <Members canManage={isAdmin} />
         {me.data ? <ApiTokensCard role={role} isAdmin={isAdmin} /> : null}
         {me.data?.user.isPlatformAdmin ? <PlatformSettings /> : null}

@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
+import { assertWithinQuota } from "../quotas/assert-within-quota";
 import { sealJson } from "../crypto/secret-box";
 import { getProjectOrThrow } from "../projects/get-project";
 import { getPlatformSettings } from "../settings/get-platform-settings";
@@ -24,17 +25,12 @@ export async function createApp({ actor, projectId, input }: CreateAppOptions): 
   if (await db.app.findUnique({ where: { projectId_slug: { projectId, slug: data.slug } } })) {
     throw new AppError("CONFLICT", `An app named ${data.slug} already exists in project ${project.slug}.`, { fields: [{ path: "slug", message: "already taken" }] });
   }
-  const quota = await db.teamQuota.findUnique({ where: { teamId: actor.teamId } });
-  const appCount = await db.app.count({ where: { teamId: actor.teamId } });
-  if (quota && appCount >= quota.maxApps) {
-    throw new AppError("QUOTA_EXCEEDED", `The team already has ${appCount} apps and its quota is ${quota.maxApps} apps. Delete an app or ask a team admin to raise the quota.`, {
-      details: { limit: "apps", usage: appCount, value: quota.maxApps },
-    });
-  }
   const source = await parseGitSource(data.gitUrl, await getPlatformSettings());
   await assertBranchExists(source, data.gitBranch);
 
   const app = await db.$transaction(async (tx) => {
+    // The team's and the project's number of apps; a new app runs nothing until it is deployed.
+    await assertWithinQuota(tx, { teamId: actor.teamId, projectId, action: `Creating app ${data.slug}`, addApps: 1 });
     const created = await tx.app.create({
       data: {
         teamId: actor.teamId,

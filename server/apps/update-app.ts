@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "../db";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
+import { assertWithinQuota } from "../quotas/assert-within-quota";
 import { sealJson } from "../crypto/secret-box";
 import { getPlatformSettings } from "../settings/get-platform-settings";
 import { assertBranchExists, parseGitSource } from "./check-git-source";
@@ -10,7 +11,7 @@ import { updateAppInput, type AppDto, type UpdateAppInput } from "./schemas";
 import { clusterIngressDomains } from "./cluster-ingress-domains";
 import { appDtoInclude, toAppDto } from "./to-app-dto";
 
-/** Settings take effect at the next deploy: a release is an immutable snapshot. */
+/** Settings take effect at the next deploy (a release is an immutable snapshot); replicas at once. */
 export async function updateApp({ actor, appId, input }: { actor: Actor; appId: string; input: UpdateAppInput }): Promise<AppDto> {
   const data = updateAppInput.parse(input);
   const current = await getAppOrThrow({ actor, appId });
@@ -22,6 +23,15 @@ export async function updateApp({ actor, appId, input }: { actor: Actor; appId: 
   }
   const { env, ...rest } = data;
   const app = await getDb().$transaction(async (tx) => {
+    // Replicas apply to what runs at once; cpu and memory count once a build or release uses them.
+    if (data.replicas !== undefined || data.cpuMillicores !== undefined || data.memoryMib !== undefined) {
+      const action = data.replicas !== undefined && data.replicas !== current.replicas ? `Scaling ${current.slug} to ${data.replicas} replicas` : `Resizing ${current.slug}`;
+      await assertWithinQuota(tx, {
+        teamId: actor.teamId,
+        action,
+        app: { id: current.id, change: { kind: "update", replicas: data.replicas, cpuMillicores: data.cpuMillicores, memoryMib: data.memoryMib } },
+      });
+    }
     const updated = await tx.app.update({
       where: { id: current.id },
       data: { ...rest, gitUrl, envEncrypted: env ? sealJson(env) : undefined },

@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getAppOrThrow } from "../apps/get-app";
-import { checkDeployQuota } from "../quotas/check-deploy-quota";
+import { assertWithinQuota } from "../quotas/assert-within-quota";
 import { getEmbeddedDriver } from "../runtime/embedded/embedded-driver";
 import type { BuildDto } from "./schemas";
 import { buildDtoInclude, toBuildDto } from "./to-build-dto";
@@ -21,7 +21,7 @@ export async function deployApp({ actor, appId, trigger = "manual" }: DeployAppO
   const app = await getAppOrThrow({ actor, appId });
   const db = getDb();
   const build = await db.$transaction(async (tx) => {
-    await checkDeployQuota(tx, actor.teamId, { appId: app.id, appSlug: app.slug, cpuMillicores: app.cpuMillicores, memoryMib: app.memoryMib, replicas: app.replicas });
+    await assertWithinQuota(tx, { teamId: actor.teamId, action: `Deploying ${app.slug}`, app: { id: app.id, change: { kind: "deploy" } } });
     // A deploy while one is still queued for the same app is the same deploy.
     const queued = await tx.build.findFirst({ where: { appId: app.id, status: "QUEUED" }, include: buildDtoInclude, orderBy: { number: "desc" } });
     if (queued) return queued;

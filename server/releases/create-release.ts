@@ -61,6 +61,9 @@ export async function createRelease(options: CreateReleaseOptions): Promise<Rele
             imageRef: options.imageRef,
             imageDigest: options.imageDigest,
             configSnapshot: JSON.stringify(snapshot),
+            // Per-replica size as columns: quota usage sums them in one SQL aggregate.
+            cpuMillicores: snapshot.cpuMillicores,
+            memoryMib: snapshot.memoryMib,
             status: "PENDING",
           },
         });

@@ -6,7 +6,8 @@ import { AppError, notFound } from "../errors";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getAppOrThrow } from "../apps/get-app";
-import { checkDeployQuota } from "../quotas/check-deploy-quota";
+import { assertWithinQuota } from "../quotas/assert-within-quota";
+import { configSnapshotSchema } from "./create-release";
 import { getEmbeddedDriver } from "../runtime/embedded/embedded-driver";
 
 export async function rollbackRelease({ actor, appId, releaseId }: { actor: Actor; appId: string; releaseId: string }) {
@@ -16,8 +17,13 @@ export async function rollbackRelease({ actor, appId, releaseId }: { actor: Acto
     const from = await tx.release.findFirst({ where: { id: releaseId, appId: app.id, teamId: actor.teamId } });
     if (!from) throw notFound("Release");
     if (from.status === "FAILED") throw new AppError("CONFLICT", `Release v${from.version} never went live; pick a release that did.`);
-    const snapshot = JSON.parse(from.configSnapshot) as { cpuMillicores: number; memoryMib: number; replicas: number };
-    await checkDeployQuota(tx, actor.teamId, { appId: app.id, appSlug: app.slug, ...snapshot });
+    // The snapshot is the size the release runs at (older releases have no size columns yet).
+    const snapshot = configSnapshotSchema.parse(JSON.parse(from.configSnapshot));
+    await assertWithinQuota(tx, {
+      teamId: actor.teamId,
+      action: `Rolling ${app.slug} back to v${from.version}`,
+      app: { id: app.id, change: { kind: "release", cpuMillicores: snapshot.cpuMillicores, memoryMib: snapshot.memoryMib } },
+    });
     const max = await tx.release.aggregate({ where: { appId: app.id }, _max: { version: true } });
     const created = await tx.release.create({
       data: {
@@ -27,6 +33,8 @@ export async function rollbackRelease({ actor, appId, releaseId }: { actor: Acto
         imageRef: from.imageRef,
         imageDigest: from.imageDigest,
         configSnapshot: from.configSnapshot,
+        cpuMillicores: snapshot.cpuMillicores,
+        memoryMib: snapshot.memoryMib,
         status: "PENDING",
         statusReason: `Rollback to v${from.version}`,
       },

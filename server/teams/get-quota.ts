@@ -1,13 +1,40 @@
 import "server-only";
+// The team page's quota view: the ceiling the platform admin set, what the team uses, and how
+// that divides between projects (with their optional limits) and apps.
 import { getDb } from "../db";
 import type { Actor } from "../auth/actor";
-import { getTeamUsage } from "../quotas/team-usage";
-import type { QuotaUsageDto } from "./schemas";
+import { createTeamQuota } from "../quotas/create-team-quota";
+import { getTeamUsage, listAppUsage } from "../quotas/team-usage";
+import type { TeamQuotaDto } from "../quotas/schemas";
 
-export async function getQuota({ actor }: { actor: Actor }): Promise<QuotaUsageDto> {
+export async function getQuota({ actor }: { actor: Actor }): Promise<TeamQuotaDto> {
   const db = getDb();
-  const quota = await db.teamQuota.upsert({ where: { teamId: actor.teamId }, create: { teamId: actor.teamId }, update: {} });
-  const usage = await getTeamUsage(db, actor.teamId);
+  let quota = await db.teamQuota.findUnique({ where: { teamId: actor.teamId } });
+  if (!quota) {
+    // A team made before quotas were created with it gets the platform default.
+    await createTeamQuota(db, actor.teamId).catch((e: unknown) => {
+      if ((e as { code?: string }).code !== "P2002") throw e; // made by a concurrent request: fine
+    });
+    quota = await db.teamQuota.findUniqueOrThrow({ where: { teamId: actor.teamId } });
+  }
+  const [usage, apps, projects] = await Promise.all([
+    getTeamUsage(db, actor.teamId),
+    listAppUsage(db, actor.teamId),
+    db.project.findMany({ where: { teamId: actor.teamId }, orderBy: { slug: "asc" } }),
+  ]);
   const { cpuMillicores, memoryMib, storageGib, maxApps, maxConcurrentBuilds } = quota;
-  return { quota: { cpuMillicores, memoryMib, storageGib, maxApps, maxConcurrentBuilds }, usage };
+  const empty = { cpuMillicores: 0, memoryMib: 0, storageGib: 0, apps: 0 };
+  return {
+    quota: { cpuMillicores, memoryMib, storageGib, maxApps, maxConcurrentBuilds },
+    usage: { cpuMillicores: usage.cpuMillicores, memoryMib: usage.memoryMib, storageGib: usage.storageGib, apps: usage.apps, runningBuilds: usage.runningBuilds },
+    projects: projects.map((p) => ({
+      id: p.id,
+      slug: p.slug,
+      limits: { cpuMillicores: p.quotaCpuMillicores, memoryMib: p.quotaMemoryMib, storageGib: p.quotaStorageGib, maxApps: p.quotaMaxApps },
+      usage: usage.projects[p.id] ?? empty,
+    })),
+    apps: apps
+      .map((a) => ({ id: a.appId, slug: a.slug, projectId: a.projectId, replicas: a.replicas, cpuMillicores: a.cpuMillicores, memoryMib: a.memoryMib }))
+      .sort((a, b) => a.slug.localeCompare(b.slug)),
+  };
 }

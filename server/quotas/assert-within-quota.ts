@@ -1,0 +1,127 @@
+import "server-only";
+// The one quota check. Every change that can grow a team's usage (deploy, rollback, scale or
+// resize, a new app, storage) calls it inside the same transaction as the change. It refuses a
+// change that would take the team past its ceiling, or the project past the limit a team admin
+// set for it, naming the limit, the usage and the value so the user knows exactly what to change.
+import type { Tx } from "../db";
+import { AppError } from "../errors";
+import type { TeamQuota } from "../generated/sqlite/client";
+import { createTeamQuota } from "./create-team-quota";
+import { appFootprint, getAppFootprintParts, getTeamUsage, type AppFootprintParts, type TeamUsage } from "./team-usage";
+
+/** How the changed app's footprint will differ once the change is made. */
+export type AppChange =
+  /** a build is queued: the app row's size will be released */
+  | { kind: "deploy" }
+  /** an existing release becomes the target (a rollback): its per-replica size */
+  | { kind: "release"; cpuMillicores: number; memoryMib: number }
+  /** the app row changes; a replicas change applies to what runs at once */
+  | { kind: "update"; replicas?: number; cpuMillicores?: number; memoryMib?: number };
+
+export interface AssertWithinQuotaOptions {
+  teamId: string;
+  /** "Deploying web", "Scaling web to 20 replicas": how the refusal starts. */
+  action: string;
+  /** The app whose footprint changes (its current footprint is left out of the usage). */
+  app?: { id: string; change: AppChange };
+  /** The project a new app or volume goes into (taken from the app otherwise). */
+  projectId?: string;
+  addApps?: number;
+  addStorageGib?: number;
+}
+
+export interface QuotaCheckResult {
+  quota: TeamQuota;
+  usage: TeamUsage;
+}
+
+interface Check {
+  limit: "cpu" | "memory" | "storage" | "apps";
+  unit: string;
+  usage: number;
+  requested: number;
+  /** what the app holds today: a change that does not grow a resource is never refused */
+  current: number;
+  value: number | null;
+  perReplica?: { replicas: number; size: number };
+}
+
+/** Takes the team's quota lock: the first write of the transaction (see TeamQuota.revision). */
+async function lockTeamQuota(tx: Tx, teamId: string): Promise<TeamQuota> {
+  try {
+    return await tx.teamQuota.update({ where: { teamId }, data: { revision: { increment: 1 } } });
+  } catch (e) {
+    // Teams made before quotas were created with them: give them the platform default.
+    if ((e as { code?: string }).code !== "P2025") throw e;
+    await createTeamQuota(tx, teamId);
+    return tx.teamQuota.update({ where: { teamId }, data: { revision: { increment: 1 } } });
+  }
+}
+
+function nextFootprint(parts: AppFootprintParts, change: AppChange) {
+  switch (change.kind) {
+    case "deploy":
+      return appFootprint({ ...parts, buildPending: true });
+    case "release":
+      return appFootprint({ ...parts, targetCpu: change.cpuMillicores, targetMemory: change.memoryMib });
+    case "update":
+      return appFootprint(parts, change);
+  }
+}
+
+function refuse(action: string, scope: { kind: "team" } | { kind: "project"; slug: string }, c: Check): never {
+  const who = scope.kind === "team" ? "the team's" : `project ${scope.slug}'s`;
+  const holder = scope.kind === "team" ? "the team" : "the project";
+  const word = scope.kind === "team" ? "quota" : "limit";
+  const how = c.perReplica && c.perReplica.replicas > 0 ? ` (${c.perReplica.replicas} × ${c.perReplica.size})` : "";
+  const fix =
+    c.limit === "apps" ? "Delete an app" : c.limit === "storage" ? "Make the volume smaller" : `Lower the app's ${c.limit} or replicas`;
+  const who2 = scope.kind === "team" ? "ask the platform admin to raise the team's quota" : "ask a team admin to raise the project's limit";
+  throw new AppError(
+    "QUOTA_EXCEEDED",
+    `${action} would exceed ${who} ${c.limit} ${word}: it needs ${c.requested} ${c.unit}${how}, ${holder} already uses ${c.usage} ${c.unit} ` +
+      `and its ${word} is ${c.value} ${c.unit}. ${fix}, or ${who2}.`,
+    { details: { scope: scope.kind, limit: c.limit, usage: c.usage, requested: c.requested, value: c.value, unit: c.unit } },
+  );
+}
+
+function exceeds(c: Check): boolean {
+  return c.value !== null && c.requested > c.current && c.usage + c.requested > c.value;
+}
+
+export async function assertWithinQuota(tx: Tx, options: AssertWithinQuotaOptions): Promise<QuotaCheckResult> {
+  const quota = await lockTeamQuota(tx, options.teamId);
+  let parts: AppFootprintParts | null = null;
+  if (options.app) {
+    parts = await getAppFootprintParts(tx, options.teamId, options.app.id);
+    if (!parts) throw new AppError("NOT_FOUND", "App not found");
+  }
+  const projectId = parts?.projectId ?? options.projectId;
+  const usage = await getTeamUsage(tx, options.teamId, { excludeAppId: parts?.appId });
+  const current = parts ? appFootprint(parts) : { cpuMillicores: 0, memoryMib: 0 };
+  const next = parts && options.app ? nextFootprint(parts, options.app.change) : current;
+  const replicas = parts && options.app?.change.kind === "update" ? (options.app.change.replicas ?? parts.replicas) : (parts?.replicas ?? 0);
+  const addApps = options.addApps ?? 0;
+  const addStorage = options.addStorageGib ?? 0;
+
+  const checks = (u: { cpuMillicores: number; memoryMib: number; storageGib: number; apps: number }, limits: { cpu: number | null; memory: number | null; storage: number | null; apps: number | null }): Check[] => [
+    { limit: "cpu", unit: "millicores", usage: u.cpuMillicores, requested: next.cpuMillicores, current: current.cpuMillicores, value: limits.cpu, perReplica: replicas ? { replicas, size: next.cpuMillicores / replicas } : undefined },
+    { limit: "memory", unit: "MiB", usage: u.memoryMib, requested: next.memoryMib, current: current.memoryMib, value: limits.memory, perReplica: replicas ? { replicas, size: next.memoryMib / replicas } : undefined },
+    { limit: "storage", unit: "GiB", usage: u.storageGib, requested: addStorage, current: 0, value: limits.storage },
+    { limit: "apps", unit: "apps", usage: u.apps, requested: addApps, current: 0, value: limits.apps },
+  ];
+
+  for (const c of checks(usage, { cpu: quota.cpuMillicores, memory: quota.memoryMib, storage: quota.storageGib, apps: quota.maxApps })) {
+    if (exceeds(c)) refuse(options.action, { kind: "team" }, c);
+  }
+  if (projectId) {
+    const project = await tx.project.findFirst({ where: { id: projectId, teamId: options.teamId } });
+    if (!project) throw new AppError("NOT_FOUND", "Project not found");
+    const projectUsage = usage.projects[projectId] ?? { cpuMillicores: 0, memoryMib: 0, storageGib: 0, apps: 0 };
+    const limits = { cpu: project.quotaCpuMillicores, memory: project.quotaMemoryMib, storage: project.quotaStorageGib, apps: project.quotaMaxApps };
+    for (const c of checks(projectUsage, limits)) {
+      if (exceeds(c)) refuse(options.action, { kind: "project", slug: project.slug }, c);
+    }
+  }
+  return { quota, usage };
+}
