@@ -1,0 +1,3 @@
+import { defineMembersSuite } from "./members-suite";
+
+defineMembersSuite(async () => undefined);
