@@ -21,6 +21,9 @@ const schema = z.object({
   SLIPWAY_API_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   // Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed.
   SLIPWAY_TRUSTED_PROXIES: z.string().default(""),
+  // Comma-separated DNS servers (ip or ip:port) used to resolve git hosts before they are checked
+  // and pinned; empty = the system resolver. Tests point it at a DNS server on 127.0.0.1.
+  SLIPWAY_DNS_SERVERS: z.string().default(""),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -13,7 +13,7 @@ import { BuildFailure } from "./build-failure";
 import { packContext, resolveDockerfile } from "./build-context";
 import { clusterImageRef, isLoopbackRegistry } from "../runtime/kubernetes/cluster-image-ref";
 import { buildStepsFor, StepRecorder, type BuildStepName } from "./build-steps";
-import { assertPublicGitHost, classifyGitUrl, cloneRepo } from "./git-source";
+import { classifyGitUrl, cloneRepo } from "./git-source";
 import { BuildLogSink } from "./log-sink";
 import { isOtherImageName } from "./build-output";
 
@@ -57,13 +57,13 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     if (source.kind === "local" && !settings?.allowLocalGitSources) {
       throw new BuildFailure("Local git sources are disabled on this platform; use an https:// URL (a platform admin can allow local sources)");
     }
-    // Checked again at build time: the host's DNS or the platform setting may have changed since
-    // the app was created.
-    if (source.kind === "remote" && !settings?.allowPrivateGitHosts) await assertPublicGitHost(source.url);
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(opts.buildsDir, { recursive: true });
     sink.write("clone", `cloning ${source.url} at ${build.gitRef}`);
-    const commitSha = await cloneRepo({ source, ref: build.gitRef, dir: workDir, signal, onLine: (l) => sink.write("clone", l, "stderr") });
+    // cloneRepo checks the host again (DNS or the platform setting may have changed since the app
+    // was created) and pins git to the addresses it checked.
+    const policy = { allowLocalGitSources: settings?.allowLocalGitSources ?? false, allowPrivateGitHosts: settings?.allowPrivateGitHosts ?? false };
+    const commitSha = await cloneRepo({ source, policy, ref: build.gitRef, dir: workDir, signal, onLine: (l) => sink.write("clone", l, "stderr") });
     await db.build.update({ where: { id: buildId }, data: { commitSha } });
     sink.write("clone", `checked out ${commitSha}`);
     await steps.succeed("clone");

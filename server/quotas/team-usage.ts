@@ -146,10 +146,9 @@ function add(into: Usage, u: Usage): void {
  * is about, whose new footprint the caller adds itself.
  */
 export async function getTeamUsage(db: Db | Tx, teamId: string, options: { excludeAppId?: string } = {}): Promise<TeamUsage> {
-  const [groups, runningBuilds] = await Promise.all([
-    groupedUsage(db, { teamId, excludeAppId: options.excludeAppId }),
-    db.build.count({ where: { teamId, status: "RUNNING" } }),
-  ]);
+  // One after the other: inside a transaction both run on the same connection anyway.
+  const groups = await groupedUsage(db, { teamId, excludeAppId: options.excludeAppId });
+  const runningBuilds = await db.build.count({ where: { teamId, status: "RUNNING" } });
   const total: TeamUsage = { ...emptyUsage(), runningBuilds, projects: {} };
   for (const { projectId, usage } of groups.values()) {
     add(total, usage);

@@ -1,0 +1,3 @@
+import { defineQuotaSuite } from "./quota-suite";
+
+defineQuotaSuite(async () => undefined);
