@@ -1,0 +1,3 @@
+import { defineRouteMatrixSuite } from "./route-matrix-suite";
+
+defineRouteMatrixSuite(async () => undefined);
