@@ -7,6 +7,8 @@ import { getDb } from "../db";
 import { getEnv } from "../env";
 import { getAuthSecret } from "./auth-secret";
 import { dashboardOrigins, publicUrl } from "./origins";
+import { usesHttps } from "./cookies";
+import { CLIENT_ADDRESS_HEADER } from "./client-address";
 import { afterAuthEndpoint, beforeAuthEndpoint } from "./auth-endpoint-hooks";
 import { provisionNewUser } from "../teams/provision-new-user";
 
@@ -17,6 +19,18 @@ function createAuth() {
     baseURL,
     secret: getAuthSecret(),
     trustedOrigins: dashboardOrigins(),
+    advanced: {
+      // better-auth skips its Origin check when NODE_ENV is "test"; stating it keeps the tests
+      // honest about what production does: a cookie-carrying POST to /api/auth/* from any other
+      // origin (sign-out, sign-in over a session, …) is refused.
+      disableOriginCheck: false,
+      // Secure cookies whenever the dashboard is served over https (they are then never sent over
+      // plain http), whatever NODE_ENV says.
+      useSecureCookies: usesHttps(),
+      // Sessions record, and better-auth's own limiter keys on, the address the request stamp
+      // resolved (client-address.ts), not an X-Forwarded-For any client can write.
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
+    },
     database: prismaAdapter(getDb(), { provider: env.isPostgres ? "postgresql" : "sqlite" }),
     emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8, maxPasswordLength: 128 },
     user: {
