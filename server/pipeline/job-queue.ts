@@ -19,13 +19,28 @@ export interface ClaimedBuild {
 
 const DEFAULT_MAX_CONCURRENT = 2;
 
-async function runningCount(db: Db, teamId: string, now: Date): Promise<number> {
-  return db.build.count({ where: { teamId, status: "RUNNING", leaseExpiresAt: { gt: now } } });
+/** One team waiting for a build slot: how many it runs, its limit, and its oldest waiting build. */
+export interface TeamInQueue {
+  teamId: string;
+  running: number;
+  limit: number;
+  oldestQueuedAt: Date;
 }
 
-async function teamLimit(db: Db, teamId: string): Promise<number> {
-  const quota = await db.teamQuota.findUnique({ where: { teamId } });
-  return quota?.maxConcurrentBuilds ?? DEFAULT_MAX_CONCURRENT;
+/**
+ * Fair order between teams (pure): teams at their concurrent-builds limit wait; the others are
+ * served fewest running builds first, then by their oldest waiting build. A team with a long
+ * queue therefore gets one slot after another only while no other team is waiting with fewer.
+ */
+export function fairTeamOrder(teams: TeamInQueue[]): string[] {
+  return teams
+    .filter((t) => t.running < t.limit)
+    .sort((a, b) => a.running - b.running || a.oldestQueuedAt.getTime() - b.oldestQueuedAt.getTime() || a.teamId.localeCompare(b.teamId))
+    .map((t) => t.teamId);
+}
+
+async function runningCount(db: Db, teamId: string, now: Date): Promise<number> {
+  return db.build.count({ where: { teamId, status: "RUNNING", leaseExpiresAt: { gt: now } } });
 }
 
 /** Builds whose worker died too often are failed instead of retried forever. */
@@ -47,49 +62,61 @@ export async function failExhaustedBuilds(db: Db, opts: QueueOptions): Promise<n
 export async function claimNextBuild(db: Db, opts: QueueOptions): Promise<ClaimedBuild | null> {
   const now = opts.now?.() ?? new Date();
   await failExhaustedBuilds(db, opts);
-  const candidates = await db.build.findMany({
-    where: {
-      OR: [
-        { status: "QUEUED" },
-        { status: "RUNNING", leaseExpiresAt: { lt: now }, attempts: { lt: opts.maxAttempts } },
-      ],
-    },
-    orderBy: { queuedAt: "asc" },
-    take: 25,
-    select: { id: true, teamId: true, appId: true, status: true, attempts: true },
-  });
-  const fullTeams = new Set<string>();
-  for (const c of candidates) {
-    if (fullTeams.has(c.teamId)) continue;
-    const limit = await teamLimit(db, c.teamId);
-    if ((await runningCount(db, c.teamId, now)) >= limit) {
-      fullTeams.add(c.teamId);
-      continue;
-    }
-    const won = await db.build.updateMany({
-      where: { id: c.id, status: c.status, attempts: c.attempts },
-      data: {
-        status: "RUNNING",
-        attempts: c.attempts + 1,
-        leaseOwner: opts.owner,
-        leaseExpiresAt: new Date(now.getTime() + opts.leaseMs),
-        startedAt: now,
-        finishedAt: null,
-        error: null,
-      },
+  // Waiting builds: queued, or running under a lease that expired (the worker died).
+  const waiting = {
+    OR: [
+      { status: "QUEUED" as const },
+      { status: "RUNNING" as const, leaseExpiresAt: { lt: now }, attempts: { lt: opts.maxAttempts } },
+    ],
+  };
+  const perTeam = await db.build.groupBy({ by: ["teamId"], where: waiting, _min: { queuedAt: true } });
+  if (perTeam.length === 0) return null;
+  const teamIds = perTeam.map((t) => t.teamId);
+  const running = await db.build.groupBy({ by: ["teamId"], where: { teamId: { in: teamIds }, status: "RUNNING", leaseExpiresAt: { gt: now } }, _count: { _all: true } });
+  const quotas = await db.teamQuota.findMany({ where: { teamId: { in: teamIds } }, select: { teamId: true, maxConcurrentBuilds: true } });
+  const runningBy = new Map(running.map((r) => [r.teamId, r._count._all]));
+  const limitBy = new Map(quotas.map((q) => [q.teamId, q.maxConcurrentBuilds]));
+  const order = fairTeamOrder(
+    perTeam.map((t) => ({
+      teamId: t.teamId,
+      running: runningBy.get(t.teamId) ?? 0,
+      limit: limitBy.get(t.teamId) ?? DEFAULT_MAX_CONCURRENT,
+      oldestQueuedAt: t._min.queuedAt ?? now,
+    })),
+  );
+  for (const teamId of order) {
+    const limit = limitBy.get(teamId) ?? DEFAULT_MAX_CONCURRENT;
+    const candidates = await db.build.findMany({
+      where: { AND: [waiting, { teamId }] },
+      orderBy: { queuedAt: "asc" },
+      take: 5,
+      select: { id: true, teamId: true, appId: true, status: true, attempts: true },
     });
-    if (won.count !== 1) continue;
-    // The quota check and the claim are not one statement: re-check, and step back if another
-    // worker filled the team's last slot at the same moment.
-    if ((await runningCount(db, c.teamId, now)) > limit) {
-      await db.build.updateMany({
-        where: { id: c.id, leaseOwner: opts.owner, status: "RUNNING" },
-        data: { status: c.status, attempts: c.attempts, leaseOwner: null, leaseExpiresAt: c.status === "QUEUED" ? null : now },
+    for (const c of candidates) {
+      const won = await db.build.updateMany({
+        where: { id: c.id, status: c.status, attempts: c.attempts },
+        data: {
+          status: "RUNNING",
+          attempts: c.attempts + 1,
+          leaseOwner: opts.owner,
+          leaseExpiresAt: new Date(now.getTime() + opts.leaseMs),
+          startedAt: now,
+          finishedAt: null,
+          error: null,
+        },
       });
-      fullTeams.add(c.teamId);
-      continue;
+      if (won.count !== 1) continue; // another worker took it: try the team's next one
+      // The limit check and the claim are not one statement: re-check, and step back if another
+      // worker filled the team's last slot at the same moment.
+      if ((await runningCount(db, teamId, now)) > limit) {
+        await db.build.updateMany({
+          where: { id: c.id, leaseOwner: opts.owner, status: "RUNNING" },
+          data: { status: c.status, attempts: c.attempts, leaseOwner: null, leaseExpiresAt: c.status === "QUEUED" ? null : now },
+        });
+        break;
+      }
+      return { id: c.id, teamId: c.teamId, appId: c.appId, attempts: c.attempts + 1 };
     }
-    return { id: c.id, teamId: c.teamId, appId: c.appId, attempts: c.attempts + 1 };
   }
   return null;
 }
