@@ -30,10 +30,18 @@ test("a developer deploys a git repository from the browser and redeploys withou
   const web = platform.webUrl;
   const appUrl = platform.appUrl(slugs);
 
-  // Sign up: the first user becomes platform admin and owner of the default team.
+  // Without the setup link, the first sign-up is refused and says what to do.
   await page.goto(`${web}/`);
   await expect(page).toHaveURL(/\/sign-in$/);
   await page.getByRole("link", { name: "Create an account" }).click();
+  await page.getByLabel("Email").fill("mallory@example.test");
+  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page.getByTestId("error")).toContainText("run npm start and open the link it printed");
+
+  // Sign up through the first-time setup link `npm start` prints: the first user becomes platform
+  // admin and owner of the default team.
+  await page.goto(platform.setupLink());
   await page.getByLabel("Name").fill("Ada");
   await page.getByLabel("Email").fill("ada@example.test");
   await page.getByLabel("Password").fill("a-long-password");

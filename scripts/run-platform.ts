@@ -2,7 +2,7 @@
 // prefixes their output, restarts a process that dies (with backoff), and stops both on Ctrl-C or
 // SIGTERM. It announces the URL once the web server answers HTTP and slipwayd has printed its
 // `slipwayd ready` line.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
 import readline from "node:readline";
@@ -139,10 +139,30 @@ async function watchWeb(): Promise<void> {
   }
 }
 
+/**
+ * While the platform has no users, the first account needs a one-time setup token (only its hash
+ * is stored): issued here, before the web server starts, and printed as a link once it answers.
+ */
+function issueSetupToken(): string | null {
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--conditions=react-server", path.join(root, "scripts/issue-setup-token.ts")],
+    { cwd: root, env: process.env, encoding: "utf8" },
+  );
+  if (result.status !== 0) {
+    log(`could not check for a first-time setup token:\n${result.stderr || result.error?.message || ""}`);
+    return null;
+  }
+  return result.stdout.trim() || null;
+}
+
+const setupToken = issueSetupToken();
+
 function maybeAnnounce(): void {
   if (announced || !web.ready || !daemon.ready) return;
   announced = true;
   log(paint(32, `Slipway is running: open ${publicUrl}`));
+  if (setupToken) log(paint(33, `First-time setup: open ${publicUrl}/sign-up?setup=${setupToken}`) + " (the first account becomes the platform admin; the link works once)");
   log("Press Ctrl-C to stop.");
 }
 

@@ -1,6 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
 import type { TeamQuotaDto } from "@/server/quotas/schemas";
+import type { PlatformSettingsDto } from "@/server/settings/schemas";
+import type { CreatedInvitationDto, InvitationDto } from "@/server/invitations/schemas";
 import type { ApiTokenDto, CreateApiTokenInput, CreatedApiTokenDto } from "@/server/auth/api-tokens/schemas";
 
 export interface MeDto {
@@ -14,10 +16,7 @@ export interface MemberDto {
   name: string;
   role: string;
 }
-export interface PlatformSettingsDto {
-  allowLocalGitSources: boolean;
-  allowPrivateGitHosts: boolean;
-}
+export type { PlatformSettingsDto } from "@/server/settings/schemas";
 
 export const teamKeys = { me: ["me"] as const, quota: ["team", "quota"] as const, members: ["team", "members"] as const, platform: ["platform", "settings"] as const };
 
@@ -31,9 +30,44 @@ export const useQuota = () => useQuery(quotaQuery());
 export const useMembers = () => useQuery(membersQuery());
 export const usePlatformSettings = () => useQuery(platformSettingsQuery());
 
-export function useAddMember() {
+export const invitationKeys = { list: ["team", "invitations"] as const };
+export const invitationsQuery = () => queryOptions({ queryKey: invitationKeys.list, queryFn: () => api<InvitationDto[]>("/api/v1/team/invitations") });
+export const useInvitations = (enabled = true) => useQuery({ ...invitationsQuery(), enabled });
+
+export function useCreateInvitation() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: (m: { email: string; role: string }) => api<MemberDto>("/api/v1/team/members", { method: "POST", body: m }), onSuccess: () => qc.invalidateQueries({ queryKey: teamKeys.members }) });
+  return useMutation({
+    mutationFn: (i: { email: string; role: string }) => api<CreatedInvitationDto>("/api/v1/team/invitations", { method: "POST", body: i }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: invitationKeys.list }),
+  });
+}
+
+export function useRevokeInvitation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api(`/api/v1/team/invitations/${id}`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: invitationKeys.list }),
+  });
+}
+
+export function useChangeMemberRole() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (m: { userId: string; role: string }) => api<MemberDto>(`/api/v1/team/members/${m.userId}`, { method: "PATCH", body: { role: m.role } }),
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: teamKeys.members }), qc.invalidateQueries({ queryKey: teamKeys.me })]),
+  });
+}
+
+export function useRemoveMember() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => api(`/api/v1/team/members/${userId}`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: teamKeys.members }),
+  });
+}
+
+export function useLeaveTeam() {
+  return useMutation({ mutationFn: () => api("/api/v1/team/leave", { method: "POST" }) });
 }
 
 export function useUpdatePlatformSettings() {

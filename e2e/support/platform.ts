@@ -43,6 +43,8 @@ export interface Platform {
   /** Start slipwayd again (after killDaemon) and wait for `slipwayd ready`. */
   startDaemon(): Promise<void>;
   restartDaemon(signal?: NodeJS.Signals): Promise<void>;
+  /** The first-time setup link `npm start` prints while there are no users (a new token each call). */
+  setupLink(): string;
   stop(): Promise<void>;
 }
 
@@ -255,6 +257,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       await daemon.stop(signal);
       daemon.start();
       await daemon.waitReady(readyTimeoutMs);
+    },
+    setupLink() {
+      // The same script `npm start` runs before the web server (scripts/run-platform.ts).
+      const token = execFileSync(
+        process.execPath,
+        ["--import", "tsx", "--conditions=react-server", path.join(repoRoot, "scripts/issue-setup-token.ts")],
+        { cwd: repoRoot, env: childEnv, encoding: "utf8" },
+      ).trim();
+      if (!token) throw new Error("the platform already has users: no setup token was issued");
+      return `${webUrl}/sign-up?setup=${token}`;
     },
     async stop() {
       if (stopped) return;

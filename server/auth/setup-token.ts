@@ -47,3 +47,8 @@ export async function consumeSetupToken(tx: Db | Tx, token: string): Promise<boo
   });
   return count === 1;
 }
+
+/** True until the first account exists: the sign-up page then asks for the setup link. */
+export async function platformNeedsFirstAdmin(db: Db = getDb()): Promise<boolean> {
+  return (await db.user.count()) === 0;
+}
