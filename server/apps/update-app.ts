@@ -37,7 +37,8 @@ export async function updateApp({ actor, appId, input }: { actor: Actor; appId: 
       data: { ...rest, gitUrl, envEncrypted: env ? sealJson(env) : undefined },
       include: appDtoInclude,
     });
-    await recordAudit(tx, { actor, action: "app.update", targetType: "app", targetId: current.id, data: { fields: Object.keys(data) } });
+    // What changed, from → to; env values are secrets, so only their names.
+    await recordAudit(tx, { actor, action: "app.update", targetType: "app", targetId: current.id, data: { slug: current.slug, changes: Object.fromEntries(Object.entries({ ...rest, gitUrl }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, { from: current[k as keyof typeof rest], to: v }])), ...(env ? { envKeys: Object.keys(env).sort() } : {}) } });
     return updated;
   });
   return toAppDto(app, await clusterIngressDomains([app]));

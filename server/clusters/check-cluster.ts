@@ -35,7 +35,7 @@ export async function checkCluster({ actor, clusterId }: { actor: Actor; cluster
   const status = await probeStored(kubeconfigEncrypted, current.server);
   const cluster = await db.$transaction(async (tx) => {
     const updated = await tx.cluster.update({ where: { id: current.id }, data: status, omit: { kubeconfigEncrypted: true } });
-    await recordAudit(tx, { actor, action: "cluster.check", targetType: "cluster", targetId: current.id, data: { name: current.name, reachable: status.reachable } });
+    await recordAudit(tx, { actor, teamId: null, action: "cluster.check", targetType: "cluster", targetId: current.id, data: { name: current.name, reachable: status.reachable } });
     return updated;
   });
   return toClusterDto(cluster);

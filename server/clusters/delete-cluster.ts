@@ -26,6 +26,6 @@ export async function deleteCluster({ actor, clusterId }: { actor: Actor; cluste
       );
     }
     await tx.cluster.delete({ where: { id: cluster.id } });
-    await recordAudit(tx, { actor, action: "cluster.delete", targetType: "cluster", targetId: cluster.id, data: { name: cluster.name } });
+    await recordAudit(tx, { actor, teamId: null, action: "cluster.delete", targetType: "cluster", targetId: cluster.id, data: { name: cluster.name } });
   });
 }

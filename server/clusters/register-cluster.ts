@@ -35,6 +35,7 @@ export async function registerCluster({ actor, input }: RegisterClusterOptions):
     });
     await recordAudit(tx, {
       actor,
+      teamId: null,
       action: "cluster.register",
       targetType: "cluster",
       targetId: created.id,

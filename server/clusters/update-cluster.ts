@@ -30,7 +30,7 @@ export async function updateCluster({ actor, clusterId, input }: UpdateClusterOp
       data: { ...settings, ...status, kubeconfigEncrypted: kubeconfig !== undefined ? seal(kubeconfig) : undefined },
       omit: { kubeconfigEncrypted: true },
     });
-    await recordAudit(tx, { actor, action: "cluster.update", targetType: "cluster", targetId: current.id, data: { name: current.name, fields: Object.keys(data) } });
+    await recordAudit(tx, { actor, teamId: null, action: "cluster.update", targetType: "cluster", targetId: current.id, data: { name: current.name, fields: Object.keys(data) } });
     return updated;
   });
   return toClusterDto(cluster);

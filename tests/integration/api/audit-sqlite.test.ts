@@ -1,0 +1,3 @@
+import { defineAuditSuite } from "./audit-suite";
+
+defineAuditSuite(async () => undefined);
