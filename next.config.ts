@@ -27,6 +27,28 @@ const nextConfig: NextConfig = {
   // `tsc --noEmit` is its own suite in `npm test`; repeating it inside every build costs a
   // minute on two cores and would hide the journeys behind an unrelated type error.
   typescript: { ignoreBuildErrors: true },
+  // Browser hardening for every response. Pages get their Content-Security-Policy (with a nonce)
+  // from proxy.ts; API responses are data, never documents, so theirs allows nothing at all.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          // Tenant apps never learn dashboard URLs (they carry project and app ids).
+          { key: "Referrer-Policy", value: "no-referrer" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), midi=(), display-capture=(), browsing-topics=()" },
+          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+          { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
+        ],
+      },
+      {
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" }],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -3,6 +3,10 @@ import type { ReactNode } from "react";
 import { QueryProvider } from "@/components/providers/query-provider";
 import "./globals.css";
 
+// Every page renders per request so that it carries that response's CSP nonce (proxy.ts): a page
+// prerendered at build time would have scripts without one, which the policy blocks.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Slipway", description: "Deploy apps from git to your own machines." };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
