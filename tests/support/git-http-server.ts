@@ -21,6 +21,8 @@ export interface CountingServer {
 
 export interface GitHttpServer extends CountingServer {
   url(repoName: string): string;
+  /** Authorization headers received (a client that sends none leaves this empty) */
+  authorizations: string[];
 }
 
 async function listen(server: http.Server, host: string, port: number): Promise<number> {
@@ -61,12 +63,29 @@ export async function startRedirectServer(opts: { location: (path: string) => st
   return { host, port, requests, close: closer(server) };
 }
 
-/** Serves the repositories under `root` read-only over smart HTTP. */
-export async function startGitHttpServer(opts: { root: string; host?: string; port?: number }): Promise<GitHttpServer> {
+/**
+ * Serves the repositories under `root` read-only over smart HTTP. With `requireAuth`, every
+ * request without an Authorization header gets 401 + a Basic challenge (what makes git ask a
+ * credential helper).
+ */
+export async function startGitHttpServer(opts: {
+  root: string;
+  host?: string;
+  port?: number;
+  requireAuth?: boolean;
+  onRequest?: (line: string) => void;
+}): Promise<GitHttpServer> {
   const host = opts.host ?? "127.0.0.1";
   const requests: string[] = [];
+  const authorizations: string[] = [];
   const server = http.createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    opts.onRequest?.(`${req.method} ${req.url}`);
+    if (req.headers.authorization) authorizations.push(req.headers.authorization);
+    if (opts.requireAuth && !req.headers.authorization) {
+      res.writeHead(401, { "www-authenticate": 'Basic realm="git"', "content-type": "text/plain" }).end("authentication required\n");
+      return;
+    }
     const url = new URL(req.url ?? "/", "http://x");
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -116,5 +135,5 @@ export async function startGitHttpServer(opts: { root: string; host?: string; po
   });
   const port = await listen(server, host, opts.port ?? 0);
   const base = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  return { host, port, requests, close: closer(server), url: (name) => `${base}/${name}` };
+  return { host, port, requests, authorizations, close: closer(server), url: (name) => `${base}/${name}` };
 }
