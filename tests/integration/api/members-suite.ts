@@ -1,8 +1,10 @@
 // Members, invitations, the sign-up policy and the first admin, the way clients — and members of
 // other teams, or people who merely hold a link — call them: real sessions, a real database.
 // Every refusal must also leave the database unchanged.
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, setupApiTestEnv, signUp, trySignUp } from "../../support/api-harness";
+import { call, setupApiTestEnv, signUp, trySignUp, type ApiTestEnv } from "../../support/api-harness";
 import * as membersRoute from "@/app/api/v1/team/members/route";
 import * as memberRoute from "@/app/api/v1/team/members/[userId]/route";
 import * as leaveRoute from "@/app/api/v1/team/leave/route";
@@ -16,6 +18,16 @@ import { issueSetupToken, isValidSetupToken, SETUP_TOKEN_HEADER } from "@/server
 import { INVITATION_TOKEN_HEADER } from "@/server/invitations/schemas";
 
 const DEFAULT = { "x-slipway-team": "default" };
+
+/** What `npm start` runs before the web server (scripts/run-platform.ts): prints a token, or nothing. */
+function runIssueSetupTokenScript(env: ApiTestEnv): string {
+  const root = path.resolve(import.meta.dirname, "../../..");
+  return execFileSync(process.execPath, ["--import", "tsx", "--conditions=react-server", path.join(root, "scripts/issue-setup-token.ts")], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: env.databaseUrl, SLIPWAY_DATA_DIR: env.dataDir },
+    encoding: "utf8",
+  }).trim();
+}
 
 async function userId(email: string): Promise<string> {
   return (await getDb().user.findUniqueOrThrow({ where: { email } })).id;
@@ -49,9 +61,10 @@ export function defineMembersSuite(prepare: () => Promise<string | undefined>): 
   let alice: string; // the first admin: platform admin, owner of "default"
   let bob: string; // owner of his own team "bob"
   let carol: string; // invited into "default"
+  let env: ApiTestEnv;
 
   beforeAll(async () => {
-    setupApiTestEnv({ databaseUrl: await prepare() });
+    env = setupApiTestEnv({ databaseUrl: await prepare() });
   });
 
   describe("the first admin", () => {
@@ -61,6 +74,15 @@ export function defineMembersSuite(prepare: () => Promise<string | undefined>): 
       expect(res.json.message).toMatch(/run npm start and open the link it printed/);
       expect(res.cookie).toBeUndefined();
       expect(await getDb().user.count()).toBe(0);
+    });
+
+    it("npm start's setup script issues a token that the sign-up gate accepts (and stores only its hash)", async () => {
+      const token = runIssueSetupTokenScript(env);
+      expect(token).toMatch(/^setup_[A-Za-z0-9_-]{30,}$/);
+      expect(await isValidSetupToken(token)).toBe(true);
+      const settings = await getDb().platformSettings.findUniqueOrThrow({ where: { id: "platform" } });
+      expect(settings.setupTokenHash).not.toContain(token);
+      expect(settings.setupTokenHash).toMatch(/^[0-9a-f]{64}$/);
     });
 
     it("refuses a wrong or stale setup token", async () => {
@@ -96,6 +118,7 @@ export function defineMembersSuite(prepare: () => Promise<string | undefined>): 
       expect(settings.setupTokenHash).toBeNull();
       expect(await isValidSetupToken(token)).toBe(false);
       expect(await issueSetupToken()).toBeNull();
+      expect(runIssueSetupTokenScript(env)).toBe("");
     });
 
     it("gives a later sign-up carrying the used token nothing extra", async () => {
