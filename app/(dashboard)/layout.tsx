@@ -8,6 +8,7 @@ import { resolveActor } from "@/server/auth/resolve-actor";
 import { TeamSwitcher } from "@/components/team/team-switcher";
 import { listMyTeams } from "@/server/teams/list-my-teams";
 import { isAppError } from "@/server/errors";
+import { can } from "@/server/auth/permissions";
 
 export const dynamic = "force-dynamic";
 
@@ -37,6 +38,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <Link href="/" className="hover:text-slate-900">Projects</Link>
             <Link href="/team" className="hover:text-slate-900">Team</Link>
             <Link href="/clusters" className="hover:text-slate-900">Clusters</Link>
+            {can(actor, "team:audit") || actor.isPlatformAdmin ? <Link href="/audit" className="hover:text-slate-900">Audit</Link> : null}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
             <span data-testid="current-team">team <strong>{actor.teamSlug}</strong> · {actor.role.toLowerCase()}</span>
