@@ -24,6 +24,18 @@ const schema = z.object({
   // Comma-separated DNS servers (ip or ip:port) used to resolve git hosts before they are checked
   // and pinned; empty = the system resolver. Tests point it at a DNS server on 127.0.0.1.
   SLIPWAY_DNS_SERVERS: z.string().default(""),
+  // Build and container caps (slipwayd). Sizes in MiB; fractions allowed (tests use tiny limits).
+  SLIPWAY_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  SLIPWAY_BUILD_MEMORY_MIB: z.coerce.number().int().min(64).default(2048),
+  SLIPWAY_BUILD_CPU_MILLICORES: z.coerce.number().int().min(100).default(1000),
+  SLIPWAY_BUILD_PIDS_LIMIT: z.coerce.number().int().min(16).default(1024),
+  SLIPWAY_APP_PIDS_LIMIT: z.coerce.number().int().min(16).default(512),
+  SLIPWAY_MAX_REPO_MIB: z.coerce.number().positive().default(500),
+  SLIPWAY_MAX_CONTEXT_MIB: z.coerce.number().positive().default(200),
+  SLIPWAY_BUILD_LOG_MAX_LINES: z.coerce.number().int().min(10).default(10_000),
+  // "off" leaves build and app containers on the engine's default network, without the host
+  // firewall rules (for engines slipwayd does not run next to, e.g. a remote DOCKER_HOST).
+  SLIPWAY_NETWORK_ISOLATION: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { openJson } from "../crypto/secret-box";
 import type { AppDto } from "./schemas";
-import { appUrl } from "./app-url";
+import { appHostname, appUrl } from "./app-url";
 
 export const appDtoInclude = {
   project: { select: { slug: true } },
@@ -39,7 +39,7 @@ function urlOf(app: AppRow, clusterDomains: ReadonlyMap<string, string>): string
   const slugs = { appSlug: app.slug, projectSlug: app.project.slug, teamSlug: app.team.slug };
   if (!app.runtimeTarget.startsWith("cluster:")) return appUrl(slugs);
   const domain = clusterDomains.get(app.runtimeTarget.slice("cluster:".length));
-  return domain ? `http://${slugs.appSlug}.${slugs.projectSlug}.${slugs.teamSlug}.${domain}/` : null;
+  return domain ? `http://${appHostname(slugs, domain)}/` : null;
 }
 
 export function toAppDto(app: AppRow, clusterDomains: ReadonlyMap<string, string> = new Map()): AppDto {

@@ -2,6 +2,7 @@
 // its data dir. One place so tests and the driver agree on paths.
 import path from "node:path";
 import { getEnv } from "../env";
+import type { BuildLimits } from "../pipeline/run-build";
 
 export interface DaemonConfig {
   dataDir: string;
@@ -20,7 +21,11 @@ export interface DaemonConfig {
   tokenFile: string;
   podmanSocket: string;
   buildsDir: string;
+  buildLimits: BuildLimits;
+  appPidsLimit: number;
+  networkIsolation: boolean;
 }
+
 
 export function daemonPaths(dataDir: string) {
   return {
@@ -31,6 +36,10 @@ export function daemonPaths(dataDir: string) {
     containersConf: path.join(dataDir, "containers.conf"),
     instanceFile: path.join(dataDir, "instance-id"),
     buildsDir: path.join(dataDir, "builds"),
+    /** HOME of the Podman service: empty, so no one's registry logins are found there */
+    engineHome: path.join(dataDir, "engine-home"),
+    /** an empty registry auth file for the Podman service (REGISTRY_AUTH_FILE) */
+    engineAuthFile: path.join(dataDir, "engine-home", "auth.json"),
   };
 }
 
@@ -52,5 +61,16 @@ export function loadDaemonConfig(): DaemonConfig {
     tokenFile: paths.tokenFile,
     podmanSocket: paths.podmanSocket,
     buildsDir: paths.buildsDir,
+    buildLimits: {
+      timeoutMs: env.SLIPWAY_BUILD_TIMEOUT_SECONDS * 1000,
+      memoryMib: env.SLIPWAY_BUILD_MEMORY_MIB,
+      cpuMillicores: env.SLIPWAY_BUILD_CPU_MILLICORES,
+      pidsLimit: env.SLIPWAY_BUILD_PIDS_LIMIT,
+      maxRepoBytes: Math.floor(env.SLIPWAY_MAX_REPO_MIB * 1024 * 1024),
+      maxContextBytes: Math.floor(env.SLIPWAY_MAX_CONTEXT_MIB * 1024 * 1024),
+      maxLogLines: env.SLIPWAY_BUILD_LOG_MAX_LINES,
+    },
+    appPidsLimit: env.SLIPWAY_APP_PIDS_LIMIT,
+    networkIsolation: env.SLIPWAY_NETWORK_ISOLATION === "on",
   };
 }

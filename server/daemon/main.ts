@@ -8,6 +8,7 @@ import { startApi } from "./api/api-server";
 import { daemonPaths, loadDaemonConfig } from "./config";
 import { dockerFromHost, Engine } from "./engine/engine";
 import { ensurePodmanService } from "./engine/podman-service";
+import { ensureNetworkIsolation } from "./engine/network-isolation";
 import { startIngress } from "./ingress/ingress-server";
 import { RouteTable } from "./ingress/route-table";
 import { ensureInstanceId } from "./instance-id";
@@ -29,8 +30,26 @@ async function main(): Promise<void> {
   const engine = new Engine(dockerFromHost(config.dockerHost, socketPath));
   if (!(await engine.ping())) throw new Error(`container engine at ${config.dockerHost ?? socketPath} does not answer`);
 
+  // Build and app containers join Slipway's own network, which the host firewall keeps away from
+  // the host's own services (network-isolation.ts). Only for the engine slipwayd runs itself.
+  const isolate = config.networkIsolation && !config.dockerHost;
+  const network = isolate ? await ensureNetworkIsolation(instanceId) : null;
+  if (network) log.info({ network: network.name, bridge: network.bridge, subnet: network.subnet }, "container network isolated from the host");
+  else log.warn("container network isolation is off: build and app containers can reach the host's services");
+  const reassertIsolation = async () => {
+    if (isolate) await ensureNetworkIsolation(instanceId);
+  };
+
   const routes = new RouteTable(config.ingressDomain);
-  const reconciler = new Reconciler({ db, engine, routes, log, instanceId, healthTimeoutMs: config.healthTimeoutMs });
+  const reconciler = new Reconciler({
+    db,
+    engine,
+    routes,
+    log,
+    instanceId,
+    healthTimeoutMs: config.healthTimeoutMs,
+    containerLimits: { pidsLimit: config.appPidsLimit, network: network?.name },
+  });
   // The first pass rebuilds the route table from DB + engine before the proxy takes requests,
   // so after a restart the same containers serve at once.
   await reconciler.reconcileNow();
@@ -45,6 +64,9 @@ async function main(): Promise<void> {
     buildsDir: config.buildsDir,
     leaseMs: config.buildLeaseMs,
     heartbeatMs: Math.max(500, Math.floor(config.buildLeaseMs / 3)),
+    limits: config.buildLimits,
+    network: network?.name,
+    beforeBuild: reassertIsolation,
     onBuildFinished: () => {
       reconciler.nudge();
       clusters.nudge();

@@ -4,7 +4,7 @@
 // deadlines, and losing those merely shortens a drain.
 import type { Db } from "../db";
 import type { Engine, ManagedContainer } from "./engine/engine";
-import { planContainer } from "./engine/container-spec";
+import { planContainer, type ContainerLimits } from "./engine/container-spec";
 import type { Logger } from "./logger";
 import { routeKey, type Route, type RouteTable } from "./ingress/route-table";
 import { loadDesiredApps, type DesiredApp, type DesiredRelease } from "./reconcile/desired-state";
@@ -23,6 +23,8 @@ export interface ReconcilerOptions {
   healthTimeoutMs?: number;
   /** how long old replicas keep running after the switch, for in-flight requests */
   drainMs?: number;
+  /** pids cap and network for app containers */
+  containerLimits?: ContainerLimits;
 }
 
 const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
@@ -142,7 +144,7 @@ export class Reconciler {
       rp.missing.push(c.replica);
     }
     for (const i of rp.missing) {
-      const plan = planContainer(release.spec, i, this.opts.instanceId, release.imageDigest);
+      const plan = planContainer(release.spec, i, this.opts.instanceId, release.imageDigest, this.opts.containerLimits);
       const id = await engine.createOrAdopt(plan);
       await engine.start(id);
       log.info({ appId: app.appId, container: plan.name }, "replica started");

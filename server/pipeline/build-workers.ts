@@ -7,7 +7,7 @@ import type { Db } from "../db";
 import type { Engine } from "../daemon/engine/engine";
 import type { Logger } from "../daemon/logger";
 import { claimNextBuild, releaseLease, renewLease, type QueueOptions } from "./job-queue";
-import { runBuild } from "./run-build";
+import { runBuild, type BuildLimits } from "./run-build";
 
 export interface BuildWorkersOptions {
   db: Db;
@@ -19,7 +19,10 @@ export interface BuildWorkersOptions {
   heartbeatMs?: number;
   pollMs?: number;
   maxAttempts?: number;
-  buildTimeoutMs?: number;
+  limits?: Partial<BuildLimits>;
+  /** Slipway's isolated network for RUN steps (see network-isolation.ts) */
+  network?: string;
+  beforeBuild?: () => Promise<void>;
   /** Called after each build ends, so the reconciler rolls a new release out without waiting for its next pass. */
   onBuildFinished?: () => void;
 }
@@ -102,7 +105,9 @@ export class BuildWorkers {
           buildsDir: this.opts.buildsDir,
           attempt: claimed.attempts,
           signal: buildAbort.signal,
-          buildTimeoutMs: this.opts.buildTimeoutMs,
+          limits: this.opts.limits,
+          network: this.opts.network,
+          beforeBuild: this.opts.beforeBuild,
         });
         this.opts.onBuildFinished?.();
       } catch (e) {

@@ -26,10 +26,36 @@ export class BuildLogSink {
   constructor(
     private readonly db: Db,
     private readonly buildId: string,
-    private readonly opts: { maxBatch?: number; intervalMs?: number; onError?: (e: unknown) => void } = {},
+    private readonly opts: {
+      maxBatch?: number;
+      intervalMs?: number;
+      onError?: (e: unknown) => void;
+      /** lines of build output kept; after that one "log truncated" line, then nothing more */
+      maxLines?: number;
+    } = {},
   ) {}
 
-  write(step: string, line: string, stream: "stdout" | "stderr" = "stdout"): void {
+  private lines = 0;
+  private truncated = false;
+
+  /**
+   * `always` is for Slipway's own few status lines (the build's error, the release it made): they
+   * are kept even after a chatty build filled the log, so the end of the story is never lost.
+   */
+  write(step: string, line: string, stream: "stdout" | "stderr" = "stdout", always = false): void {
+    if (!always && this.opts.maxLines !== undefined) {
+      if (this.truncated) return;
+      if (this.lines >= this.opts.maxLines) {
+        this.truncated = true;
+        this.push(step, `log truncated: only the first ${this.opts.maxLines} lines of output are kept`, "stderr");
+        return;
+      }
+      this.lines++;
+    }
+    this.push(step, line, stream);
+  }
+
+  private push(step: string, line: string, stream: string): void {
     const clean = redactLine(line).slice(0, MAX_LINE);
     this.pending.push({ buildId: this.buildId, step, stream, line: clean, createdAt: new Date() });
     if (this.pending.length >= (this.opts.maxBatch ?? 100)) void this.flush();

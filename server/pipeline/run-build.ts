@@ -2,16 +2,18 @@
 // pulls from an image registry) → release. The user-facing reason of any failure goes to
 // Build.error, the failed step and the build log; the live release is never touched by a failed
 // build.
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Db } from "../db";
 import type { Engine } from "../daemon/engine/engine";
-import { imageTag } from "../daemon/engine/container-spec";
+import { IMAGE_LABEL, imageRepository, imageTag } from "../daemon/engine/container-spec";
+import { buildCgroupName, createBuildCgroup, removeBuildCgroup } from "../daemon/engine/build-cgroup";
 import type { Logger } from "../daemon/logger";
 import { createRelease } from "../releases/create-release";
 import { BuildFailure } from "./build-failure";
-import { packContext, resolveDockerfile } from "./build-context";
-import { clusterImageRef, isLoopbackRegistry } from "../runtime/kubernetes/cluster-image-ref";
+import { assertTreeWithinLimit, packContext, resolveDockerfile } from "./build-context";
+import { clusterImageRef, isLoopbackRegistry, pinnedImageRef } from "../runtime/kubernetes/cluster-image-ref";
+import { assertImagesAllowed } from "./image-isolation";
 import { buildStepsFor, StepRecorder, type BuildStepName } from "./build-steps";
 import { classifyGitUrl, cloneRepo } from "./git-source";
 import { BuildLogSink } from "./log-sink";
@@ -26,12 +28,32 @@ export interface RunBuildOptions {
   buildsDir: string;
   attempt: number;
   signal: AbortSignal;
-  buildTimeoutMs?: number;
-  buildMemoryMib?: number;
-  buildCpuMillicores?: number;
+  limits?: Partial<BuildLimits>;
+  /** the network RUN steps join (Slipway's isolated one); the engine's default when unset */
+  network?: string;
+  /** re-asserts the network's host rules before a build (they may have been flushed) */
+  beforeBuild?: () => Promise<void>;
 }
 
-const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60_000;
+export interface BuildLimits {
+  timeoutMs: number;
+  memoryMib: number;
+  cpuMillicores: number;
+  pidsLimit: number;
+  maxRepoBytes: number;
+  maxContextBytes: number;
+  maxLogLines: number;
+}
+
+export const DEFAULT_BUILD_LIMITS: BuildLimits = {
+  timeoutMs: 15 * 60_000,
+  memoryMib: 2048,
+  cpuMillicores: 1000,
+  pidsLimit: 1024,
+  maxRepoBytes: 500 * 1024 * 1024,
+  maxContextBytes: 200 * 1024 * 1024,
+  maxLogLines: 10_000,
+};
 
 export async function runBuild(opts: RunBuildOptions): Promise<void> {
   const { db, buildId } = opts;
@@ -40,13 +62,16 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     include: { app: { include: { project: true, team: true } } },
   });
   const app = build.app;
-  const sink = new BuildLogSink(db, buildId, { onError: (e) => opts.log.warn({ buildId, err: String(e) }, "log batch lost") });
+  const limits = { ...DEFAULT_BUILD_LIMITS, ...opts.limits };
+  const sink = new BuildLogSink(db, buildId, { maxLines: limits.maxLogLines, onError: (e) => opts.log.warn({ buildId, err: String(e) }, "log batch lost") });
   const registry = await clusterRegistry(db, app.runtimeTarget);
   const steps = new StepRecorder(db, buildId, buildStepsFor({ push: registry !== "" }));
   const workDir = path.join(opts.buildsDir, buildId);
   let current: BuildStepName = "clone";
-  const timeout = AbortSignal.timeout(opts.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
   const signal = AbortSignal.any([opts.signal, timeout]);
+  const timeLimit = `The build took longer than its time limit of ${formatDuration(limits.timeoutMs)} and was stopped`;
+  const cgroup = buildCgroupName(buildId);
   try {
     await steps.reset();
     if (opts.attempt > 1) sink.write("clone", `attempt ${opts.attempt}: the previous worker stopped before finishing`);
@@ -66,12 +91,24 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     const commitSha = await cloneRepo({ source, policy, ref: build.gitRef, dir: workDir, signal, onLine: (l) => sink.write("clone", l, "stderr") });
     await db.build.update({ where: { id: buildId }, data: { commitSha } });
     sink.write("clone", `checked out ${commitSha}`);
+    assertTreeWithinLimit(workDir, "repository", limits.maxRepoBytes);
     await steps.succeed("clone");
 
     current = "build";
     await steps.start("build");
     const dockerfile = resolveDockerfile(workDir, app.dockerfilePath);
-    const tag = imageTag(app.team.slug, app.project.slug, app.slug, build.number);
+    assertTreeWithinLimit(workDir, "build context", limits.maxContextBytes);
+    // Before the engine sees it: no image of another team may be read by this build.
+    const pushPrefixes = (await db.cluster.findMany({ select: { imageRegistry: true } })).map((c) => c.imageRegistry);
+    await assertImagesAllowed({
+      dockerfile: readFileSync(path.join(workDir, dockerfile), "utf8"),
+      teamId: app.teamId,
+      inspect: (ref) => opts.engine.inspectImage(ref),
+      pushPrefixes,
+    });
+    const tag = imageTag(app.id, build.number);
+    await opts.beforeBuild?.();
+    const cgroupParent = createBuildCgroupOrWarn(cgroup, limits.pidsLimit, opts.log);
     sink.write("build", `building ${tag} from ${dockerfile}`);
     let imageId: string;
     try {
@@ -79,29 +116,40 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
         context: packContext(workDir),
         tag,
         dockerfile,
-        memoryBytes: (opts.buildMemoryMib ?? 2048) * 1024 * 1024,
-        cpuQuota: Math.round(((opts.buildCpuMillicores ?? 1000) / 1000) * 100_000),
+        memoryBytes: limits.memoryMib * 1024 * 1024,
+        cpuQuota: Math.round((limits.cpuMillicores / 1000) * 100_000),
+        labels: { [IMAGE_LABEL.team]: app.teamId, [IMAGE_LABEL.app]: app.id, [IMAGE_LABEL.build]: buildId },
+        network: opts.network,
+        cgroupParent: cgroupParent ?? undefined,
         signal,
         onLine: (l) => {
           if (!isOtherImageName(l, tag)) sink.write("build", l);
         },
       });
     } catch (e) {
-      if (timeout.aborted) throw new BuildFailure(`The build took longer than ${Math.round((opts.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS) / 60_000)} minutes and was stopped`);
+      if (timeout.aborted) throw new BuildFailure(timeLimit);
       throw new BuildFailure(`Image build failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     await db.build.update({ where: { id: buildId }, data: { imageRef: tag, imageDigest: imageId } });
-    sink.write("build", `image ${imageId}`);
+    sink.write("build", `image ${imageId}`, "stdout", true);
     await steps.succeed("build");
+    // What a cluster runs: the image pinned by the digest its nodes pull by. Embedded releases run
+    // the local image id (imageDigest) and keep the plain tag.
+    let releaseRef = tag;
+    if (app.runtimeTarget.startsWith("cluster:") && !registry) {
+      const local = (await opts.engine.inspectImage(imageId))?.repoDigests.find((d) => d.startsWith(`${imageRepository(app.id)}@`));
+      releaseRef = pinnedImageRef(tag, local?.slice(local.indexOf("@") + 1) ?? imageId);
+    }
 
     if (registry) {
       current = "push";
       await steps.start("push");
       const pushRef = clusterImageRef(tag, registry);
       sink.write("push", `pushing ${pushRef}`);
+      let pushedDigest: string | null;
       try {
         await opts.engine.tag(tag, pushRef);
-        await opts.engine.push(pushRef, (l) => sink.write("push", l), { insecure: isLoopbackRegistry(registry), signal });
+        pushedDigest = await opts.engine.push(pushRef, (l) => sink.write("push", l), { insecure: isLoopbackRegistry(registry), signal });
       } catch (e) {
         if (opts.signal.aborted) throw e;
         const reason = timeout.aborted ? "the build's time limit was reached" : e instanceof Error ? e.message : String(e);
@@ -110,7 +158,10 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
             `and accepts pushes (a platform admin can correct the cluster's image registry on the Clusters page), then deploy again; the live release keeps serving.`,
         );
       }
-      sink.write("push", `pushed ${pushRef}`);
+      if (!pushedDigest) throw new BuildFailure(`Pushing the image to ${registry} reported no digest, so the cluster could not be told exactly which image to run; deploy again`);
+      releaseRef = pinnedImageRef(tag, pushedDigest);
+      sink.write("push", `pushed ${pushRef}`, "stdout", true);
+      sink.write("push", `digest ${pushedDigest}`, "stdout", true);
       await steps.succeed("push");
     }
 
@@ -120,7 +171,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
       db,
       appId: app.id,
       buildId,
-      imageRef: tag,
+      imageRef: releaseRef,
       imageDigest: imageId,
       alsoInTransaction: async (tx) => {
         const r = await tx.build.updateMany({
@@ -131,17 +182,18 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
         if (r.count !== 1) throw new BuildFailure("lease lost");
       },
     });
-    sink.write("release", `release v${release.version} created; rolling out`);
+    sink.write("release", `release v${release.version} created; rolling out`, "stdout", true);
     await steps.succeed("release");
     opts.log.info({ buildId, releaseId: release.id, version: release.version }, "build succeeded");
   } catch (e) {
-    const userMessage = e instanceof BuildFailure ? e.message : "Internal error while building; see the daemon log";
-    if (signal.aborted && !(e instanceof BuildFailure)) {
+    const userMessage =
+      timeout.aborted && !opts.signal.aborted ? timeLimit : e instanceof BuildFailure ? e.message : "Internal error while building; see the daemon log";
+    if (opts.signal.aborted && !(e instanceof BuildFailure)) {
       opts.log.info({ buildId }, "build interrupted");
     } else if (!(e instanceof BuildFailure)) {
       opts.log.error({ buildId, err: e instanceof Error ? e.stack : String(e) }, "build crashed");
     }
-    sink.write(current, `error: ${userMessage}`, "stderr");
+    sink.write(current, `error: ${userMessage}`, "stderr", true);
     await steps.fail(current, userMessage).catch(() => undefined);
     // Only the lease holder may finish the build; a canceled or reclaimed build is left alone.
     if (!opts.signal.aborted) {
@@ -153,6 +205,24 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
   } finally {
     await sink.flush();
     rmSync(workDir, { recursive: true, force: true });
+    const left = removeBuildCgroup(cgroup);
+    if (left.length) opts.log.warn({ buildId, left }, "build cgroup not removed");
+  }
+}
+
+function formatDuration(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
+function createBuildCgroupOrWarn(name: string, pidsLimit: number, log: Logger): string | null {
+  try {
+    const parent = createBuildCgroup(name, pidsLimit);
+    if (!parent) log.warn({ cgroup: name }, "no pids cgroup on this machine: the build runs without a process limit");
+    return parent;
+  } catch (e) {
+    log.warn({ cgroup: name, err: e instanceof Error ? e.message : String(e) }, "could not create the build's cgroup: the build runs without a process limit");
+    return null;
   }
 }
 

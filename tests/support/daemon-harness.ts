@@ -12,6 +12,7 @@ import { copySqliteTemplate } from "./test-db";
 
 export { freePort, ingressGet };
 import { daemonPaths } from "../../server/daemon/config";
+import { removeNetworkIsolation } from "../../server/daemon/engine/network-isolation";
 
 const run = promisify(execFile);
 // Not __dirname: the generated Prisma client defines a global one pointing into server/generated.
@@ -141,6 +142,8 @@ export async function cleanupDaemonResources(dataDir: string): Promise<void> {
     const { stdout } = await run("podman", ["ps", "-a", "-q", "--filter", `label=slipway.instance=${id}`]);
     const ids = stdout.split("\n").filter(Boolean);
     if (ids.length) await run("podman", ["rm", "-f", "-t", "1", ...ids]).catch(() => undefined);
+    // Build leftovers (RUN containers of an interrupted build) would keep the network busy.
+    await removeNetworkIsolation(id).catch((e: unknown) => process.stderr.write(`removing the test's isolated network failed: ${String(e)}\n`));
   }
   if (existsSync(paths.podmanPidFile)) {
     const pid = Number(readFileSync(paths.podmanPidFile, "utf8"));

@@ -2,7 +2,7 @@
 import type { Db } from "../../db";
 import type { AppRuntimeStatus, ReplicaState } from "../../runtime/runtime-driver";
 import type { Engine } from "../engine/engine";
-import { routeKey } from "../ingress/route-table";
+import { appHostname } from "../../apps/app-url";
 
 function replicaState(engineState: string): ReplicaState {
   if (engineState === "running") return "running";
@@ -20,7 +20,7 @@ export async function getAppStatus(
   const app = await db.app.findUnique({ where: { id: appId }, include: { project: true, team: true } });
   if (!app) return null;
   const containers = await engine.listManaged({ instance: instanceId, appId });
-  const host = `${routeKey(app.team.slug, app.project.slug, app.slug)}.${ingress.domain}`;
+  const host = appHostname({ teamSlug: app.team.slug, projectSlug: app.project.slug, appSlug: app.slug }, ingress.domain);
   return {
     appId,
     liveReleaseId: app.liveReleaseId,

@@ -13,15 +13,42 @@ export const LABEL = {
   port: "slipway.port",
 } as const;
 
-/** Carries a short instance id: two installations (or test runs) on one engine never collide. */
-export function containerName(spec: Pick<WorkloadSpec, "teamSlug" | "projectSlug" | "appSlug" | "releaseVersion">, replica: number, instanceId: string): string {
-  return `slipway-${instanceId.slice(0, 6)}-${spec.teamSlug}-${spec.projectSlug}-${spec.appSlug}-r${spec.releaseVersion}-${replica}`.toLowerCase();
+const ID = /^[a-z0-9]+$/;
+
+/** Ids (cuids) are lowercase alphanumerics; anything else would make names ambiguous. */
+export function assertEngineId(kind: string, id: string): string {
+  if (!ID.test(id)) throw new Error(`${kind} id ${JSON.stringify(id)} is not a lowercase alphanumeric id`);
+  return id;
 }
 
-export function imageTag(teamSlug: string, projectSlug: string, appSlug: string, buildNumber: number): string {
-  // "localhost/" keeps Podman from qualifying the name with docker.io: these images are never pushed.
-  return `localhost/slipway/${teamSlug}-${projectSlug}-${appSlug}:b${buildNumber}`.toLowerCase();
+/**
+ * Named by release id (unique per installation) and replica, never by slugs: "john"/"doe"/"web-api"
+ * and "john-doe"/"web"/"api" would join to the same words. The short instance id keeps two
+ * installations (or test runs) on one engine apart.
+ */
+export function containerName(spec: Pick<WorkloadSpec, "releaseId">, replica: number, instanceId: string): string {
+  return `slipway-${instanceId.slice(0, 6).toLowerCase()}-${assertEngineId("release", spec.releaseId)}-${replica}`;
 }
+
+/** One repository per app, by app id; builds are its tags. */
+export function imageRepository(appId: string): string {
+  // "localhost/" keeps Podman from qualifying the name with docker.io: these images are never pulled.
+  return `${SLIPWAY_IMAGE_PREFIX}app-${assertEngineId("app", appId)}`;
+}
+
+export const SLIPWAY_IMAGE_PREFIX = "localhost/slipway/";
+
+export function imageTag(appId: string, buildNumber: number): string {
+  if (!Number.isInteger(buildNumber) || buildNumber < 1) throw new Error(`invalid build number ${buildNumber}`);
+  return `${imageRepository(appId)}:b${buildNumber}`;
+}
+
+/** Labels on every image Slipway builds: whose it is decides who may build FROM it. */
+export const IMAGE_LABEL = {
+  team: "slipway.team-id",
+  app: "slipway.app-id",
+  build: "slipway.build-id",
+} as const;
 
 export interface ContainerPlan {
   name: string;
@@ -29,7 +56,14 @@ export interface ContainerPlan {
   options: ContainerCreateOptions;
 }
 
-export function planContainer(spec: WorkloadSpec, replica: number, instanceId: string, image: string): ContainerPlan {
+export interface ContainerLimits {
+  /** most processes (threads included) the container may have: a fork bomb stays inside it */
+  pidsLimit?: number;
+  /** Slipway's own isolated network (see network-isolation.ts); the engine's default when unset */
+  network?: string;
+}
+
+export function planContainer(spec: WorkloadSpec, replica: number, instanceId: string, image: string, limits: ContainerLimits = {}): ContainerPlan {
   const name = containerName(spec, replica, instanceId);
   const labels: Record<string, string> = {
     [LABEL.managed]: "true",
@@ -54,6 +88,8 @@ export function planContainer(spec: WorkloadSpec, replica: number, instanceId: s
         PortBindings: { [port]: [{ HostIp: "127.0.0.1", HostPort: "" }] },
         NanoCpus: spec.cpuMillicores * 1_000_000,
         Memory: spec.memoryMib * 1024 * 1024,
+        ...(limits.pidsLimit ? { PidsLimit: limits.pidsLimit } : {}),
+        ...(limits.network ? { NetworkMode: limits.network } : {}),
         CapDrop: ["ALL"],
         SecurityOpt: ["no-new-privileges"],
         // PID 1 forwards SIGTERM and reaps zombies, so stops are graceful.
@@ -68,7 +104,6 @@ export function planContainer(spec: WorkloadSpec, replica: number, instanceId: s
           { Name: "nproc", Soft: 4096, Hard: 4096 },
         ],
         RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 },
-        ...(spec.runtimeClass ? { Runtime: spec.runtimeClass } : {}),
       },
     },
   };

@@ -26,8 +26,28 @@ export interface BuildOptions {
   dockerfile: string;
   memoryBytes?: number;
   cpuQuota?: number;
+  /** image labels; they override any LABEL of the same key in the Dockerfile */
+  labels?: Record<string, string>;
+  /**
+   * The network RUN steps join: a network name, or "none". Unset, Podman's compat API runs RUN
+   * steps in the HOST's network namespace, loopback services included.
+   */
+  network?: string;
+  /** a cgroup (cgroupfs path) the RUN steps run in; its pids.max caps a build's processes */
+  cgroupParent?: string;
   signal?: AbortSignal;
   onLine: (line: string) => void;
+}
+
+/** What the build's image check needs to know about an image the engine has. */
+export interface ImageInfo {
+  id: string;
+  labels: Record<string, string>;
+  repoTags: string[];
+  /** "repo@sha256:…" as the engine's store knows the image's manifest */
+  repoDigests: string[];
+  /** ONBUILD instructions, which run in the build of any image FROM this one */
+  onBuild: string[];
 }
 
 export class EngineError extends Error {
@@ -130,14 +150,25 @@ export class Engine {
 
   /** Builds and returns the image Id (sha256:…). Throws EngineError with the engine's reason. */
   async build(opts: BuildOptions): Promise<string> {
+    const network =
+      opts.network === undefined
+        ? {}
+        : opts.network === "none"
+          ? { networkmode: "NetworkDisabled", nsoptions: JSON.stringify([{ Name: "network", Host: false, Path: "" }]) }
+          : { networkmode: "NetworkEnabled", nsoptions: JSON.stringify([{ Name: "network", Host: false, Path: opts.network }]) };
     const stream = (await this.docker.buildImage(opts.context as unknown as NodeJS.ReadableStream, {
       t: opts.tag,
       dockerfile: opts.dockerfile,
       rm: true,
       forcerm: true,
+      // An empty credential set: the build pulls what the Dockerfile names with no one's registry login.
+      registryconfig: {},
+      ...(opts.labels ? { labels: opts.labels } : {}),
+      ...network,
+      ...(opts.cgroupParent ? { cgroupparent: opts.cgroupParent } : {}),
       ...(opts.memoryBytes ? { memory: opts.memoryBytes, memswap: opts.memoryBytes } : {}),
       ...(opts.cpuQuota ? { cpuquota: opts.cpuQuota, cpuperiod: 100_000 } : {}),
-    })) as Readable;
+    } as Docker.ImageBuildOptions)) as Readable;
     const error = await followJsonStream(stream, opts.signal, "build canceled", (msg) => {
       if (msg.stream) for (const l of msg.stream.replace(/\n$/, "").split("\n")) opts.onLine(l);
     }, opts.onLine);
@@ -163,7 +194,7 @@ export class Engine {
    * Podman use plain http and skip TLS verification (loopback registries). Throws EngineError
    * with the engine's or registry's reason.
    */
-  async push(ref: string, onLine: (line: string) => void, opts: { insecure?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+  async push(ref: string, onLine: (line: string) => void, opts: { insecure?: boolean; signal?: AbortSignal } = {}): Promise<string | null> {
     const { repository, tag } = splitImageRef(ref);
     let stream: Readable;
     try {
@@ -173,7 +204,14 @@ export class Engine {
       throw new EngineError(`push of ${ref} failed: ${e instanceof Error ? e.message : String(e)}`, statusOf(e));
     }
     let lastStatus = "";
+    let digest: string | null = null;
     const error = await followJsonStream(stream, opts.signal, "push canceled", (msg) => {
+      // "<tag>: digest: sha256:… size: N" names the manifest as the registry stores it: the
+      // digest a cluster pulls by (the local image id and RepoDigests differ from it).
+      const pushed = /digest: (sha256:[0-9a-f]{64})/.exec(msg.status ?? "") ?? /digest: (sha256:[0-9a-f]{64})/.exec(msg.stream ?? "");
+      const aux = (msg as { aux?: { Digest?: string } }).aux?.Digest;
+      if (pushed) digest = pushed[1]!;
+      else if (aux && /^sha256:[0-9a-f]{64}$/.test(aux)) digest = aux;
       // Byte-level progress (Docker) would flood the log: one line per layer state change.
       if (msg.progressDetail && Object.keys(msg.progressDetail).length > 0) return;
       const text = (msg.stream ?? [msg.id, msg.status].filter(Boolean).join(": ")).replace(/\n$/, "");
@@ -183,6 +221,24 @@ export class Engine {
     }, onLine);
     if (opts.signal?.aborted) throw new EngineError("push canceled");
     if (error) throw new EngineError(error);
+    return digest;
+  }
+
+  /** The engine's view of an image (by name, short or full id, or digest), or null if it has none. */
+  async inspectImage(ref: string): Promise<ImageInfo | null> {
+    try {
+      const info = await this.docker.getImage(ref).inspect();
+      return {
+        id: info.Id.startsWith("sha256:") ? info.Id : `sha256:${info.Id}`,
+        labels: info.Config?.Labels ?? {},
+        repoTags: info.RepoTags ?? [],
+        repoDigests: info.RepoDigests ?? [],
+        onBuild: (info.Config as { OnBuild?: string[] | null } | undefined)?.OnBuild ?? [],
+      };
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw e;
+    }
   }
 
   async imageId(ref: string): Promise<string | null> {

@@ -2,7 +2,7 @@
 // detached from slipwayd on purpose: a daemon restart must not take running containers' engine
 // with it, and the next daemon simply reuses the socket when it still answers.
 import { spawn } from "node:child_process";
-import { openSync, closeSync, writeFileSync, unlinkSync, existsSync, mkdirSync } from "node:fs";
+import { openSync, closeSync, writeFileSync, unlinkSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import type { Logger } from "../logger";
@@ -37,6 +37,30 @@ export interface PodmanService {
   started: boolean;
 }
 
+/**
+ * The Podman service's whole environment. Builds run inside it (pulls, RUN steps' proxy
+ * variables), so it gets an allow-list, not slipwayd's env: no operator secrets, a HOME that is an
+ * empty directory (no ~/.docker/config.json or ~/.config/containers/auth.json), and an empty
+ * registry auth file in place of /run/containers/0/auth.json.
+ */
+export function engineEnvironment(dataDir: string, parent: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const paths = daemonPaths(dataDir);
+  const home = path.resolve(paths.engineHome);
+  rmSync(home, { recursive: true, force: true });
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  writeFileSync(path.resolve(paths.engineAuthFile), JSON.stringify({ auths: {} }), { mode: 0o600 });
+  const env: Record<string, string | undefined> = {
+    PATH: parent.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin",
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, ".config"),
+    DOCKER_CONFIG: path.join(home, ".docker"),
+    REGISTRY_AUTH_FILE: path.resolve(paths.engineAuthFile),
+    CONTAINERS_CONF: path.resolve(paths.containersConf),
+  };
+  for (const k of ["LANG", "TZ", "TMPDIR"]) if (parent[k]) env[k] = parent[k];
+  return env as NodeJS.ProcessEnv;
+}
+
 export async function ensurePodmanService(dataDir: string, log: Logger, timeoutMs = 30_000): Promise<PodmanService> {
   const paths = daemonPaths(dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -54,7 +78,7 @@ export async function ensurePodmanService(dataDir: string, log: Logger, timeoutM
     {
       detached: true,
       stdio: ["ignore", out, out],
-      env: { ...process.env, CONTAINERS_CONF: paths.containersConf },
+      env: engineEnvironment(dataDir),
     },
   );
   closeSync(out);

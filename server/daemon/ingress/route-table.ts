@@ -2,6 +2,8 @@
 // <app>.<project>.<team>.<domain>[:port]; the table is swapped whole, so a request sees either
 // the old release's replicas or the new one's, never a half-updated list.
 
+import { appHostLabels } from "../../apps/app-url";
+
 export interface Route {
   appId: string;
   /** "<app>.<project>.<team>" */
@@ -19,7 +21,7 @@ export type Lookup =
   | { kind: "ok"; route: Route; upstreams: string[] };
 
 export function routeKey(teamSlug: string, projectSlug: string, appSlug: string): string {
-  return `${appSlug}.${projectSlug}.${teamSlug}`.toLowerCase();
+  return appHostLabels({ teamSlug, projectSlug, appSlug });
 }
 
 /** The route key for a Host header, or null when it is not one of ours. */

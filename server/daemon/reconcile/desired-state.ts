@@ -5,6 +5,7 @@ import type { Release } from "../../generated/sqlite/client";
 import { openJson } from "../../crypto/secret-box";
 import { configSnapshotSchema } from "../../releases/create-release";
 import type { WorkloadSpec } from "../../runtime/runtime-driver";
+import { pinnedImageRef } from "../../runtime/kubernetes/cluster-image-ref";
 
 export interface DesiredRelease {
   id: string;
@@ -45,7 +46,9 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
         appId: app.id,
         releaseId: r.id,
         releaseVersion: r.version,
-        imageRef: r.imageRef,
+        // Clusters run images by digest: releases made by a push carry the registry's manifest
+        // digest already; older ones are pinned to the image id the engine reported.
+        imageRef: pinnedImageRef(r.imageRef, r.imageDigest),
         containerPort: snap.containerPort,
         healthCheckPath: snap.healthCheckPath || "/",
         cpuMillicores: snap.cpuMillicores,

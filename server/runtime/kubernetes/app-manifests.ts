@@ -3,7 +3,7 @@
 // (maxUnavailable 0), pods run as non-root with no privileges, and the env lives in a Secret.
 import type { V1Deployment, V1Ingress, V1Secret, V1Service } from "@kubernetes/client-node";
 import type { WorkloadSpec } from "../runtime-driver";
-import { LABEL, MANAGED_BY, teamNamespace, workloadName } from "./names";
+import { envSecretName, LABEL, MANAGED_BY, teamNamespace, workloadName } from "./names";
 
 export interface AppManifestOptions {
   /** Host for the Ingress rule; none when the cluster has no ingress domain. */
@@ -33,14 +33,14 @@ export function appLabels(spec: WorkloadSpec): Record<string, string> {
 
 export function appManifests(spec: WorkloadSpec, o: AppManifestOptions): AppObject[] {
   const namespace = teamNamespace(spec.teamSlug);
-  const name = workloadName(spec.projectSlug, spec.appSlug);
+  const name = workloadName(spec.appId);
   const labels = appLabels(spec);
   const metadata = { name, namespace, labels };
   const selector = { [LABEL.appId]: spec.appId };
   const cpu = `${spec.cpuMillicores}m`;
   const memory = `${spec.memoryMib}Mi`;
 
-  const secret: V1Secret = { apiVersion: "v1", kind: "Secret", metadata: { ...metadata, name: `${name}-env` }, type: "Opaque", stringData: spec.env };
+  const secret: V1Secret = { apiVersion: "v1", kind: "Secret", metadata: { ...metadata, name: envSecretName(spec.appId) }, type: "Opaque", stringData: spec.env };
 
   const deployment: V1Deployment = {
     apiVersion: "apps/v1",
@@ -65,7 +65,7 @@ export function appManifests(spec: WorkloadSpec, o: AppManifestOptions): AppObje
               image: o.image,
               imagePullPolicy: "IfNotPresent",
               ports: [{ name: "http", containerPort: spec.containerPort, protocol: "TCP" }],
-              envFrom: [{ secretRef: { name: `${name}-env` } }],
+              envFrom: [{ secretRef: { name: envSecretName(spec.appId) } }],
               resources: { requests: { cpu, memory }, limits: { cpu, memory } },
               readinessProbe: {
                 httpGet: { path: spec.healthCheckPath, port: spec.containerPort },

@@ -9,6 +9,17 @@ export function clusterImageRef(imageRef: string, imageRegistry: string | undefi
 }
 
 /**
+ * "repo:tag" pinned to a digest: "repo:tag@sha256:…". Runtimes pull by the digest (containerd and
+ * CRI-O ignore the tag when both are given), so a tag moved or overwritten later cannot change what
+ * a release runs; the tag stays for people reading the Deployment. Already pinned refs are kept.
+ */
+export function pinnedImageRef(imageRef: string, digest: string): string {
+  if (imageRef.includes("@")) return imageRef;
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`${JSON.stringify(digest)} is not an image digest`);
+  return `${imageRef}@${digest}`;
+}
+
+/**
  * Registries on this machine's loopback speak plain http in practice (as Docker assumes for
  * 127.0.0.0/8); every other registry keeps TLS verification.
  */

@@ -3,6 +3,7 @@
 // ServiceAccount token (TeamCredentials), by server-side apply, and pruned when no longer wanted.
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { DriverError, type AppRef, type AppRuntimeStatus, type LogLine, type LogStreamOptions, type ReplicaStatus, type RuntimeDriver, type WorkloadSpec } from "../runtime-driver";
+import { appHostname } from "../../apps/app-url";
 import { appManifests } from "./app-manifests";
 import { clusterImageRef } from "./cluster-image-ref";
 import { createKubeClients, type KubeClients } from "./kube-client";
@@ -96,8 +97,8 @@ export class KubernetesDriver implements RuntimeDriver {
   async apply(spec: WorkloadSpec): Promise<void> {
     const team = await this.teamClients(spec.teamSlug);
     const namespace = teamNamespace(spec.teamSlug);
-    const name = workloadName(spec.projectSlug, spec.appSlug);
-    const ingressHost = this.o.ingressDomain ? `${spec.appSlug}.${spec.projectSlug}.${spec.teamSlug}.${this.o.ingressDomain}` : undefined;
+    const name = workloadName(spec.appId);
+    const ingressHost = this.o.ingressDomain ? appHostname(spec, this.o.ingressDomain) : undefined;
     const wanted = appManifests(spec, { image: this.image(spec), ingressHost, ingressClassName: this.o.ingressClassName });
     try {
       await applyAll(team.objects, wanted as KubernetesObject[]);
@@ -151,7 +152,7 @@ export class KubernetesDriver implements RuntimeDriver {
       };
     });
     const live = replicas.find((r) => r.state === "running")?.releaseId ?? null;
-    const host = this.o.ingressDomain ? `${app.appSlug}.${app.projectSlug}.${app.teamSlug}.${this.o.ingressDomain}` : null;
+    const host = this.o.ingressDomain ? appHostname(app, this.o.ingressDomain) : null;
     return { appId: app.appId, liveReleaseId: live, url: host ? `http://${host}/` : null, replicas };
   }
 

@@ -1,7 +1,5 @@
-// Kubernetes names for Slipway's objects. Team, project and app slugs are DNS-1123 labels of at
-// most 40 characters; Service names must also be DNS-1035 labels (start with a letter, ≤ 63), so
-// long or digit-led combinations are shortened with a stable hash.
-import { createHash } from "node:crypto";
+// Kubernetes names for Slipway's objects. Namespaces are per team (team slugs are unique DNS-1123
+// labels); everything inside one is named by id, so no two apps of a team can share a name.
 
 export const FIELD_MANAGER = "slipway";
 
@@ -21,16 +19,20 @@ export function teamNamespace(teamSlug: string): string {
   return `slipway-${teamSlug}`;
 }
 
-function shortHash(value: string): string {
-  return createHash("sha256").update(value).digest("hex").slice(0, 8);
+/**
+ * The name of an app's Deployment, Service, Ingress and Secret in its team namespace: by app id,
+ * never by slugs (project "a-b"/app "c" and project "a"/app "b-c" would both be "a-b-c"). A cuid is
+ * lowercase alphanumeric, so "app-<id>" is a DNS-1035 label; the slugs stay on the objects as labels
+ * for people.
+ */
+export function workloadName(appId: string): string {
+  if (!/^[a-z0-9]{1,59}$/.test(appId)) throw new Error(`app id ${JSON.stringify(appId)} cannot name Kubernetes objects`);
+  return `app-${appId}`;
 }
 
-/** The name of an app's Deployment, Service, Ingress and Secret (unique within its team namespace). */
-export function workloadName(projectSlug: string, appSlug: string): string {
-  let name = `${projectSlug}-${appSlug}`;
-  if (!/^[a-z]/.test(name)) name = `a-${name}`;
-  if (name.length > 63) name = `${name.slice(0, 54).replace(/-+$/, "")}-${shortHash(`${projectSlug}/${appSlug}`)}`;
-  return name;
+/** The Secret holding an app's environment. */
+export function envSecretName(appId: string): string {
+  return `${workloadName(appId)}-env`;
 }
 
 export const TEAM_SERVICE_ACCOUNT = "slipway-deployer";

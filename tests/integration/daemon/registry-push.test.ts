@@ -143,10 +143,13 @@ describe("pushing builds to a cluster's image registry", () => {
     ]);
 
     const release = await db.release.findUniqueOrThrow({ where: { buildId } });
-    expect(release.imageRef).toBe(build.imageRef);
-    const pulled = clusterImageRef(release.imageRef, registryPrefix);
+    // The release pins the tag to the manifest digest the registry stores: what the cluster pulls.
+    expect(release.imageRef).toMatch(new RegExp(`^${build.imageRef!.replace(/[.]/g, "\\.")}@sha256:[0-9a-f]{64}$`));
+    const digest = release.imageRef.slice(release.imageRef.indexOf("@") + 1);
+    const pulled = clusterImageRef(build.imageRef!, registryPrefix);
     pushedRefs.push(pulled);
-    expect(pulled).toBe(`${registryAddr}/slipway/slipway/${TEAM}-shop-web:b1`);
+    expect(pulled).toBe(`${registryAddr}/slipway/slipway/app-${app.appId}:b1`);
+    expect(clusterImageRef(release.imageRef, registryPrefix)).toBe(`${pulled}@${digest}`);
 
     const { repository, tag } = splitImageRef(pulled);
     const repoPath = repository.slice(registryAddr.length + 1);
@@ -157,10 +160,12 @@ describe("pushing builds to a cluster's image registry", () => {
       headers: { accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json" },
     });
     expect(manifest.status).toBe(200);
+    expect(manifest.headers.get("docker-content-digest")).toBe(digest);
 
     const lines = (await db.buildLogLine.findMany({ where: { buildId, step: "push" }, orderBy: { id: "asc" } })).map((l) => l.line);
     expect(lines[0]).toBe(`pushing ${pulled}`);
-    expect(lines.at(-1)).toBe(`pushed ${pulled}`);
+    expect(lines).toContain(`pushed ${pulled}`);
+    expect(lines.at(-1)).toBe(`digest ${digest}`);
   });
 
   it("fails the build with what to do when the registry cannot be reached, and makes no release", async () => {

@@ -2,6 +2,7 @@
 // registers the test cluster (real kube-apiserver + KWOK), a project targets it, releases are
 // rolled out by slipwayd's cluster reconciler, and the database — hence the dashboard — shows
 // them live, failed with the cluster's reason, or rolled back. Real SQLite, real API server.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pino from "pino";
@@ -29,7 +30,7 @@ let reconciler: ClusterReconciler;
 const clusterName = `kind-${Date.now().toString(36)}`;
 
 async function release(image: string) {
-  return createRelease({ appId, imageRef: image, imageDigest: `sha256:${image.replace(/\W/g, "").padEnd(64, "0").slice(0, 64)}` });
+  return createRelease({ appId, imageRef: image, imageDigest: `sha256:${createHash("sha256").update(image).digest("hex")}` });
 }
 
 async function appDto() {
@@ -80,7 +81,7 @@ describe("an app on a Kubernetes cluster", () => {
     const dto = await appDto();
     expect(dto.liveRelease).toMatchObject({ id: v1.id, version: 1 });
     expect(dto.url).toBe("http://web.shop.default.apps.test/");
-    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName("shop", "web"), namespace: teamNamespace("default") });
+    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName(appId), namespace: teamNamespace("default") });
     expect(d.status?.readyReplicas).toBe(2);
   });
 
@@ -96,7 +97,7 @@ describe("an app on a Kubernetes cluster", () => {
     const dto = await appDto();
     expect(dto.liveRelease.version).toBe(1);
     // The Deployment was put back on the live release.
-    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName("shop", "web"), namespace: teamNamespace("default") });
+    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName(appId), namespace: teamNamespace("default") });
     expect(d.spec?.template.spec?.containers[0]?.resources?.limits?.cpu).toBe("250m");
     await getDb().app.update({ where: { id: appId }, data: { cpuMillicores: 250 } });
   });
@@ -111,8 +112,9 @@ describe("an app on a Kubernetes cluster", () => {
     await reconciler.reconcileNow();
     const dto = await appDto();
     expect(dto.liveRelease.version).toBe(res.json.version);
-    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName("shop", "web"), namespace: teamNamespace("default") });
-    expect(d.spec?.template.spec?.containers[0]?.image).toBe("localhost/slipway/default-shop-web:b1");
+    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName(appId), namespace: teamNamespace("default") });
+    // Run by digest: the tag stays for people, the digest decides what runs.
+    expect(d.spec?.template.spec?.containers[0]?.image).toBe(`localhost/slipway/default-shop-web:b1@sha256:${createHash("sha256").update("localhost/slipway/default-shop-web:b1").digest("hex")}`);
   });
 
   it("scales by re-applying the live release when the app's replicas change", async () => {
@@ -120,7 +122,7 @@ describe("an app on a Kubernetes cluster", () => {
     const scaler = new ClusterReconciler({ db: getDb(), log: pino({ level: "silent" }), getDriver: getClusterDriver, resyncMs: 0 });
     await scaler.reconcileNow();
     await scaler.stop();
-    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName("shop", "web"), namespace: teamNamespace("default") });
+    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName(appId), namespace: teamNamespace("default") });
     expect(d.spec?.replicas).toBe(3);
     expect(d.status?.readyReplicas).toBe(3);
   });

@@ -23,7 +23,7 @@ function spec(overrides: Partial<WorkloadSpec> = {}): WorkloadSpec {
     teamSlug: teamA,
     projectSlug: "shop",
     appSlug: "web",
-    appId: `app-${run}`,
+    appId: `app${run}`,
     releaseId: `rel-1-${run}`,
     releaseVersion: 1,
     imageRef: "localhost/slipway/shop-web:b1",
@@ -90,7 +90,7 @@ describe("apps", () => {
     expect(status.liveReleaseId).toBe(s.releaseId);
     expect(status.url).toBe(`http://web.shop.${teamA}.apps.test/`);
     const ns = teamNamespace(teamA);
-    const name = workloadName("shop", "web");
+    const name = workloadName(spec().appId);
     const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name, namespace: ns });
     expect(d.spec?.strategy?.rollingUpdate).toMatchObject({ maxUnavailable: 0 });
     const pod = d.spec?.template.spec;
@@ -110,7 +110,7 @@ describe("apps", () => {
     const minReady: number[] = [];
     const watcher = await new Watch(admin).watch(
       `/apis/apps/v1/namespaces/${teamNamespace(teamA)}/deployments`,
-      { fieldSelector: `metadata.name=${workloadName("shop", "web")}` },
+      { fieldSelector: `metadata.name=${workloadName(spec().appId)}` },
       (_phase, d: V1Deployment) => minReady.push(d.status?.readyReplicas ?? 0),
       () => undefined,
     );
@@ -139,7 +139,7 @@ describe("apps", () => {
     await Promise.race([reading, new Promise((_, rej) => setTimeout(() => rej(new Error(`no log line with the marker; got ${lines.length} lines: ${JSON.stringify(lines.slice(-3))}`)), 30_000))]);
     controller.abort();
     const hit = lines.find((l) => l.line.includes(marker));
-    expect(hit?.replica).toMatch(new RegExp(`^${workloadName("shop", "web")}-`));
+    expect(hit?.replica).toMatch(new RegExp(`^${workloadName(spec().appId)}-`));
     expect(readFileSync(cluster.podLogFile, "utf8")).toContain(marker);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { appManifests } from "@/server/runtime/kubernetes/app-manifests";
 import { teamManifests } from "@/server/runtime/kubernetes/team-manifests";
-import { teamNamespace, workloadName } from "@/server/runtime/kubernetes/names";
+import { envSecretName, teamNamespace, workloadName } from "@/server/runtime/kubernetes/names";
 import { rolloutState } from "@/server/runtime/kubernetes/rollout-state";
 import type { WorkloadSpec } from "@/server/runtime/runtime-driver";
 
@@ -13,15 +13,31 @@ const spec: WorkloadSpec = {
 };
 
 describe("names", () => {
-  it("are DNS-1035 labels of at most 63 characters, stable and distinct", () => {
-    const long = workloadName("p".repeat(40), "a".repeat(40));
-    expect(long.length).toBeLessThanOrEqual(63);
-    expect(long).toMatch(/^[a-z]([-a-z0-9]*[a-z0-9])?$/);
-    expect(workloadName("p".repeat(40), "a".repeat(40))).toBe(long);
-    expect(workloadName("p".repeat(40), "a".repeat(39) + "b")).not.toBe(long);
-    expect(workloadName("0shop", "web")).toBe("a-0shop-web");
-    expect(workloadName("shop", "web")).toBe("shop-web");
+  it("are DNS-1035 labels made from the app id, stable and distinct", () => {
+    const name = workloadName("cmabcdefghijklmnopqrstuvw");
+    expect(name).toBe("app-cmabcdefghijklmnopqrstuvw");
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^[a-z]([-a-z0-9]*[a-z0-9])?$/);
+    expect(workloadName("0digitfirst")).toMatch(/^[a-z]/);
+    expect(envSecretName("cm1")).toBe("app-cm1-env");
     expect(teamNamespace("acme")).toBe("slipway-acme");
+    expect(() => workloadName("Upper")).toThrow();
+    expect(() => workloadName("a".repeat(60))).toThrow();
+  });
+
+  // Within one team namespace, project "a-b"/app "c" and project "a"/app "b-c" joined their slugs
+  // to the same "a-b-c"; every object kind must now differ.
+  it("never give two apps of a team the same object of any kind", () => {
+    const one = { ...spec, projectSlug: "a-b", appSlug: "c", appId: "cappone0000000000000000001" };
+    const two = { ...spec, projectSlug: "a", appSlug: "b-c", appId: "capptwo0000000000000000002" };
+    const names = (s: WorkloadSpec) => appManifests(s, { image: "x", ingressHost: "h" }).map((o) => `${o.kind}/${o.metadata!.namespace}/${o.metadata!.name}`);
+    const a = names(one);
+    const b = names(two);
+    expect(a.map((n) => n.split("/")[0]).sort()).toEqual(["Deployment", "Ingress", "Secret", "Service"]);
+    for (const n of a) expect(b).not.toContain(n);
+    // The slugs stay on the objects for people.
+    const d = appManifests(one, { image: "x" }).find((o) => o.kind === "Deployment")!;
+    expect(d.metadata!.labels).toMatchObject({ "slipway.dev/project": "a-b", "slipway.dev/app": "c", "slipway.dev/app-id": one.appId });
   });
 });
 
@@ -38,7 +54,7 @@ describe("app manifests", () => {
     expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
     expect(c.resources).toEqual({ requests: { cpu: "300m", memory: "200Mi" }, limits: { cpu: "300m", memory: "200Mi" } });
     expect(c.readinessProbe?.httpGet).toMatchObject({ path: "/healthz", port: 8080 });
-    expect(c.envFrom?.[0]?.secretRef?.name).toBe("shop-web-env");
+    expect(c.envFrom?.[0]?.secretRef?.name).toBe("app-a1-env");
     expect(pod.runtimeClassName).toBeUndefined();
   });
 

@@ -1,0 +1,47 @@
+// Podman's build API has no pids limit, and RLIMIT_NPROC does not bind root (RUN steps run as
+// root). A build's RUN steps therefore run in a cgroup of their own (the build API's
+// cgroupparent) whose pids.max slipwayd sets: a fork bomb in a Dockerfile fails with "can't fork"
+// instead of exhausting the machine. Needs a local engine and a writable cgroupfs (slipwayd runs
+// as root); elsewhere the build runs without the cap and the daemon log says so.
+import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+const ROOT = "/sys/fs/cgroup";
+
+function pidsDir(): string | null {
+  if (existsSync(path.join(ROOT, "pids", "pids.max")) || existsSync(path.join(ROOT, "pids", "cgroup.procs"))) return path.join(ROOT, "pids"); // v1
+  if (existsSync(path.join(ROOT, "cgroup.controllers"))) return ROOT; // v2 (unified)
+  return null;
+}
+
+/** The cgroup name for a build: only [a-z0-9-], so it is a plain relative path. */
+export function buildCgroupName(buildId: string): string {
+  return `slipway-build-${buildId.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
+}
+
+/** Creates the build's cgroup with pids.max; returns the cgroupparent to pass, or null when not possible. */
+export function createBuildCgroup(name: string, pidsLimit: number): string | null {
+  const base = pidsDir();
+  if (!base) return null;
+  const dir = path.join(base, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "pids.max"), String(pidsLimit));
+  return `/${name}`;
+}
+
+/** Removes the build's cgroup from every hierarchy it appeared in (runc often already did). */
+export function removeBuildCgroup(name: string): string[] {
+  const problems: string[] = [];
+  const dirs = existsSync(path.join(ROOT, "cgroup.controllers"))
+    ? [path.join(ROOT, name)]
+    : readdirSync(ROOT).map((c) => path.join(ROOT, c, name));
+  for (const d of dirs) {
+    if (!existsSync(d)) continue;
+    try {
+      rmdirSync(d);
+    } catch (e) {
+      problems.push(`${d}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return problems;
+}

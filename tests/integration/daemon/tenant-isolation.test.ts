@@ -1,0 +1,276 @@
+// Tenants side by side on one slipwayd, against real Podman, git and SQLite: names that cannot
+// collide, builds that cannot read another team's images or the operator's credentials, and the
+// caps on a build (repository and context size, log lines, time, processes).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { Db } from "@/server/db";
+import { daemonPaths } from "@/server/daemon/config";
+import { isolatedNetworkName } from "@/server/daemon/engine/network-isolation";
+import { ensureTestBaseImage, TEST_BASE_IMAGE } from "../../support/test-images";
+import { createFixtureRepo, fixtureDockerfile, type FixtureRepo } from "../../support/git-fixtures";
+import {
+  allowLocalGitSources,
+  cleanupDaemonResources,
+  createDaemon,
+  createTestDatabase,
+  execFileAsync,
+  ingressGet,
+  makeDataDir,
+  podmanIdsByLabel,
+  queueBuild,
+  seedApp,
+  waitFor,
+  waitForBuild,
+  type DaemonProcess,
+  type SeededApp,
+} from "../../support/daemon-harness";
+
+const run = Date.now().toString(36);
+const OPERATOR_SECRET = `operator-secret-${run}`;
+const A_SECRET = `team-a-source-${run}`;
+let db: Db;
+let daemon: DaemonProcess;
+let dataDir: string;
+let john: SeededApp;
+let johnDoe: SeededApp;
+let johnRepo: FixtureRepo;
+let johnDoeRepo: FixtureRepo;
+
+async function logLines(buildId: string): Promise<string[]> {
+  return (await db.buildLogLine.findMany({ where: { buildId }, orderBy: { id: "asc" } })).map((l) => l.line);
+}
+
+async function buildOf(app: SeededApp) {
+  const id = await queueBuild(db, app.appId);
+  const build = await waitForBuild(db, id, 180_000);
+  return { ...build, lines: await logLines(id) };
+}
+
+beforeAll(async () => {
+  await ensureTestBaseImage();
+  dataDir = makeDataDir("tenants");
+  const { url, db: d } = await createTestDatabase(path.join(dataDir, "test.db"));
+  db = d;
+  await allowLocalGitSources(db, true);
+  // The operator's own credentials, where Podman would look for them.
+  const operatorHome = path.join(dataDir, "operator-home");
+  mkdirSync(path.join(operatorHome, ".docker"), { recursive: true });
+  const auth = JSON.stringify({ auths: { "127.0.0.1:5999": { auth: Buffer.from(`operator:${OPERATOR_SECRET}`).toString("base64") } } });
+  writeFileSync(path.join(operatorHome, ".docker", "config.json"), auth);
+  writeFileSync(path.join(dataDir, "operator-auth.json"), auth);
+
+  johnRepo = await createFixtureRepo({ version: "john-v1" });
+  await johnRepo.commitFiles({ "secret.txt": `${A_SECRET}\n`, Dockerfile: fixtureDockerfile("john-v1") + "COPY secret.txt /www/secret.txt\n" }, "a secret");
+  johnDoeRepo = await createFixtureRepo({ version: "john-doe-v1" });
+  john = await seedApp(db, { teamSlug: `john${run}`, projectSlug: "doe", appSlug: "web-api", gitUrl: johnRepo.dir });
+  johnDoe = await seedApp(db, { teamSlug: `john${run}-doe`, projectSlug: "web", appSlug: "api", gitUrl: johnDoeRepo.dir });
+
+  daemon = await createDaemon({
+    dataDir,
+    databaseUrl: url,
+    env: {
+      HOME: operatorHome,
+      REGISTRY_AUTH_FILE: path.join(dataDir, "operator-auth.json"),
+      AWS_SECRET_ACCESS_KEY: OPERATOR_SECRET,
+      SLIPWAY_MAX_REPO_MIB: "1",
+      SLIPWAY_MAX_CONTEXT_MIB: "0.5",
+      SLIPWAY_BUILD_LOG_MAX_LINES: "60",
+      SLIPWAY_BUILD_TIMEOUT_SECONDS: "40",
+      SLIPWAY_BUILD_PIDS_LIMIT: "48",
+      SLIPWAY_APP_PIDS_LIMIT: "64",
+    },
+  });
+  await daemon.start();
+}, 180_000);
+
+afterAll(async () => {
+  await daemon?.kill("SIGTERM");
+  if (daemon) await cleanupDaemonResources(daemon.dataDir);
+  await db?.$disconnect();
+});
+
+describe("names that cannot collide", () => {
+  it("deploys team john (doe/web-api) and team john-doe (web/api) side by side, each at its own host", async () => {
+    const [a, b] = await Promise.all([buildOf(john), buildOf(johnDoe)]);
+    expect(a.error).toBeNull();
+    expect(b.error).toBeNull();
+    expect(a.imageRef).not.toBe(b.imageRef);
+    for (const app of [john, johnDoe]) {
+      await waitFor(`${app.host} to serve`, async () => {
+        const res = await ingressGet(daemon.ingressPort, app.host);
+        return res.status === 200 ? res : null;
+      }, 90_000);
+    }
+    expect((await ingressGet(daemon.ingressPort, john.host)).body).toContain("version john-v1");
+    expect((await ingressGet(daemon.ingressPort, johnDoe.host)).body).toContain("version john-doe-v1");
+    expect(await podmanIdsByLabel(`slipway.app=${john.appId}`)).toHaveLength(1);
+    expect(await podmanIdsByLabel(`slipway.app=${johnDoe.appId}`)).toHaveLength(1);
+    const labels = JSON.parse((await execFileAsync("podman", ["image", "inspect", "--format", "{{json .Labels}}", a.imageDigest!])).stdout) as Record<string, string>;
+    expect(labels).toMatchObject({ "slipway.team-id": john.teamId, "slipway.app-id": john.appId, "slipway.build-id": a.id });
+  });
+});
+
+describe("a build cannot use another team's images", () => {
+  it("refuses FROM the other team's image by tag, image id, short id or digest, and prints none of its files", async () => {
+    const a = await db.build.findFirstOrThrow({ where: { appId: john.appId, status: "SUCCEEDED" } });
+    const { stdout } = await execFileAsync("podman", ["image", "inspect", "--format", "{{json .RepoDigests}}", a.imageDigest!]);
+    const repoDigest = (JSON.parse(stdout) as string[]).find((d) => d.includes(`app-${john.appId}@`))!;
+    expect(repoDigest).toBeTruthy();
+    const hex = a.imageDigest!.replace("sha256:", "");
+    const refs = [a.imageRef!, a.imageDigest!, hex.slice(0, 12), repoDigest];
+    for (const ref of refs) {
+      await johnDoeRepo.commitFiles({ Dockerfile: `ARG STOLEN=${ref}\nFROM \${STOLEN}\nRUN cat /www/secret.txt\n` }, `steal via ${ref}`);
+      const b = await buildOf(johnDoe);
+      expect(b.status, ref).toBe("FAILED");
+      expect(b.error, ref).toMatch(/image built by Slipway for another team/);
+      expect(b.error).toContain(ref);
+      expect(b.lines.join("\n")).not.toContain(A_SECRET);
+      expect(b.lines.some((l) => l.startsWith("STEP"))).toBe(false);
+    }
+    // COPY --from the other team's image is refused the same way.
+    await johnDoeRepo.commitFiles({ Dockerfile: `FROM ${TEST_BASE_IMAGE}\nCOPY --from=${a.imageRef} /www/secret.txt /x\nRUN cat /x\n` }, "copy from");
+    const c = await buildOf(johnDoe);
+    expect(c.status).toBe("FAILED");
+    expect(c.error).toMatch(/line 2 \(COPY --from\).*another team/);
+    expect(c.lines.join("\n")).not.toContain(A_SECRET);
+  });
+
+  it("still lets a team build FROM its own earlier build", async () => {
+    const a = await db.build.findFirstOrThrow({ where: { appId: john.appId, status: "SUCCEEDED" } });
+    await johnRepo.commitFiles({ Dockerfile: `FROM ${a.imageRef}\nRUN cat /www/secret.txt\n` }, "from my own");
+    const b = await buildOf(john);
+    expect(b.error).toBeNull();
+    expect(b.lines.join("\n")).toContain(A_SECRET);
+    await johnRepo.commitFiles({ Dockerfile: fixtureDockerfile("john-v1") + "COPY secret.txt /www/secret.txt\n" }, "back");
+  });
+});
+
+describe("builds run without the operator's credentials", () => {
+  it("gives the engine an allow-listed environment, an empty HOME and an empty registry auth file", async () => {
+    const pid = Number(readFileSync(daemonPaths(dataDir).podmanPidFile, "utf8"));
+    const env = Object.fromEntries(
+      readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+    );
+    expect(Object.values(env).join("\n")).not.toContain(OPERATOR_SECRET);
+    expect(env.AWS_SECRET_ACCESS_KEY).toBeUndefined();
+    expect(env.HOME).toBe(daemonPaths(dataDir).engineHome);
+    expect(JSON.parse(readFileSync(env.REGISTRY_AUTH_FILE!, "utf8"))).toEqual({ auths: {} });
+    expect(Object.keys(env).sort()).toEqual(expect.arrayContaining(["CONTAINERS_CONF", "HOME", "PATH", "REGISTRY_AUTH_FILE"]));
+    for (const k of Object.keys(env)) expect(["PATH", "HOME", "XDG_CONFIG_HOME", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE", "CONTAINERS_CONF", "LANG", "TZ", "TMPDIR"]).toContain(k);
+  });
+
+  it("shows a RUN step no operator secret in its environment", async () => {
+    await johnDoeRepo.commitFiles({ Dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN env; cat /root/.docker/config.json 2>&1 || true\n` }, "print env");
+    const b = await buildOf(johnDoe);
+    expect(b.error).toBeNull();
+    expect(b.lines.join("\n")).not.toContain(OPERATOR_SECRET);
+    expect(b.lines.some((l) => l.startsWith("PATH="))).toBe(true);
+  });
+});
+
+describe("build caps", () => {
+  it("refuses a repository over the size limit, saying the size and the limit", async () => {
+    const repo = await createFixtureRepo({ version: "big" });
+    // Random data barely compresses: the clone's .git holds about as much again as the file.
+    await repo.commitFiles({ "blob.txt": randomBytes(900 * 1024).toString("base64") }, "big file");
+    const app = await seedApp(db, { teamSlug: `caps${run}`, appSlug: "repo", gitUrl: repo.dir });
+    const b = await buildOf(app);
+    expect(b.status).toBe("FAILED");
+    expect(b.error).toMatch(/^The repository is \d+\.\d MiB, over this platform's limit of 1\.0 MiB/);
+  });
+
+  it("refuses a build context over the size limit", async () => {
+    const repo = await createFixtureRepo({ version: "ctx" });
+    // Zeros compress to almost nothing in .git, so only the context is over its limit.
+    await repo.commitFiles({ "zeros.bin": "\0".repeat(768 * 1024) }, "compressible file");
+    const app = await seedApp(db, { teamSlug: `caps${run}`, appSlug: "context", gitUrl: repo.dir });
+    const b = await buildOf(app);
+    expect(b.status).toBe("FAILED");
+    expect(b.error).toMatch(/^The build context is 0\.\d+ MiB, over this platform's limit of 0\.50 MiB/);
+  });
+
+  it("stops storing build output after the line cap, with one 'log truncated' line", async () => {
+    const repo = await createFixtureRepo({ version: "chatty" });
+    await repo.commitFiles({ Dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN i=0; while [ $i -lt 500 ]; do echo chatty-$i; i=$((i+1)); done\n` }, "chatty");
+    const app = await seedApp(db, { teamSlug: `caps${run}`, appSlug: "chatty", gitUrl: repo.dir });
+    const b = await buildOf(app);
+    expect(b.error).toBeNull();
+    expect(b.lines.filter((l) => l.startsWith("log truncated"))).toEqual(["log truncated: only the first 60 lines of output are kept"]);
+    expect(b.lines.some((l) => l === "chatty-499")).toBe(false);
+    expect(b.lines.length).toBeLessThanOrEqual(60 + 4);
+    expect(b.lines.at(-1)).toMatch(/^release v1 created/);
+  });
+
+  it("stops a build at its time limit", async () => {
+    const repo = await createFixtureRepo({ version: "slow" });
+    await repo.commitFiles({ Dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN sleep 120\n` }, "slow");
+    const app = await seedApp(db, { teamSlug: `caps${run}`, appSlug: "slow", gitUrl: repo.dir });
+    const started = Date.now();
+    const b = await buildOf(app);
+    expect(b.status).toBe("FAILED");
+    expect(b.error).toBe("The build took longer than its time limit of 40 s and was stopped");
+    expect(Date.now() - started).toBeLessThan(100_000);
+  });
+
+  it("caps a build's processes: a fork loop fails in its RUN step", async () => {
+    const repo = await createFixtureRepo({ version: "forks" });
+    await repo.commitFiles({ Dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done; echo all-forked\n` }, "forks");
+    const app = await seedApp(db, { teamSlug: `caps${run}`, appSlug: "forks", gitUrl: repo.dir });
+    const b = await buildOf(app);
+    expect(b.status).toBe("FAILED");
+    expect(b.lines.join("\n")).toMatch(/can't fork/);
+    expect(b.lines).not.toContain("all-forked");
+  });
+
+  it("gives app containers a pids limit", async () => {
+    const [id] = await podmanIdsByLabel(`slipway.app=${john.appId}`);
+    const { stdout } = await execFileAsync("podman", ["inspect", "--format", "{{.HostConfig.PidsLimit}}", id!]);
+    expect(Number(stdout.trim())).toBe(64);
+  });
+});
+
+describe("containers cannot reach the host", () => {
+  const servers: http.Server[] = [];
+  const listen = (host: string) =>
+    new Promise<number>((resolve) => {
+      const server = http.createServer((_req, res) => res.end("host-service-reached"));
+      servers.push(server);
+      server.listen(0, host, () => resolve((server.address() as AddressInfo).port));
+    });
+  afterAll(() => {
+    for (const s of servers) s.close();
+  });
+
+  it("refuses build RUN steps and app containers the host's services, while the ingress still serves the app", async () => {
+    const anyPort = await listen("0.0.0.0");
+    const loopPort = await listen("127.0.0.1");
+    const { stdout } = await execFileAsync("podman", ["network", "inspect", "--format", "{{json .Subnets}}", isolatedNetworkName(daemon.instanceId())]);
+    const gateway = (JSON.parse(stdout) as { gateway: string }[])[0]!.gateway;
+    // The target is live: from the host itself, the gateway address answers.
+    expect(await (await fetch(`http://${gateway}:${anyPort}/`)).text()).toBe("host-service-reached");
+
+    const targets = [`${gateway}:${anyPort}`, `host.containers.internal:${anyPort}`, `${gateway}:${loopPort}`, `127.0.0.1:${loopPort}`, `${gateway}:${daemon.apiPort}`];
+    const probe = targets.map((t) => `if wget -q -T 3 -O- http://${t}/; then echo REACHED-${t}; else echo blocked-${t}; fi`).join("; ");
+    await johnDoeRepo.commitFiles({ Dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN ${probe}\n` }, "probe the host");
+    const b = await buildOf(johnDoe);
+    expect(b.error).toBeNull();
+    const text = b.lines.join("\n");
+    expect(text).not.toContain("host-service-reached");
+    expect(text).not.toContain("REACHED-");
+    for (const t of targets) expect(text).toContain(`blocked-${t}`);
+
+    const [id] = await podmanIdsByLabel(`slipway.app=${john.appId}`);
+    for (const t of [`${gateway}:${anyPort}`, `${gateway}:${daemon.apiPort}`, `host.containers.internal:${anyPort}`]) {
+      await expect(execFileAsync("podman", ["exec", id!, "wget", "-q", "-T", "3", "-O-", `http://${t}/`]), t).rejects.toThrow();
+    }
+    // Networking itself works in the container: it reaches its own published service.
+    const own = JSON.parse((await execFileAsync("podman", ["inspect", "--format", "{{json .NetworkSettings.Networks}}", id!])).stdout) as Record<string, { IPAddress: string }>;
+    const ip = Object.values(own)[0]!.IPAddress;
+    expect((await execFileAsync("podman", ["exec", id!, "wget", "-q", "-T", "3", "-O-", `http://${ip}:8080/`])).stdout).toContain("version john-v1");
+    expect((await ingressGet(daemon.ingressPort, john.host)).body).toContain("version john-v1");
+  });
+});
