@@ -5,6 +5,8 @@
 // server/auth/permissions.ts, so a wrong grant there fails here), and from the kind of record the
 // route's path parameters point at. A new route is covered without editing this file; a route
 // with a path parameter this file cannot make a record for fails with a message saying so.
+// Every change is also checked against the audit trail: a 2xx change recorded an event attributed
+// to the caller; a refusal recorded none.
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -341,6 +343,24 @@ async function restoreWorld(world: World): Promise<void> {
   }
 }
 
+/**
+ * Every change is audited, and only changes are: a 2xx answer to a change must have recorded at
+ * least one event, attributed to the caller (the token's owner and the token, for a token); a
+ * refusal must have recorded none (and so, since every change is audited, changed nothing).
+ */
+async function auditProblem(world: World, actor: ActorDef, status: number, before: number): Promise<string | undefined> {
+  const after = await world.db.auditEvent.count();
+  const recorded = after > before ? await world.db.auditEvent.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: after - before }) : [];
+  const succeeded = status >= 200 && status < 300;
+  if (!succeeded) return recorded.length ? `refused (${status}) yet recorded ${recorded.map((e) => e.action).join(", ")}` : undefined;
+  if (!recorded.length) return "changed something (2xx) but recorded no audit event";
+  const userKey = world.credentials[actor.name].userKey;
+  const userId = userKey ? world.users[userKey]!.id : undefined;
+  const wrong = recorded.filter((e) => e.actorId !== userId || e.actorType !== actor.via || (actor.via === "token") !== (e.tokenId !== null));
+  if (wrong.length) return `audit event(s) ${wrong.map((e) => `${e.action} by ${e.actorType}:${e.actorLabel}`).join(", ")} not attributed to ${actor.name}`;
+  return undefined;
+}
+
 interface CaseResult {
   route: string;
   method: Method;
@@ -461,6 +481,7 @@ export function defineRouteMatrixSuite(prepare: () => Promise<string | undefined
               const body = method === "GET" ? undefined : (spec?.body?.({ factory: world.factory, repo: world.repo }) ?? {});
               const exp = expected(actor, permission, kind, scope, key, method);
               const creds = world.credentials[actor.name];
+              const auditBefore = method === "GET" ? 0 : await world.db.auditEvent.count();
               let res: { status: number; text: string };
               try {
                 res = await request(handler, method, urlPath, { cookie: creds.cookie, token: creds.token, body, params: values });
@@ -474,6 +495,7 @@ export function defineRouteMatrixSuite(prepare: () => Promise<string | undefined
                 const leaked = secrets.filter((s) => s && res.text.includes(s));
                 if (leaked.length) problem = `404 body names the other team's records: ${leaked.join(", ")}`;
               }
+              if (problem === undefined && method !== "GET") problem = await auditProblem(world, actor, res.status, auditBefore);
               if (problem !== undefined) failures.push({ route: route.pattern, method, actor: actor.name, scope, expected: exp.label, got: res.status, problem });
               if (method !== "GET") await restoreWorld(world);
             }
