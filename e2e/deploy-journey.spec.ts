@@ -34,6 +34,7 @@ test("a developer deploys a git repository from the browser and redeploys withou
   await page.goto(`${web}/`);
   await expect(page).toHaveURL(/\/sign-in$/);
   await page.getByRole("link", { name: "Create an account" }).click();
+  await expect(page.getByTestId("auth-notice")).toContainText("This Slipway has no admin yet");
   await page.getByLabel("Email").fill("mallory@example.test");
   await page.getByLabel("Password").fill("a-long-password");
   await page.getByRole("button", { name: "Sign up" }).click();
