@@ -5,8 +5,9 @@
 //
 // `platform` is worker-scoped: one real platform (web + slipwayd + fresh SQLite) per worker, shared
 // by the spec files that worker runs (workers: 1, so the whole run), and `baseURL` points at it.
-// The first account that signs up becomes platform admin, so specs use their own e-mail addresses
-// and must not assume an empty database. A spec that needs a platform of its own (e.g. to be the
+// The first account must sign up through `platform.setupLink()` (the link `npm start` prints) and
+// becomes platform admin; later sign-ups follow the sign-up policy (open by default). Specs use
+// their own e-mail addresses and must not assume an empty database. A spec that needs a platform of its own (e.g. to be the
 // first user, or to kill the daemon) uses `bareTest` (no shared platform is started: `test`'s
 // `baseURL` would boot one for nothing), calls `startPlatform()` in beforeAll, stops it in
 // afterAll, and navigates with absolute URLs (`platform.webUrl + "/…"`).
