@@ -48,7 +48,7 @@ export async function updateProject({ actor, projectId, input }: UpdateProjectOp
       action: "project.update",
       targetType: "project",
       targetId: current.id,
-      data: { slug: current.slug, fields: Object.keys(data), ...(newTarget ? { runtimeTarget: { from: current.runtimeTarget, to: newTarget } } : {}) },
+      data: { slug: current.slug, fields: Object.keys(data), changes: Object.fromEntries(Object.entries(data).filter(([k, v]) => v !== undefined && v !== current[k as keyof typeof data]).map(([k, v]) => [k, { from: current[k as keyof typeof data], to: v }])) },
     });
     return { project, deployed };
   });

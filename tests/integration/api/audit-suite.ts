@@ -96,7 +96,7 @@ export function defineAuditSuite(prepare: () => Promise<string | undefined>): vo
 
       const renamed = await call(project.PATCH, "PATCH", `/api/v1/projects/${projectId}`, { cookie: developer.cookie, params: { projectId }, body: { name: "The Shop" } });
       expect(renamed.status).toBe(200);
-      expect(await only("project.update", projectId)).toMatchObject({ actorId: developer.id, targetType: "project", data: { fields: ["name"] } });
+      expect(await only("project.update", projectId)).toMatchObject({ actorId: developer.id, targetType: "project", data: { fields: ["name"], changes: { name: { to: "The Shop" } } } });
 
       const spare = await call(projects.POST, "POST", "/api/v1/projects", { cookie: admin.cookie, body: { slug: "spare" } });
       const deleted = await call(project.DELETE, "DELETE", `/api/v1/projects/${spare.json.id}`, { cookie: admin.cookie, params: { projectId: spare.json.id } });
