@@ -5,6 +5,7 @@ import "server-only";
 import type { Tx } from "../db";
 import { AppError, notFound } from "../errors";
 import type { Actor } from "../auth/actor";
+import { canAssignRole } from "../auth/permissions";
 import { recordAudit } from "../audit/record-audit";
 import { findInvitationByToken } from "./find-invitation-by-token";
 import { invitationState } from "./to-invitation-dto";
@@ -30,6 +31,16 @@ export async function claimInvitation(tx: Tx, { token, user }: ClaimInvitationOp
       "FORBIDDEN",
       `This invitation is for ${invitation.email}, and you are signed in as ${user.email}. Sign in (or sign up) as ${invitation.email} to accept it.`,
     );
+  }
+  // An invitation carries its inviter's authority: once they have left the team or been demoted
+  // below the role they offered, it can no longer be used.
+  const inviter = invitation.invitedById
+    ? await tx.membership.findUnique({ where: { teamId_userId: { teamId: invitation.teamId, userId: invitation.invitedById } } })
+    : null;
+  if (!inviter || !canAssignRole(inviter.role, invitation.role)) {
+    throw new AppError("GONE", "The person who sent this invitation can no longer grant that role in the team. Ask a team admin for a new invitation.", {
+      details: { state: "inviter-gone" },
+    });
   }
   const existing = await tx.membership.findUnique({ where: { teamId_userId: { teamId: invitation.teamId, userId: user.userId } } });
   if (existing) {

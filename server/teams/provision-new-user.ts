@@ -10,6 +10,7 @@ import { isAppError } from "../errors";
 import { logger } from "../logger";
 import { slugify } from "../slugs";
 import { createTeamQuota } from "../quotas/create-team-quota";
+import { recordAudit } from "../audit/record-audit";
 import { consumeSetupToken, SETUP_TOKEN_HEADER } from "../auth/setup-token";
 import { claimInvitation } from "../invitations/claim-invitation";
 import { INVITATION_TOKEN_HEADER } from "../invitations/schemas";
@@ -31,13 +32,14 @@ async function freeTeamSlug(tx: Tx, base: string): Promise<string> {
   return `${base.slice(0, 30)}-${Date.now().toString(36)}`;
 }
 
-async function ownTeam(tx: Tx, options: ProvisionNewUserOptions, slug: string, name: string): Promise<void> {
+async function ownTeam(tx: Tx, options: ProvisionNewUserOptions, slug: string, name: string) {
   let team = await tx.team.findUnique({ where: { slug } });
   if (!team) {
     team = await tx.team.create({ data: { slug, name } });
     await createTeamQuota(tx, team.id);
   }
   await tx.membership.create({ data: { teamId: team.id, userId: options.userId, role: "OWNER" } });
+  return team;
 }
 
 export async function provisionNewUser(options: ProvisionNewUserOptions): Promise<void> {
@@ -47,7 +49,15 @@ export async function provisionNewUser(options: ProvisionNewUserOptions): Promis
   await db.$transaction(async (tx) => {
     if (setupToken && (await consumeSetupToken(tx, setupToken))) {
       await tx.user.update({ where: { id: options.userId }, data: { isPlatformAdmin: true } });
-      await ownTeam(tx, options, "default", "Default");
+      const team = await ownTeam(tx, options, "default", "Default");
+      await recordAudit(tx, {
+        actor: { userId: options.userId, email: options.email, isPlatformAdmin: true, teamId: team.id, teamSlug: team.slug, role: "OWNER", via: "session" },
+        teamId: null,
+        action: "platform.first-admin",
+        targetType: "user",
+        targetId: options.userId,
+        data: { email: options.email, via: "setup token" },
+      });
       return;
     }
     if (invitationToken) {

@@ -119,6 +119,8 @@ export function defineMembersSuite(prepare: () => Promise<string | undefined>): 
       expect(await isValidSetupToken(token)).toBe(false);
       expect(await issueSetupToken()).toBeNull();
       expect(runIssueSetupTokenScript(env)).toBe("");
+      const audit = await getDb().auditEvent.findFirst({ where: { action: "platform.first-admin" } });
+      expect(audit).toMatchObject({ actorLabel: "alice@example.test", teamId: null });
     });
 
     it("gives a later sign-up carrying the used token nothing extra", async () => {
@@ -203,6 +205,18 @@ export function defineMembersSuite(prepare: () => Promise<string | undefined>): 
       expect(await roleIn("default", "erin@example.test")).toBeNull();
       const list = await call(invitationsRoute.GET, "GET", "/api/v1/team/invitations", { cookie: alice });
       expect(list.json.map((i: { email: string }) => i.email)).not.toContain("erin@example.test");
+    });
+
+    it("dies with its inviter's authority: after the inviter is demoted below the offered role, 410", async () => {
+      // As if carol (a developer here) had offered the owner role: an owner who since stepped down.
+      const team = await getDb().team.findUniqueOrThrow({ where: { slug: "default" } });
+      const res = await invite(alice, "zoe@example.test", "OWNER");
+      await getDb().invitation.update({ where: { id: res.json.invitation.id }, data: { invitedById: await userId("carol@example.test") } });
+      const zoe = await signUp("zoe@example.test");
+      const r = await accept(zoe, tokenOf(res.json.link));
+      expect(r.status).toBe(410);
+      expect(r.json.error.message).toMatch(/can no longer grant that role/);
+      expect(await getDb().membership.count({ where: { teamId: team.id, user: { email: "zoe@example.test" } } })).toBe(0);
     });
 
     it("answers an unknown link with 404", async () => {
