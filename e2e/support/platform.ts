@@ -22,6 +22,13 @@ export interface PlatformOptions {
   daemon?: boolean;
   /** How long each process may take to become ready (default 120 s). */
   readyTimeoutMs?: number;
+  /**
+   * The dashboard's host name in webUrl and SLIPWAY_PUBLIC_URL (default localhost). Chromium
+   * resolves every *.localhost name to loopback, so e.g. "dash.slipway.localhost" with
+   * SLIPWAY_INGRESS_DOMAIN "slipway.localhost" puts the dashboard and the apps on one site, as
+   * dash.example.com and *.apps.example.com are in production.
+   */
+  webHost?: string;
 }
 
 export interface Platform {
@@ -197,7 +204,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "slipway-e2e-"));
   const [webPort, daemonPort, ingressPort] = [await freePort(), await freePort(), await freePort()];
   const databaseUrl = `file:${path.join(dataDir, "slipway.db")}`;
-  const webUrl = `http://localhost:${webPort}`;
+  const webUrl = `http://${options.webHost ?? "localhost"}:${webPort}`;
   const env: Record<string, string> = {
     SLIPWAY_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
