@@ -4,6 +4,7 @@ import "server-only";
 // (createdAt, id) so that events recorded while someone pages never shift or repeat a page.
 import { getDb } from "../db";
 import { AppError, forbidden } from "../errors";
+import { getEnv } from "../env";
 import type { Actor } from "../auth/actor";
 import { PLATFORM_SCOPE, type AuditEventDto, type AuditPageDto, type AuditQuery, type PlatformAuditQuery } from "./schemas";
 
@@ -17,6 +18,10 @@ export interface ListPlatformAuditEventsOptions {
   actor: Actor;
   /** Parsed with platformAuditQuery. */
   query: PlatformAuditQuery;
+}
+
+function isPostgres(): boolean {
+  return /^postgres(ql)?:\/\//.test(getEnv().databaseUrl);
 }
 
 interface Cursor {
@@ -41,7 +46,8 @@ function decodeCursor(raw: string): Cursor {
 function filters(q: AuditQuery) {
   const where: Record<string, unknown>[] = [];
   if (q.action) where.push({ action: { startsWith: q.action } });
-  if (q.actor) where.push({ actorLabel: { contains: q.actor } });
+  // Case-insensitive on both providers (SQLite's LIKE already is, for ASCII).
+  if (q.actor) where.push({ actorLabel: { contains: q.actor, ...(isPostgres() ? { mode: "insensitive" } : {}) } });
   if (q.actorType) where.push({ actorType: q.actorType });
   if (q.targetType) where.push({ targetType: q.targetType });
   if (q.targetId) where.push({ targetId: q.targetId });

@@ -148,6 +148,8 @@ export function defineAuditSuite(prepare: () => Promise<string | undefined>): vo
       expect((await events("?actorType=token")).items.every((e) => e.tokenId === token.id)).toBe(true);
       expect((await events("?actorType=token")).items.map((e) => e.action).sort()).toEqual(["app.create", "app.deploy", "app.update"]);
       expect((await events(`?actor=${encodeURIComponent(admin.email)}`)).items.map((e) => e.action).sort()).toEqual(["project.create", "project.delete"]);
+      expect((await events(`?actor=${encodeURIComponent(admin.email.toUpperCase())}`)).items.map((e) => e.action).sort()).toEqual(["project.create", "project.delete"]);
+      expect((await events(`?actor=${token.name.toUpperCase()}`)).items.map((e) => e.action).sort()).toEqual(["app.create", "app.deploy", "app.update"]);
       expect((await events("?targetType=release")).items.map((e) => e.action)).toEqual(["release.rollback"]);
       const future = new Date(Date.now() + 3600_000).toISOString();
       expect((await events(`?from=${future}`)).items).toEqual([]);
