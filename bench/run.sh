@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-benches=(ingress-proxy build-and-deploy)
+benches=(ingress-proxy build-and-deploy scale-route)
 for a in "$@"; do
   case "$a" in
     --kubernetes) benches+=(kwok-pod-listing) ;;

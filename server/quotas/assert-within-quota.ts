@@ -7,7 +7,7 @@ import type { Tx } from "../db";
 import { AppError } from "../errors";
 import type { TeamQuota } from "../generated/sqlite/client";
 import { createTeamQuota } from "./create-team-quota";
-import { appFootprint, getAppFootprintParts, getTeamUsage, type AppFootprintParts, type TeamUsage } from "./team-usage";
+import { appFootprint, getAppFootprintParts, getTeamUsage, type AppFootprintParts, type ProjectLimits, type TeamUsage } from "./team-usage";
 
 /** How the changed app's footprint will differ once the change is made. */
 export type AppChange =
@@ -91,13 +91,14 @@ function exceeds(c: Check): boolean {
 
 export async function assertWithinQuota(tx: Tx, options: AssertWithinQuotaOptions): Promise<QuotaCheckResult> {
   const quota = await lockTeamQuota(tx, options.teamId);
-  let parts: AppFootprintParts | null = null;
+  let parts: (AppFootprintParts & { project: ProjectLimits }) | null = null;
   if (options.app) {
     parts = await getAppFootprintParts(tx, options.teamId, options.app.id);
     if (!parts) throw new AppError("NOT_FOUND", "App not found");
   }
   const projectId = parts?.projectId ?? options.projectId;
-  const usage = await getTeamUsage(tx, options.teamId, { excludeAppId: parts?.appId });
+  // Only what this change can grow is read: a scale-up needs no volume sum.
+  const usage = await getTeamUsage(tx, options.teamId, { excludeAppId: parts?.appId, storage: (options.addStorageGib ?? 0) > 0, builds: false });
   const current = parts ? appFootprint(parts) : { cpuMillicores: 0, memoryMib: 0 };
   const next = parts && options.app ? nextFootprint(parts, options.app.change) : current;
   const replicas = parts && options.app?.change.kind === "update" ? (options.app.change.replicas ?? parts.replicas) : (parts?.replicas ?? 0);
@@ -115,10 +116,14 @@ export async function assertWithinQuota(tx: Tx, options: AssertWithinQuotaOption
     if (exceeds(c)) refuse(options.action, { kind: "team" }, c);
   }
   if (projectId) {
-    const project = await tx.project.findFirst({ where: { id: projectId, teamId: options.teamId } });
-    if (!project) throw new AppError("NOT_FOUND", "Project not found");
+    let project = parts?.project;
+    if (!project) {
+      const row = await tx.project.findFirst({ where: { id: projectId, teamId: options.teamId } });
+      if (!row) throw new AppError("NOT_FOUND", "Project not found");
+      project = { slug: row.slug, cpuMillicores: row.quotaCpuMillicores, memoryMib: row.quotaMemoryMib, storageGib: row.quotaStorageGib, maxApps: row.quotaMaxApps };
+    }
     const projectUsage = usage.projects[projectId] ?? { cpuMillicores: 0, memoryMib: 0, storageGib: 0, apps: 0 };
-    const limits = { cpu: project.quotaCpuMillicores, memory: project.quotaMemoryMib, storage: project.quotaStorageGib, apps: project.quotaMaxApps };
+    const limits = { cpu: project.cpuMillicores, memory: project.memoryMib, storage: project.storageGib, apps: project.maxApps };
     for (const c of checks(projectUsage, limits)) {
       if (exceeds(c)) refuse(options.action, { kind: "project", slug: project.slug }, c);
     }

@@ -101,8 +101,8 @@ interface GroupRow {
   memory: unknown;
 }
 
-/** Usage grouped by team and project: one aggregate over apps, one over volumes. */
-async function groupedUsage(db: Db | Tx, scope: { teamId?: string; excludeAppId?: string }): Promise<Map<string, { teamId: string; projectId: string; usage: Usage }>> {
+/** Usage grouped by team and project: one aggregate over apps, one over volumes (if asked for). */
+async function groupedUsage(db: Db | Tx, scope: { teamId?: string; excludeAppId?: string; storage?: boolean }): Promise<Map<string, { teamId: string; projectId: string; usage: Usage }>> {
   const conditions: Prisma.Sql[] = [];
   if (scope.teamId !== undefined) conditions.push(Prisma.sql`a."teamId" = ${scope.teamId}`);
   if (scope.excludeAppId !== undefined) conditions.push(Prisma.sql`a."id" <> ${scope.excludeAppId}`);
@@ -112,11 +112,10 @@ async function groupedUsage(db: Db | Tx, scope: { teamId?: string; excludeAppId?
       SUM(${cpuSql}) AS "cpu", SUM(${memorySql}) AS "memory"
     FROM (${appPartsSql(where)}) x
     GROUP BY x."teamId", x."projectId"`;
-  const volumes = await db.volume.groupBy({
-    by: ["teamId", "projectId"],
-    where: scope.teamId !== undefined ? { teamId: scope.teamId } : {},
-    _sum: { sizeGib: true },
-  });
+  const volumes =
+    scope.storage === false
+      ? []
+      : await db.volume.groupBy({ by: ["teamId", "projectId"], where: scope.teamId !== undefined ? { teamId: scope.teamId } : {}, _sum: { sizeGib: true } });
   const out = new Map<string, { teamId: string; projectId: string; usage: Usage }>();
   const entry = (teamId: string, projectId: string) => {
     const key = `${teamId}/${projectId}`;
@@ -141,14 +140,20 @@ function add(into: Usage, u: Usage): void {
   into.apps += u.apps;
 }
 
-/**
- * A team's usage, in total and per project. `excludeAppId` leaves one app out: the one a change
- * is about, whose new footprint the caller adds itself.
- */
-export async function getTeamUsage(db: Db | Tx, teamId: string, options: { excludeAppId?: string } = {}): Promise<TeamUsage> {
-  // One after the other: inside a transaction both run on the same connection anyway.
-  const groups = await groupedUsage(db, { teamId, excludeAppId: options.excludeAppId });
-  const runningBuilds = await db.build.count({ where: { teamId, status: "RUNNING" } });
+export interface TeamUsageOptions {
+  /** Leaves one app out: the one a change is about, whose new footprint the caller adds itself. */
+  excludeAppId?: string;
+  /** Skip the volume sum (storage reads 0) when the caller does not need it, e.g. a scale check. */
+  storage?: boolean;
+  /** Skip the running-builds count (reads 0) when the caller does not need it. */
+  builds?: boolean;
+}
+
+/** A team's usage, in total and per project. */
+export async function getTeamUsage(db: Db | Tx, teamId: string, options: TeamUsageOptions = {}): Promise<TeamUsage> {
+  // One after the other: inside a transaction they share one connection anyway.
+  const groups = await groupedUsage(db, { teamId, excludeAppId: options.excludeAppId, storage: options.storage });
+  const runningBuilds = options.builds === false ? 0 : await db.build.count({ where: { teamId, status: "RUNNING" } });
   const total: TeamUsage = { ...emptyUsage(), runningBuilds, projects: {} };
   for (const { projectId, usage } of groups.values()) {
     add(total, usage);
@@ -204,10 +209,32 @@ function toParts(r: PartsRow): AppFootprintParts {
   };
 }
 
-/** The parts of one app's footprint (null if the app does not exist in that team). */
-export async function getAppFootprintParts(db: Db | Tx, teamId: string, appId: string): Promise<AppFootprintParts | null> {
-  const rows = await db.$queryRaw<PartsRow[]>(appPartsSql(Prisma.sql`a."teamId" = ${teamId} AND a."id" = ${appId}`));
-  return rows[0] ? toParts(rows[0]) : null;
+export interface ProjectLimits {
+  slug: string;
+  cpuMillicores: number | null;
+  memoryMib: number | null;
+  storageGib: number | null;
+  maxApps: number | null;
+}
+
+const nullableNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * The parts of one app's footprint and its project's limits, in one query (null if the app does
+ * not exist in that team).
+ */
+export async function getAppFootprintParts(db: Db | Tx, teamId: string, appId: string): Promise<(AppFootprintParts & { project: ProjectLimits }) | null> {
+  const rows = await db.$queryRaw<(PartsRow & { projectSlug: string; pCpu: unknown; pMemory: unknown; pStorage: unknown; pApps: unknown })[]>`
+    SELECT x.*, p."slug" AS "projectSlug", p."quotaCpuMillicores" AS "pCpu", p."quotaMemoryMib" AS "pMemory",
+      p."quotaStorageGib" AS "pStorage", p."quotaMaxApps" AS "pApps"
+    FROM (${appPartsSql(Prisma.sql`a."teamId" = ${teamId} AND a."id" = ${appId}`)}) x
+    JOIN "Project" p ON p."id" = x."projectId"`;
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    ...toParts(r),
+    project: { slug: r.projectSlug, cpuMillicores: nullableNum(r.pCpu), memoryMib: nullableNum(r.pMemory), storageGib: nullableNum(r.pStorage), maxApps: nullableNum(r.pApps) },
+  };
 }
 
 /** Usage per app of a team, for the team page's bars. */
