@@ -32,7 +32,7 @@ async function invite(page: Page, email: string, role: string): Promise<string> 
   await page.getByLabel("Invite by email").fill(email);
   await page.getByLabel("Invited role").selectOption(role);
   await page.getByRole("button", { name: "Create link" }).click();
-  const link = await page.getByLabel("Invitation link").inputValue();
+  const link = await page.getByLabel("Invitation link", { exact: true }).inputValue();
   expect(link).toMatch(new RegExp(`^${platform.webUrl}/invite/[A-Za-z0-9_-]+$`));
   await expect(page.getByTestId("pending-invitations")).toContainText(email);
   return link;
@@ -102,4 +102,17 @@ test("team admins invite by link, invitees join, roles change, members switch te
   bob.on("dialog", (d) => void d.accept());
   await bob.getByRole("button", { name: "Leave team" }).click();
   await expect(bob.getByText("You are not a member of any team")).toBeVisible();
+
+  // The platform admin makes sign-up invite-only: a stranger is refused with what to do.
+  await page.goto(`${platform.webUrl}/team`);
+  await page.getByTestId("signup-policy").getByLabel(/Invite only/).check();
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await expect(page.getByTestId("signup-policy")).toContainText("Saved.");
+  const stranger = await newPage(browser);
+  await stranger.goto(`${platform.webUrl}/sign-up`);
+  await stranger.getByLabel("Name").fill("Eve");
+  await stranger.getByLabel("Email").fill("eve@example.test");
+  await stranger.getByLabel("Password").fill("a-long-password");
+  await stranger.getByRole("button", { name: "Sign up" }).click();
+  await expect(stranger.getByTestId("error")).toContainText("by invitation only");
 });

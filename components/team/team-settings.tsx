@@ -3,8 +3,10 @@
 import { Card, CardTitle } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { QuotaCard } from "./quota-card";
+import { QuotaBreakdown } from "./quota-breakdown";
 import { ApiTokensCard } from "./api-tokens-card";
 import { MembersCard } from "./members-card";
+import { SignupPolicyCard } from "@/components/platform/signup-policy-card";
 import { useMe, usePlatformSettings, useUpdatePlatformSettings } from "./queries";
 
 function PlatformSettings() {
@@ -36,9 +38,11 @@ export function TeamSettings() {
       <h1 className="text-2xl font-semibold">Team {me.data?.team.slug}</h1>
       <div className="grid gap-6 lg:grid-cols-2">
         <QuotaCard />
+        <QuotaBreakdown canEdit={isAdmin} />
         {me.data ? <MembersCard me={me.data} /> : null}
         {me.data ? <ApiTokensCard role={role} isAdmin={isAdmin} /> : null}
         {me.data?.user.isPlatformAdmin ? <PlatformSettings /> : null}
+        {me.data?.user.isPlatformAdmin ? <SignupPolicyCard /> : null}
       </div>
     </div>
   );
