@@ -457,3 +457,27 @@ export function defineMembersSuite(prepare: () => Promise<string | undefined>): 
     });
   });
 }
+
+/** Three first sign-ups racing with the same setup token: exactly one becomes the platform admin. */
+export function defineFirstAdminRaceSuite(prepare: () => Promise<string | undefined>): void {
+  beforeAll(async () => {
+    setupApiTestEnv({ databaseUrl: await prepare() });
+  });
+
+  it("makes exactly one platform admin out of three concurrent sign-ups with the same token", async () => {
+    const token = (await issueSetupToken())!;
+    const headers = { [SETUP_TOKEN_HEADER]: token };
+    const results = await Promise.all(
+      ["first@example.test", "second@example.test", "third@example.test"].map((email) => trySignUp(email, { autoSetupToken: false, headers })),
+    );
+    // Each sign-up may pass the gate (there were no users when it looked), but the token is
+    // consumed once: one admin, one owner of default.
+    expect(await getDb().user.count({ where: { isPlatformAdmin: true } })).toBe(1);
+    const owners = await getDb().membership.findMany({ where: { team: { slug: "default" } } });
+    expect(owners).toHaveLength(1);
+    const admin = await getDb().user.findFirstOrThrow({ where: { isPlatformAdmin: true } });
+    expect(owners[0]!.userId).toBe(admin.id);
+    expect(results.some((r) => r.status === 200)).toBe(true);
+    expect(await isValidSetupToken(token)).toBe(false);
+  });
+}

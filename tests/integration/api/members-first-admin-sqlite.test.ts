@@ -1,0 +1,3 @@
+import { defineFirstAdminRaceSuite } from "./members-suite";
+
+defineFirstAdminRaceSuite(async () => undefined);
