@@ -38,6 +38,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <Link href="/" className="hover:text-slate-900">Projects</Link>
             <Link href="/team" className="hover:text-slate-900">Team</Link>
             <Link href="/clusters" className="hover:text-slate-900">Clusters</Link>
+            {actor.isPlatformAdmin ? <Link href="/platform" className="hover:text-slate-900">Platform</Link> : null}
             {can(actor, "team:audit") || actor.isPlatformAdmin ? <Link href="/audit" className="hover:text-slate-900">Audit</Link> : null}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
-import type { TeamQuotaDto } from "@/server/quotas/schemas";
+import type { ProjectQuotaInput, TeamQuotaDto } from "@/server/quotas/schemas";
 import type { PlatformSettingsDto } from "@/server/settings/schemas";
 import type { CreatedInvitationDto, InvitationDto } from "@/server/invitations/schemas";
 import type { ApiTokenDto, CreateApiTokenInput, CreatedApiTokenDto } from "@/server/auth/api-tokens/schemas";
@@ -68,6 +68,16 @@ export function useRemoveMember() {
 
 export function useLeaveTeam() {
   return useMutation({ mutationFn: () => api("/api/v1/team/leave", { method: "POST" }) });
+}
+
+/** A team admin's per-project limits (null = none); the team page's usage view refreshes after. */
+export function useUpdateProjectQuota() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ projectId, limits }: { projectId: string; limits: ProjectQuotaInput }) =>
+      api<{ id: string; slug: string; limits: ProjectQuotaInput }>(`/api/v1/projects/${projectId}/quota`, { method: "PUT", body: limits }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: teamKeys.quota }),
+  });
 }
 
 export function useUpdatePlatformSettings() {

@@ -1,0 +1,22 @@
+import { Field, Input } from "@/components/ui/input";
+import type { TeamQuotaInput } from "@/server/quotas/schemas";
+
+/** The five numbers of a team ceiling, as form fields named cpu, memory, storage, apps, builds. */
+export function QuotaFields({ idPrefix, value }: { idPrefix: string; value: TeamQuotaInput }) {
+  const id = (k: string) => `${idPrefix}-${k}`;
+  return (
+    <>
+      <Field label="CPU (millicores)" htmlFor={id("cpu")}><Input id={id("cpu")} name="cpu" type="number" min={0} required defaultValue={value.cpuMillicores} /></Field>
+      <Field label="Memory (MiB)" htmlFor={id("memory")}><Input id={id("memory")} name="memory" type="number" min={0} required defaultValue={value.memoryMib} /></Field>
+      <Field label="Storage (GiB)" htmlFor={id("storage")}><Input id={id("storage")} name="storage" type="number" min={0} required defaultValue={value.storageGib} /></Field>
+      <Field label="Apps" htmlFor={id("apps")}><Input id={id("apps")} name="apps" type="number" min={0} required defaultValue={value.maxApps} /></Field>
+      <Field label="Concurrent builds" htmlFor={id("builds")}><Input id={id("builds")} name="builds" type="number" min={0} required defaultValue={value.maxConcurrentBuilds} /></Field>
+    </>
+  );
+}
+
+export function readQuotaFields(form: HTMLFormElement): TeamQuotaInput {
+  const f = new FormData(form);
+  const n = (k: string) => Number(f.get(k));
+  return { cpuMillicores: n("cpu"), memoryMib: n("memory"), storageGib: n("storage"), maxApps: n("apps"), maxConcurrentBuilds: n("builds") };
+}
