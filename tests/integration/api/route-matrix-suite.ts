@@ -80,6 +80,13 @@ const VALID: Record<string, RouteCase> = {
   "PATCH /team/members/[userId]": { body: () => ({ role: "DEVELOPER" }) },
   "POST /team/invitations": { body: ({ factory }) => ({ email: `${factory.slug("inv")}@example.test`, role: "VIEWER" }), expect: [201] },
   "POST /team/tokens": { body: ({ factory }) => ({ name: factory.slug("t"), role: "VIEWER" }), expect: [201] },
+  "DELETE /team/tokens/[tokenId]": { expect: [200, 204] },
+  "DELETE /team/members/[userId]": { expect: [200, 204] },
+  "DELETE /team/invitations/[invitationId]": { expect: [200, 204] },
+  // Every team in the matrix has a second owner, so any member may leave.
+  "POST /team/leave": { expect: [200, 201, 204] },
+  // Addressed to the caller, from an owner of a new team: accepting works.
+  "POST /invitations/[token]": { expect: [200, 201] },
 };
 
 type ActorName =
@@ -254,7 +261,7 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
         break;
       }
       case "invitationId": {
-        const inv = await factory.invitation({ teamId: team.id });
+        const inv = await factory.invitation({ teamId: team.id, invitedById: world.users[`owner${teamKey}2`]!.id });
         values.invitationId = inv.row.id;
         secrets.push(inv.row.id, inv.row.email);
         break;
@@ -274,7 +281,8 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
       case "token": {
         // An invitation to a new team, addressed to the caller, so a signed-in caller may accept it.
         const t = await factory.team("invites");
-        const inv = await factory.invitation({ teamId: t.id, email: actorUser?.email, role: "VIEWER" });
+        const inviter = await factory.user({ teamId: t.id, role: "OWNER" });
+        const inv = await factory.invitation({ teamId: t.id, email: actorUser?.email, role: "VIEWER", invitedById: inviter.id });
         values.token = inv.token;
         break;
       }
