@@ -22,8 +22,6 @@ export interface AuthFormProps {
   inviteToken?: string;
   /** The invited email, filled in for the invitee. */
   email?: string;
-  /** Where to go once signed in (a path on this site). */
-  next?: string;
   notice?: ReactNode;
 }
 
@@ -32,7 +30,7 @@ function withQuery(path: string, params: Record<string, string | undefined>): st
   return q.size ? `${path}?${q}` : path;
 }
 
-export function AuthForm({ mode, setupToken, inviteToken, email: invitedEmail, next, notice }: AuthFormProps) {
+export function AuthForm({ mode, setupToken, inviteToken, email: invitedEmail, notice }: AuthFormProps) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -57,7 +55,7 @@ export function AuthForm({ mode, setupToken, inviteToken, email: invitedEmail, n
       return;
     }
     // Signing up with an invitation joins its team at once; signing in goes on to accept it.
-    router.push(mode === "sign-in" && inviteToken ? `/invite/${inviteToken}` : (next ?? "/"));
+    router.push(mode === "sign-in" && inviteToken ? `/invite/${inviteToken}` : "/");
     router.refresh();
   }
 
