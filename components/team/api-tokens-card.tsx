@@ -74,7 +74,7 @@ export function ApiTokensCard({ role, isAdmin }: { role: string; isAdmin: boolea
   }
 
   return (
-    <Card>
+    <Card data-testid="api-tokens-card">
       <CardTitle>API tokens</CardTitle>
       <p className="mb-3 text-sm text-slate-500">
         For scripts and CI: a token acts in this team with its role, never above your own current role.
