@@ -104,7 +104,7 @@ test("team admins invite by link, invitees join, roles change, members switch te
   await expect(bob.getByText("You are not a member of any team")).toBeVisible();
 
   // The platform admin makes sign-up invite-only: a stranger is refused with what to do.
-  await page.goto(`${platform.webUrl}/team`);
+  await page.goto(`${platform.webUrl}/platform`);
   await page.getByTestId("signup-policy").getByLabel(/Invite only/).check();
   await page.getByRole("button", { name: "Save policy" }).click();
   await expect(page.getByTestId("signup-policy")).toContainText("Saved.");

@@ -6,7 +6,6 @@ import { QuotaCard } from "./quota-card";
 import { QuotaBreakdown } from "./quota-breakdown";
 import { ApiTokensCard } from "./api-tokens-card";
 import { MembersCard } from "./members-card";
-import { SignupPolicyCard } from "@/components/platform/signup-policy-card";
 import { useMe, usePlatformSettings, useUpdatePlatformSettings } from "./queries";
 
 function PlatformSettings() {
@@ -42,7 +41,6 @@ export function TeamSettings() {
         {me.data ? <MembersCard me={me.data} /> : null}
         {me.data ? <ApiTokensCard role={role} isAdmin={isAdmin} /> : null}
         {me.data?.user.isPlatformAdmin ? <PlatformSettings /> : null}
-        {me.data?.user.isPlatformAdmin ? <SignupPolicyCard /> : null}
       </div>
     </div>
   );

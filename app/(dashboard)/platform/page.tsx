@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { DefaultQuotaCard } from "@/components/platform/default-quota-card";
 import { platformKeys } from "@/components/platform/queries";
 import { TeamQuotasCard } from "@/components/platform/team-quotas-card";
+import { SignupPolicyCard } from "@/components/platform/signup-policy-card";
 import { Prefetch } from "@/components/providers/prefetch";
 import { requireActor } from "@/server/auth/resolve-actor";
 import { getDefaultQuota } from "@/server/platform/get-default-quota";
@@ -26,7 +27,7 @@ export default async function PlatformPage() {
         </div>
         <TeamQuotasCard />
         <DefaultQuotaCard />
-        {/* Sign-up policy card (components/platform/signup-policy-card.tsx) goes here. */}
+        <SignupPolicyCard />
       </div>
     </Prefetch>
   );
