@@ -9,7 +9,7 @@ import { assertBranchExists, parseGitSource } from "./check-git-source";
 import { getAppOrThrow } from "./get-app";
 import { updateAppInput, type AppDto, type UpdateAppInput } from "./schemas";
 import { clusterIngressDomains } from "./cluster-ingress-domains";
-import { appDtoInclude, toAppDto } from "./to-app-dto";
+import { toAppDto } from "./to-app-dto";
 
 /** Settings take effect at the next deploy (a release is an immutable snapshot); replicas at once. */
 export async function updateApp({ actor, appId, input }: { actor: Actor; appId: string; input: UpdateAppInput }): Promise<AppDto> {
@@ -35,11 +35,11 @@ export async function updateApp({ actor, appId, input }: { actor: Actor; appId: 
     const updated = await tx.app.update({
       where: { id: current.id },
       data: { ...rest, gitUrl, envEncrypted: env ? sealJson(env) : undefined },
-      include: appDtoInclude,
     });
     // What changed, from → to; env values are secrets, so only their names.
     await recordAudit(tx, { actor, action: "app.update", targetType: "app", targetId: current.id, data: { slug: current.slug, changes: Object.fromEntries(Object.entries({ ...rest, gitUrl }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, { from: current[k as keyof typeof rest], to: v }])), ...(env ? { envKeys: Object.keys(env).sort() } : {}) } });
-    return updated;
+    // The relations the DTO shows (project, team, live release) are not changed here: reuse them.
+    return { ...current, ...updated };
   });
   return toAppDto(app, await clusterIngressDomains([app]));
 }

@@ -7,7 +7,7 @@ import type { Tx } from "../db";
 import { AppError } from "../errors";
 import type { TeamQuota } from "../generated/sqlite/client";
 import { createTeamQuota } from "./create-team-quota";
-import { appFootprint, getAppFootprintParts, getTeamUsage, type AppFootprintParts, type ProjectLimits, type TeamUsage } from "./team-usage";
+import { appFootprint, getAppFootprintParts, getTeamUsage, getUsageForAppChange, type AppFootprintParts, type ProjectLimits, type TeamUsage } from "./team-usage";
 
 /** How the changed app's footprint will differ once the change is made. */
 export type AppChange =
@@ -92,13 +92,20 @@ function exceeds(c: Check): boolean {
 export async function assertWithinQuota(tx: Tx, options: AssertWithinQuotaOptions): Promise<QuotaCheckResult> {
   const quota = await lockTeamQuota(tx, options.teamId);
   let parts: (AppFootprintParts & { project: ProjectLimits }) | null = null;
-  if (options.app) {
-    parts = await getAppFootprintParts(tx, options.teamId, options.app.id);
+  let usage: TeamUsage;
+  if (options.app && !options.addStorageGib) {
+    // The common case (deploy, rollback, scale, resize): the usage and the app in one query.
+    ({ usage, parts } = await getUsageForAppChange(tx, options.teamId, options.app.id));
     if (!parts) throw new AppError("NOT_FOUND", "App not found");
+  } else {
+    if (options.app) {
+      parts = await getAppFootprintParts(tx, options.teamId, options.app.id);
+      if (!parts) throw new AppError("NOT_FOUND", "App not found");
+    }
+    // Only what this change can grow is read: no running-builds count.
+    usage = await getTeamUsage(tx, options.teamId, { excludeAppId: parts?.appId, storage: (options.addStorageGib ?? 0) > 0, builds: false });
   }
   const projectId = parts?.projectId ?? options.projectId;
-  // Only what this change can grow is read: a scale-up needs no volume sum.
-  const usage = await getTeamUsage(tx, options.teamId, { excludeAppId: parts?.appId, storage: (options.addStorageGib ?? 0) > 0, builds: false });
   const current = parts ? appFootprint(parts) : { cpuMillicores: 0, memoryMib: 0 };
   const next = parts && options.app ? nextFootprint(parts, options.app.change) : current;
   const replicas = parts && options.app?.change.kind === "update" ? (options.app.change.replicas ?? parts.replicas) : (parts?.replicas ?? 0);

@@ -245,3 +245,53 @@ export async function listAppUsage(db: Db | Tx, teamId: string): Promise<AppUsag
     return { appId: parts.appId, projectId: parts.projectId, slug: parts.slug, replicas: parts.replicas, ...appFootprint(parts) };
   });
 }
+
+interface ChangeRow extends PartsRow {
+  kind: string;
+  apps: unknown;
+  cpu: unknown;
+  memory: unknown;
+  projectSlug: string | null;
+  pCpu: unknown;
+  pMemory: unknown;
+  pStorage: unknown;
+  pApps: unknown;
+}
+
+/**
+ * What a change to one app is checked against, in one query: the team's usage per project without
+ * that app (apps, cpu and memory; storage and builds read 0), and the app's footprint parts with
+ * its project's limits (null if the app does not exist in that team). The scale route's check.
+ */
+export async function getUsageForAppChange(db: Db | Tx, teamId: string, appId: string): Promise<{ usage: TeamUsage; parts: (AppFootprintParts & { project: ProjectLimits }) | null }> {
+  const rows = await db.$queryRaw<ChangeRow[]>`
+    SELECT 'p' AS "kind", x."projectId" AS "projectId", COUNT(*) AS "apps", SUM(${cpuSql}) AS "cpu", SUM(${memorySql}) AS "memory",
+      NULL AS "appId", NULL AS "slug", NULL AS "replicas", NULL AS "rowCpu", NULL AS "rowMemory", NULL AS "liveCpu", NULL AS "liveMemory",
+      NULL AS "targetCpu", NULL AS "targetMemory", NULL AS "buildPending",
+      NULL AS "projectSlug", NULL AS "pCpu", NULL AS "pMemory", NULL AS "pStorage", NULL AS "pApps"
+    FROM (${appPartsSql(Prisma.sql`a."teamId" = ${teamId} AND a."id" <> ${appId}`)}) x
+    GROUP BY x."projectId"
+    UNION ALL
+    SELECT 'a', y."projectId", NULL, NULL, NULL,
+      y."appId", y."slug", y."replicas", y."rowCpu", y."rowMemory", y."liveCpu", y."liveMemory",
+      y."targetCpu", y."targetMemory", y."buildPending",
+      p."slug", p."quotaCpuMillicores", p."quotaMemoryMib", p."quotaStorageGib", p."quotaMaxApps"
+    FROM (${appPartsSql(Prisma.sql`a."teamId" = ${teamId} AND a."id" = ${appId}`)}) y
+    JOIN "Project" p ON p."id" = y."projectId"`;
+  const usage: TeamUsage = { ...emptyUsage(), runningBuilds: 0, projects: {} };
+  let parts: (AppFootprintParts & { project: ProjectLimits }) | null = null;
+  for (const r of rows) {
+    if (r.kind === "a") {
+      parts = {
+        ...toParts(r),
+        project: { slug: r.projectSlug ?? "", cpuMillicores: nullableNum(r.pCpu), memoryMib: nullableNum(r.pMemory), storageGib: nullableNum(r.pStorage), maxApps: nullableNum(r.pApps) },
+      };
+      continue;
+    }
+    const u: Usage = { cpuMillicores: num(r.cpu), memoryMib: num(r.memory), storageGib: 0, apps: num(r.apps) };
+    usage.projects[r.projectId] = u;
+    add(usage, u);
+  }
+  return { usage, parts };
+}
+
