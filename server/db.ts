@@ -12,6 +12,18 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 const globalForDb = globalThis as unknown as { slipwayDb?: Db };
 
+// SQLite in WAL mode: a commit appends to the log with one fsync at checkpoints instead of
+// rewriting a rollback journal with several, and readers (the web) never block the writer
+// (slipwayd) or the other way round. synchronous=NORMAL is WAL's usual pairing: never corrupts,
+// may lose the last commits on power loss. Measured: the scale route's p50 halves (bench/scale-route.ts).
+class WalSqlite extends PrismaBetterSQLite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    await adapter.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    return adapter;
+  }
+}
+
 export function createDb(databaseUrl: string): Db {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     // Same models, different provider: the generated types are structurally identical.
@@ -19,7 +31,7 @@ export function createDb(databaseUrl: string): Db {
   }
   const file = databaseUrl.replace(/^file:/, "");
   mkdirSync(file.replace(/\/[^/]*$/, "") || ".", { recursive: true });
-  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl }) });
+  return new SqliteClient({ adapter: new WalSqlite({ url: databaseUrl }) });
 }
 
 /** The process-wide client (one per Next.js server or slipwayd). */
