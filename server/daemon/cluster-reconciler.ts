@@ -25,7 +25,7 @@ function explain(e: unknown): { transient: boolean; reason: string } {
   if (e instanceof DriverError) {
     switch (e.kind) {
       case "quota":
-        return { transient: false, reason: `${e.message}. The cluster's quota for the team refused it: lower the app's CPU, memory or replicas, or ask a team admin to raise the quota.` };
+        return { transient: false, reason: `${e.message}. The cluster's quota for the team refused it: lower the app's CPU, memory or replicas, or ask the platform admin to raise the team's quota.` };
       case "unavailable":
         return { transient: true, reason: `${e.message}. The cluster is unreachable; slipwayd keeps retrying. Check the cluster on the Clusters page.` };
       case "timeout":

@@ -93,7 +93,7 @@ describe("an app on a Kubernetes cluster", () => {
     const r = await getDb().release.findUniqueOrThrow({ where: { id: v2.id } });
     expect(r.status).toBe("FAILED");
     expect(r.statusReason).toMatch(/exceeded quota: slipway-team-quota/);
-    expect(r.statusReason).toMatch(/raise the quota/);
+    expect(r.statusReason).toMatch(/raise the team.s quota/);
     const dto = await appDto();
     expect(dto.liveRelease.version).toBe(1);
     // The Deployment was put back on the live release.
