@@ -2,6 +2,7 @@
 // workers and its API; all state lives in the database and the engine, so SIGKILL at any point
 // followed by a restart loses nothing and starts nothing twice.
 import "server-only";
+import path from "node:path";
 import { getDb } from "../db";
 import { BuildWorkers } from "../pipeline/build-workers";
 import { startApi } from "./api/api-server";
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
     limits: config.buildLimits,
     network: network?.name,
     beforeBuild: reassertIsolation,
+    // Builds run as `podman build` processes next to the service slipwayd started (podman-build.ts).
+    cliBuild: config.dockerHost ? undefined : { containersConf: path.resolve(paths.containersConf) },
     onBuildFinished: () => {
       reconciler.nudge();
       clusters.nudge();

@@ -23,6 +23,7 @@ export interface BuildWorkersOptions {
   /** Slipway's isolated network for RUN steps (see network-isolation.ts) */
   network?: string;
   beforeBuild?: () => Promise<void>;
+  cliBuild?: { containersConf: string };
   /** Called after each build ends, so the reconciler rolls a new release out without waiting for its next pass. */
   onBuildFinished?: () => void;
 }
@@ -108,6 +109,7 @@ export class BuildWorkers {
           limits: this.opts.limits,
           network: this.opts.network,
           beforeBuild: this.opts.beforeBuild,
+          cliBuild: this.opts.cliBuild,
         });
         this.opts.onBuildFinished?.();
       } catch (e) {

@@ -8,6 +8,7 @@ import type { Db } from "../db";
 import type { Engine } from "../daemon/engine/engine";
 import { IMAGE_LABEL, imageRepository, imageTag } from "../daemon/engine/container-spec";
 import { buildCgroupName, createBuildCgroup, removeBuildCgroup } from "../daemon/engine/build-cgroup";
+import { podmanBuild } from "../daemon/engine/podman-build";
 import type { Logger } from "../daemon/logger";
 import { createRelease } from "../releases/create-release";
 import { BuildFailure } from "./build-failure";
@@ -33,6 +34,11 @@ export interface RunBuildOptions {
   network?: string;
   /** re-asserts the network's host rules before a build (they may have been flushed) */
   beforeBuild?: () => Promise<void>;
+  /**
+   * Build with the local `podman build` CLI (a process per build, allow-listed env) instead of the
+   * engine API; set when slipwayd runs the engine itself. See podman-build.ts for why.
+   */
+  cliBuild?: { containersConf: string };
 }
 
 export interface BuildLimits {
@@ -111,21 +117,23 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     const cgroupParent = createBuildCgroupOrWarn(cgroup, limits.pidsLimit, opts.log);
     sink.write("build", `building ${tag} from ${dockerfile}`);
     let imageId: string;
+    const common = {
+      tag,
+      dockerfile,
+      memoryBytes: limits.memoryMib * 1024 * 1024,
+      cpuQuota: Math.round((limits.cpuMillicores / 1000) * 100_000),
+      labels: { [IMAGE_LABEL.team]: app.teamId, [IMAGE_LABEL.app]: app.id, [IMAGE_LABEL.build]: buildId },
+      network: opts.network,
+      cgroupParent: cgroupParent ?? undefined,
+      signal,
+      onLine: (l: string) => {
+        if (!isOtherImageName(l, tag)) sink.write("build", l);
+      },
+    };
     try {
-      imageId = await opts.engine.build({
-        context: packContext(workDir),
-        tag,
-        dockerfile,
-        memoryBytes: limits.memoryMib * 1024 * 1024,
-        cpuQuota: Math.round((limits.cpuMillicores / 1000) * 100_000),
-        labels: { [IMAGE_LABEL.team]: app.teamId, [IMAGE_LABEL.app]: app.id, [IMAGE_LABEL.build]: buildId },
-        network: opts.network,
-        cgroupParent: cgroupParent ?? undefined,
-        signal,
-        onLine: (l) => {
-          if (!isOtherImageName(l, tag)) sink.write("build", l);
-        },
-      });
+      imageId = opts.cliBuild
+        ? await podmanBuild({ ...common, contextDir: workDir, containersConf: opts.cliBuild.containersConf, scratchDir: path.join(opts.buildsDir, `${buildId}.podman`) })
+        : await opts.engine.build({ ...common, context: packContext(workDir) });
     } catch (e) {
       if (timeout.aborted) throw new BuildFailure(timeLimit);
       throw new BuildFailure(`Image build failed: ${e instanceof Error ? e.message : String(e)}`);

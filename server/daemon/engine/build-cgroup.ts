@@ -1,7 +1,9 @@
-// Podman's build API has no pids limit, and RLIMIT_NPROC does not bind root (RUN steps run as
-// root). A build's RUN steps therefore run in a cgroup of their own (the build API's
-// cgroupparent) whose pids.max slipwayd sets: a fork bomb in a Dockerfile fails with "can't fork"
-// instead of exhausting the machine. Needs a local engine and a writable cgroupfs (slipwayd runs
+// `podman build` has no pids limit, and RLIMIT_NPROC does not bind root (RUN steps run as root).
+// A build's RUN steps therefore run below a cgroup of their own whose pids.max slipwayd sets: a
+// fork bomb in a Dockerfile fails with "can't fork" instead of exhausting the machine. The steps
+// get `<build cgroup>/steps` as their cgroup parent, not the build cgroup itself: runc removes the
+// cgroup a step ran in when the step ends, and the limit must hold for every later step too
+// (pids.max of an ancestor counts all its descendants). Needs a local engine and a writable cgroupfs (slipwayd runs
 // as root); elsewhere the build runs without the cap and the daemon log says so.
 import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -19,14 +21,14 @@ export function buildCgroupName(buildId: string): string {
   return `slipway-build-${buildId.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
 }
 
-/** Creates the build's cgroup with pids.max; returns the cgroupparent to pass, or null when not possible. */
+/** Creates the build's cgroup with pids.max; returns the cgroup parent for its steps, or null when not possible. */
 export function createBuildCgroup(name: string, pidsLimit: number): string | null {
   const base = pidsDir();
   if (!base) return null;
   const dir = path.join(base, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "pids.max"), String(pidsLimit));
-  return `/${name}`;
+  return `/${name}/steps`;
 }
 
 /** Removes the build's cgroup from every hierarchy it appeared in (runc often already did). */
@@ -35,7 +37,7 @@ export function removeBuildCgroup(name: string): string[] {
   const dirs = existsSync(path.join(ROOT, "cgroup.controllers"))
     ? [path.join(ROOT, name)]
     : readdirSync(ROOT).map((c) => path.join(ROOT, c, name));
-  for (const d of dirs) {
+  for (const d of dirs.flatMap((dir) => [path.join(dir, "steps"), dir])) {
     if (!existsSync(d)) continue;
     try {
       rmdirSync(d);

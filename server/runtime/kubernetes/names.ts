@@ -26,7 +26,8 @@ export function teamNamespace(teamSlug: string): string {
  * for people.
  */
 export function workloadName(appId: string): string {
-  if (!/^[a-z0-9]{1,59}$/.test(appId)) throw new Error(`app id ${JSON.stringify(appId)} cannot name Kubernetes objects`);
+  // A fixed prefix on a unique id stays unique; the id only has to keep the name a DNS-1035 label.
+  if (appId.length > 59 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(appId)) throw new Error(`app id ${JSON.stringify(appId)} cannot name Kubernetes objects`);
   return `app-${appId}`;
 }
 

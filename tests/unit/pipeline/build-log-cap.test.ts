@@ -19,3 +19,27 @@ describe("BuildLogSink line cap", () => {
     expect(rows.map((r) => r.line)).toEqual(["line 0", "line 1", "line 2", "log truncated: only the first 3 lines of output are kept", "error: it failed"]);
   });
 });
+
+describe("the build process's environment", () => {
+  it("is an allow-list: an empty HOME and auth file of its own, no operator secret", async () => {
+    const { buildEnvironment } = await import("@/server/daemon/engine/podman-build");
+    const env = buildEnvironment("/tmp/b1.podman", "/data/containers.conf", {
+      PATH: "/usr/bin",
+      HOME: "/root",
+      REGISTRY_AUTH_FILE: "/root/auth.json",
+      AWS_SECRET_ACCESS_KEY: "secret",
+      HTTPS_PROXY: "http://proxy.internal:3128",
+      LANG: "C.UTF-8",
+    });
+    expect(env).toEqual({
+      PATH: "/usr/bin",
+      HOME: "/tmp/b1.podman/home",
+      XDG_CONFIG_HOME: "/tmp/b1.podman/home/.config",
+      DOCKER_CONFIG: "/tmp/b1.podman/home/.docker",
+      REGISTRY_AUTH_FILE: "/tmp/b1.podman/auth.json",
+      TMPDIR: "/tmp/b1.podman/tmp",
+      CONTAINERS_CONF: "/data/containers.conf",
+      LANG: "C.UTF-8",
+    });
+  });
+});
