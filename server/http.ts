@@ -3,6 +3,7 @@ import "server-only";
 // call the handler → map errors through the single code→status table.
 import { ZodError, type ZodType } from "zod";
 import { AppError } from "./errors";
+import { DriverError } from "./runtime/runtime-driver";
 import { logger } from "./logger";
 import { can, type Permission } from "./auth/permissions";
 import { requireActor, requireSignedInUser, type SignedInUser } from "./auth/resolve-actor";
@@ -37,6 +38,11 @@ export function errorResponse(error: unknown): Response {
     const fields = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
     const message = fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join("; ");
     return Response.json({ error: { code: "VALIDATION", message, fields } }, { status: 422 });
+  }
+  if (error instanceof DriverError && (error.kind === "unavailable" || error.kind === "timeout")) {
+    // The runtime is down or slow, not the request wrong: say so, and what to do, with a 503.
+    logger.warn({ err: error, target: error.target, resource: error.resource }, "runtime unavailable");
+    return Response.json({ error: { code: "RUNTIME_UNAVAILABLE", message: `${error.message} Nothing was changed; try again once the runtime is back.` } }, { status: 503 });
   }
   logger.error({ err: error }, "unhandled error in route");
   return Response.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. Try again; if it persists, check the server log." } }, { status: 500 });
