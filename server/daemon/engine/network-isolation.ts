@@ -102,14 +102,21 @@ export async function ensureNetworkIsolation(instanceId: string): Promise<Isolat
     chain: chainName(instanceId),
   };
 
+  const rules = [
+    ["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN"],
+    ...(iso.dnsEnabled ? ["udp", "tcp"].map((proto) => ["-d", `${iso.gateway}/32`, "-p", proto, "-m", proto, "--dport", "53", "-j", "RETURN"]) : []),
+    ["-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"],
+    ["-j", "REJECT", "--reject-with", "icmp-port-unreachable"],
+  ];
   await ensureChain(iso.chain);
-  await iptables(["-F", iso.chain]);
-  await iptables(["-A", iso.chain, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "RETURN"]);
-  if (iso.dnsEnabled) {
-    for (const proto of ["udp", "tcp"]) await iptables(["-A", iso.chain, "-p", proto, "-d", iso.gateway, "--dport", "53", "-j", "RETURN"]);
+  // Rewritten only when it differs (as `iptables -S` prints it): a flush re-run before every build
+  // would open a moment in which the chain lets everything through.
+  const want = rules.map((r) => ["-A", iso.chain, ...r].join(" "));
+  const have = (await run("iptables", ["-w", "5", "-S", iso.chain])).stdout.split("\n").filter((l) => l.startsWith("-A "));
+  if (have.join("\n") !== want.join("\n")) {
+    await iptables(["-F", iso.chain]);
+    for (const r of rules) await iptables(["-A", iso.chain, ...r]);
   }
-  await iptables(["-A", iso.chain, "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"]);
-  await iptables(["-A", iso.chain, "-j", "REJECT", "--reject-with", "icmp-port-unreachable"]);
   const jump = ["INPUT", "-i", iso.bridge, "-j", iso.chain];
   if (!(await iptablesHas(jump))) await iptables(["-I", "INPUT", "1", "-i", iso.bridge, "-j", iso.chain]);
   return iso;
