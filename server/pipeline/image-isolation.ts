@@ -214,6 +214,10 @@ export async function assertImagesAllowed(o: ImageCheckOptions): Promise<void> {
     if (!info) {
       // Not in the engine's store: it will be pulled. A name in Slipway's own namespace (or a
       // cluster registry Slipway pushes to) could come to mean another team's build by then.
+      // An image id (or prefix) the engine does not have yet could come to match another team's next build.
+      if (/^(sha256:)?[0-9a-f]{6,64}$/i.test(ref)) {
+        throw new BuildFailure(`The Dockerfile references ${ref} at ${where}: the engine has no image with that id. Name a base image or one of this team's builds.`);
+      }
       if (looksLikeSlipwayName(ref, pushPrefixes)) {
         throw new BuildFailure(`The Dockerfile references ${ref} at ${where}: no image of this team has that name. A build can only start from its own team's builds or from base images.`);
       }

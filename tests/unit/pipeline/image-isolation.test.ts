@@ -68,5 +68,7 @@ describe("assertImagesAllowed", () => {
     await expect(check("FROM localhost/slipway/app-future:b9")).rejects.toThrow(/no image of this team has that name/);
     await expect(check("FROM slipway/app-future:b9")).rejects.toThrow(/no image of this team has that name/);
     await expect(check("FROM 127.0.0.1:5000/slipway/slipway/app-theirs:b8")).rejects.toThrow(/no image of this team/);
+    await expect(check("FROM 0123456789ab")).rejects.toThrow(/no image with that id/);
+    await expect(check(`FROM sha256:${"a".repeat(64)}`)).rejects.toThrow(/no image with that id/);
   });
 });
