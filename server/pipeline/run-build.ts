@@ -114,7 +114,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     });
     const tag = imageTag(app.id, build.number);
     await opts.beforeBuild?.();
-    const cgroupParent = createBuildCgroupOrWarn(cgroup, limits.pidsLimit, opts.log);
+    // The cgroup is on this machine: only for builds slipwayd runs here itself.
+    const cgroupParent = opts.cliBuild ? createBuildCgroupOrWarn(cgroup, limits.pidsLimit, opts.log) : null;
     sink.write("build", `building ${tag} from ${dockerfile}`);
     let imageId: string;
     const common = {
