@@ -30,7 +30,7 @@ describe("the build process's environment", () => {
       AWS_SECRET_ACCESS_KEY: "secret",
       HTTPS_PROXY: "http://proxy.internal:3128",
       LANG: "C.UTF-8",
-    } as NodeJS.ProcessEnv);
+    } as unknown as NodeJS.ProcessEnv);
     expect(env).toEqual({
       PATH: "/usr/bin",
       HOME: "/tmp/b1.podman/home",
