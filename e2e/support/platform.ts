@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import readline from "node:readline";
 import { freePort } from "../../tests/support/net";
+import { removeNetworkIsolation } from "../../server/daemon/engine/network-isolation";
 
 export { freePort };
 
@@ -282,6 +283,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       web.close();
       daemon.close();
       removeEngineLeftovers(dataDir);
+      await removeEngineNetworks(dataDir);
       if (process.env.SLIPWAY_E2E_KEEP_DATA === "1") {
         process.stdout.write(`[e2e] kept data dir ${dataDir}\n`);
       } else {
@@ -304,6 +306,22 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     throw e;
   }
   return platform;
+}
+
+/**
+ * Removes the per-team networks and host firewall chains this data dir's daemon created (after its
+ * containers are gone), so runs do not pile up `slipway-*` networks and `SLIPWAY-*` chains.
+ */
+export async function removeEngineNetworks(dataDir: string): Promise<void> {
+  let instanceId = "";
+  try {
+    instanceId = readFileSync(path.join(dataDir, "instance-id"), "utf8").trim();
+  } catch {
+    return; // the daemon never got that far, so it made no network
+  }
+  await removeNetworkIsolation(instanceId).catch((e: unknown) =>
+    process.stderr.write(`[e2e] could not remove the networks of instance ${instanceId}: ${e instanceof Error ? e.message : String(e)}\n`),
+  );
 }
 
 /**

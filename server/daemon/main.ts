@@ -9,7 +9,7 @@ import { startApi } from "./api/api-server";
 import { daemonPaths, loadDaemonConfig } from "./config";
 import { dockerFromHost, Engine } from "./engine/engine";
 import { ensurePodmanService } from "./engine/podman-service";
-import { ensureNetworkIsolation } from "./engine/network-isolation";
+import { ensureNetworkIsolation, ensureTeamNetwork } from "./engine/network-isolation";
 import { startIngress } from "./ingress/ingress-server";
 import { RouteTable } from "./ingress/route-table";
 import { ensureInstanceId } from "./instance-id";
@@ -31,11 +31,12 @@ async function main(): Promise<void> {
   const engine = new Engine(dockerFromHost(config.dockerHost, socketPath));
   if (!(await engine.ping())) throw new Error(`container engine at ${config.dockerHost ?? socketPath} does not answer`);
 
-  // Build and app containers join Slipway's own network, which the host firewall keeps away from
-  // the host's own services (network-isolation.ts). Only for the engine slipwayd runs itself.
+  // Build and app containers join their team's own network, which the host firewall keeps away
+  // from the host's services and from other teams' networks (network-isolation.ts). Only for the
+  // engine slipwayd runs itself.
   const isolate = config.networkIsolation && !config.dockerHost;
   const network = isolate ? await ensureNetworkIsolation(instanceId) : null;
-  if (network) log.info({ network: network.name, bridge: network.bridge, subnet: network.subnet }, "container network isolated from the host");
+  if (network) log.info({ networks: network.networks, chains: network.chains }, "container networks isolated from the host and from each other (one per team)");
   else log.warn("container network isolation is off: build and app containers can reach the host's services");
   const reassertIsolation = async () => {
     if (isolate) await ensureNetworkIsolation(instanceId);
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
     log,
     instanceId,
     healthTimeoutMs: config.healthTimeoutMs,
-    containerLimits: { pidsLimit: config.appPidsLimit, network: network?.name },
+    containerLimits: { pidsLimit: config.appPidsLimit },
+    teamNetwork: isolate ? async (teamId) => (await ensureTeamNetwork(instanceId, teamId)).name : undefined,
   });
   // The first pass rebuilds the route table from DB + engine before the proxy takes requests,
   // so after a restart the same containers serve at once.
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
     leaseMs: config.buildLeaseMs,
     heartbeatMs: Math.max(500, Math.floor(config.buildLeaseMs / 3)),
     limits: config.buildLimits,
+    // Stands for each build's own team network (podman-build.ts resolves it from the team label).
     network: network?.name,
     beforeBuild: reassertIsolation,
     // Builds run as `podman build` processes next to the service slipwayd started (podman-build.ts).

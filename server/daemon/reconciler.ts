@@ -25,6 +25,12 @@ export interface ReconcilerOptions {
   drainMs?: number;
   /** pids cap and network for app containers */
   containerLimits?: ContainerLimits;
+  /**
+   * The team's own network (created on demand, network-isolation.ts): replicas join it instead of
+   * containerLimits.network, so one team's containers cannot reach another's. Containers already
+   * running elsewhere stay until they are replaced (next release, or a crashed replica).
+   */
+  teamNetwork?: (teamId: string) => Promise<string>;
 }
 
 const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
@@ -143,12 +149,20 @@ export class Reconciler {
       await engine.stopAndRemove(c.id, 1);
       rp.missing.push(c.replica);
     }
+    if (!rp.missing.length) return;
+    const limits = await this.limitsFor(app.appId);
     for (const i of rp.missing) {
-      const plan = planContainer(release.spec, i, this.opts.instanceId, release.imageDigest, this.opts.containerLimits);
+      const plan = planContainer(release.spec, i, this.opts.instanceId, release.imageDigest, limits);
       const id = await engine.createOrAdopt(plan);
       await engine.start(id);
       log.info({ appId: app.appId, container: plan.name }, "replica started");
     }
+  }
+
+  private async limitsFor(appId: string): Promise<ContainerLimits | undefined> {
+    if (!this.opts.teamNetwork) return this.opts.containerLimits;
+    const { teamId } = await this.opts.db.app.findUniqueOrThrow({ where: { id: appId }, select: { teamId: true } });
+    return { ...this.opts.containerLimits, network: await this.opts.teamNetwork(teamId) };
   }
 
   private async rollout(app: DesiredApp, target: DesiredRelease, rp: ReleasePlan): Promise<void> {

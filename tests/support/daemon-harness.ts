@@ -143,7 +143,7 @@ export async function cleanupDaemonResources(dataDir: string): Promise<void> {
     const ids = stdout.split("\n").filter(Boolean);
     if (ids.length) await run("podman", ["rm", "-f", "-t", "1", ...ids]).catch(() => undefined);
     // Build leftovers (RUN containers of an interrupted build) would keep the network busy.
-    await removeNetworkIsolation(id).catch((e: unknown) => process.stderr.write(`removing the test's isolated network failed: ${String(e)}\n`));
+    await removeNetworkIsolation(id).catch((e: unknown) => process.stderr.write(`removing the test's networks and firewall chains failed: ${String(e)}\n`));
   }
   if (existsSync(paths.podmanPidFile)) {
     const pid = Number(readFileSync(paths.podmanPidFile, "utf8"));

@@ -59,7 +59,7 @@ export interface ContainerPlan {
 export interface ContainerLimits {
   /** most processes (threads included) the container may have: a fork bomb stays inside it */
   pidsLimit?: number;
-  /** Slipway's own isolated network (see network-isolation.ts); the engine's default when unset */
+  /** the network to join (the team's own, see network-isolation.ts); the engine's default when unset */
   network?: string;
 }
 

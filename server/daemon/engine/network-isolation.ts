@@ -1,23 +1,48 @@
-// Build and app containers run on Slipway's own Podman bridge network, and the host refuses new
-// connections that arrive from that bridge: a tenant's container can reach the internet (npm
-// install) but not the host's loopback services, slipwayd's API, the database, or anything else
-// listening on the host (gateway IP, host.containers.internal, the host's other addresses).
+// Build and app containers run on Slipway's own Podman bridge networks — one per team, so tenants
+// never share a layer-2 segment — and the host firewall keeps them away from the host and from
+// each other. A tenant's container can reach the internet (npm install) but not the host's
+// loopback services, slipwayd's API, the database, another team's containers, or containers on
+// any other local bridge (cni-podman0, another installation's networks).
 //
-//   filter INPUT  -i <bridge> -j SLIPWAY-<inst>          (first rule, so nothing earlier accepts)
-//   SLIPWAY-<inst>: ESTABLISHED,RELATED → RETURN          (replies to the ingress's connections)
-//                   DNS to the gateway → RETURN           (only when the network runs a resolver)
+//   filter INPUT   -i <bridge> -j SLIPWAY-<inst>         (first rule, so nothing earlier accepts)
+//   SLIPWAY-<inst>: ESTABLISHED,RELATED → RETURN         (replies to the ingress's connections)
+//                   DNS to a DNS-enabled network's gateway → RETURN
 //                   tcp → REJECT tcp-reset; rest → REJECT icmp-port-unreachable
+//   filter FORWARD -o <bridge> -j SLIPWAY-<inst>-TO      (into a team's network)
+//   SLIPWAY-<inst>-TO: ESTABLISHED,RELATED → RETURN; bridged (same network = same team) → RETURN;
+//                      everything else → REJECT (other teams, other bridges, the outside world)
+//   filter FORWARD -i <bridge> -j SLIPWAY-<inst>-FROM    (out of a team's network)
+//   SLIPWAY-<inst>-FROM: ESTABLISHED,RELATED → RETURN; bridged → RETURN;
+//                        out to any other local bridge (cni*, podman*, docker*, br-*, virbr*,
+//                        lxcbr*, and every bridge present when the rules are asserted, except
+//                        one carrying a default route) → REJECT; the rest (the uplink) → RETURN
+// "Bridged" (-m physdev --physdev-is-bridged) is traffic switched inside one bridge, which the
+// kernel hands to FORWARD only with br_netfilter; routed traffic between two bridges never is.
+// The TO chain's content never depends on which networks exist, so adding a team's network never
+// rewrites it: there is no moment in which one team's containers are open to another's.
 //
 // Published ports keep working: the ingress dials 127.0.0.1:<port> on the host, which is DNAT'ed
-// out through the bridge; the replies come back as ESTABLISHED. The bridge's route_localnet stays
-// as CNI's portmap plugin sets it (1): publishing on 127.0.0.1 needs it (checked on these machines:
-// with 0 the ingress gets no answer). It would let a container address 127.0.0.0/8 through the
-// bridge, but every such packet is a NEW connection arriving on the bridge, which INPUT refuses.
+// out through the bridge (OUTPUT, not FORWARD); the replies come back as ESTABLISHED. The
+// bridge's route_localnet stays as CNI's portmap plugin sets it (1): publishing on 127.0.0.1
+// needs it. It would let a container address 127.0.0.0/8 through the bridge, but every such
+// packet is a NEW connection arriving on the bridge, which INPUT refuses.
 //
-// Idempotent: slipwayd runs ensureNetworkIsolation at start and before builds. The network and
-// rules outlive slipwayd on purpose (running containers keep their protection); remove them with
-// removeNetworkIsolation (tests do, after removing the containers) — nothing else is touched.
+// Networks: `slipway-<inst>-t<teamId>` (team ids are unique, so two teams never share one),
+// created on demand when a team's first container or build starts, IPv4 only, without Podman's
+// DNS plugin (containers use the host's resolvers). Podman picks each subnet from its subnet
+// pools (containers.conf default_subnet_pools: 10.89.0.0/16, then 10.90.0.0/15, …, /24 each),
+// skipping those of existing networks and the host's routes, so they never collide. The older
+// per-installation network `slipway-<inst>` (every team on one bridge) stays isolated from the
+// host and from the team networks until its containers are replaced at their app's next release;
+// nothing new joins it.
+//
+// Idempotent: slipwayd runs ensureNetworkIsolation at start and before builds, and
+// ensureTeamNetwork before it starts a team's containers. Networks and rules outlive slipwayd on
+// purpose (running containers keep their protection); an empty team network stays until
+// removeNetworkIsolation (uninstall, test teardown) removes every network and chain of the
+// installation — nothing else is touched.
 import { execFile } from "node:child_process";
+import { readdirSync, existsSync } from "node:fs";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -31,13 +56,31 @@ export interface IsolatedNetwork {
   chain: string;
 }
 
-/** Per installation, so two data dirs on one machine never share (or tear down) each other's. */
-export function isolatedNetworkName(instanceId: string): string {
-  return `slipway-${instanceId.slice(0, 6).toLowerCase()}`;
+const ID = /^[a-z0-9]+$/;
+
+function instancePrefix(instanceId: string): string {
+  const p = instanceId.slice(0, 6).toLowerCase();
+  if (p.length !== 6 || !ID.test(p)) throw new Error(`instance id ${JSON.stringify(instanceId)} is not a lowercase alphanumeric id`);
+  return p;
 }
 
-function chainName(instanceId: string): string {
-  return `SLIPWAY-${instanceId.slice(0, 6).toUpperCase()}`;
+/**
+ * The installation's original shared network (kept for containers made before team networks);
+ * as a build's network it stands for the build's own team network (buildNetworkFor).
+ */
+export function isolatedNetworkName(instanceId: string): string {
+  return `slipway-${instancePrefix(instanceId)}`;
+}
+
+/** One network per team and installation, by id: slugs of two teams can join to the same words. */
+export function teamNetworkName(instanceId: string, teamId: string): string {
+  if (!ID.test(teamId)) throw new Error(`team id ${JSON.stringify(teamId)} is not a lowercase alphanumeric id`);
+  return `${isolatedNetworkName(instanceId)}-t${teamId}`;
+}
+
+function chainNames(instanceId: string) {
+  const base = `SLIPWAY-${instancePrefix(instanceId).toUpperCase()}`;
+  return { input: base, to: `${base}-TO`, from: `${base}-FROM` };
 }
 
 interface PodmanNetworkJson {
@@ -45,6 +88,7 @@ interface PodmanNetworkJson {
   network_interface?: string;
   subnets?: { subnet: string; gateway?: string }[];
   dns_enabled?: boolean;
+  labels?: Record<string, string>;
 }
 
 async function inspectNetwork(name: string): Promise<PodmanNetworkJson | null> {
@@ -52,9 +96,17 @@ async function inspectNetwork(name: string): Promise<PodmanNetworkJson | null> {
     const { stdout } = await run("podman", ["network", "inspect", name]);
     return (JSON.parse(stdout) as PodmanNetworkJson[])[0] ?? null;
   } catch {
-    // "network not found" is the normal first-start case; other failures surface at create.
+    // "network not found" is the normal first-use case; other failures surface at create.
     return null;
   }
+}
+
+/** The installation's networks: the shared one (if it still exists) and every team's. */
+async function instanceNetworks(instanceId: string): Promise<PodmanNetworkJson[]> {
+  const base = isolatedNetworkName(instanceId);
+  const { stdout } = await run("podman", ["network", "ls", "--format", "json"]);
+  const all = JSON.parse(stdout) as PodmanNetworkJson[];
+  return all.filter((n) => n.name === base || n.name.startsWith(`${base}-t`));
 }
 
 async function iptables(args: string[]): Promise<void> {
@@ -66,6 +118,7 @@ async function iptablesHas(args: string[]): Promise<boolean> {
     await run("iptables", ["-w", "5", "-C", ...args]);
     return true;
   } catch {
+    // -C exits 1 when the rule is absent (or its chain is): either way it is not there.
     return false;
   }
 }
@@ -74,63 +127,167 @@ async function ensureChain(chain: string): Promise<void> {
   try {
     await iptables(["-N", chain]);
   } catch (e) {
-    // "Chain already exists" is fine: it is flushed and refilled below.
+    // "Chain already exists" is fine: its content is compared and rewritten below.
     if (!/exists/i.test(String((e as { stderr?: string }).stderr ?? e))) throw e;
   }
 }
 
-/** Creates the network and host rules if missing, and re-asserts them (idempotent). */
-export async function ensureNetworkIsolation(instanceId: string): Promise<IsolatedNetwork> {
-  const name = isolatedNetworkName(instanceId);
-  let net = await inspectNetwork(name);
-  if (!net) {
-    // IPv4 only, so there is no second family of host addresses to guard.
-    await run("podman", ["network", "create", "--driver", "bridge", "--label", "slipway.managed=true", name]).catch(async (e: unknown) => {
-      // Two daemons of one installation starting at once: the other one created it.
-      if (!(await inspectNetwork(name))) throw e;
-    });
-    net = await inspectNetwork(name);
-  }
-  const subnet = net?.subnets?.[0];
-  if (!net?.network_interface || !subnet?.gateway) throw new Error(`podman network ${name} has no bridge interface or gateway`);
-  const iso: IsolatedNetwork = {
-    name,
-    bridge: net.network_interface,
-    subnet: subnet.subnet,
-    gateway: subnet.gateway,
-    dnsEnabled: !!net.dns_enabled,
-    chain: chainName(instanceId),
-  };
-
-  const rules = [
-    ["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN"],
-    ...(iso.dnsEnabled ? ["udp", "tcp"].map((proto) => ["-d", `${iso.gateway}/32`, "-p", proto, "-m", proto, "--dport", "53", "-j", "RETURN"]) : []),
-    ["-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"],
-    ["-j", "REJECT", "--reject-with", "icmp-port-unreachable"],
-  ];
-  await ensureChain(iso.chain);
-  // Rewritten only when it differs (as `iptables -S` prints it): a flush re-run before every build
-  // would open a moment in which the chain lets everything through.
-  const want = rules.map((r) => ["-A", iso.chain, ...r].join(" "));
-  const have = (await run("iptables", ["-w", "5", "-S", iso.chain])).stdout.split("\n").filter((l) => l.startsWith("-A "));
-  if (have.join("\n") !== want.join("\n")) {
-    await iptables(["-F", iso.chain]);
-    for (const r of rules) await iptables(["-A", iso.chain, ...r]);
-  }
-  const jump = ["INPUT", "-i", iso.bridge, "-j", iso.chain];
-  if (!(await iptablesHas(jump))) await iptables(["-I", "INPUT", "1", "-i", iso.bridge, "-j", iso.chain]);
-  return iso;
+/** Makes `chain` hold exactly `rules`, rewriting it only when it differs (as `iptables -S` prints it). */
+async function syncChain(chain: string, rules: string[][]): Promise<void> {
+  await ensureChain(chain);
+  const want = rules.map((r) => ["-A", chain, ...r].join(" "));
+  const have = (await run("iptables", ["-w", "5", "-S", chain])).stdout.split("\n").filter((l) => l.startsWith("-A "));
+  // A flush re-run before every build would open a moment in which the chain lets everything through.
+  if (have.join("\n") === want.join("\n")) return;
+  await iptables(["-F", chain]);
+  for (const r of rules) await iptables(["-A", chain, ...r]);
 }
 
-/** Removes the host rules and the network (after its containers are gone). */
-export async function removeNetworkIsolation(instanceId: string): Promise<void> {
-  const name = isolatedNetworkName(instanceId);
-  const chain = chainName(instanceId);
-  const net = await inspectNetwork(name);
-  if (net?.network_interface) {
-    while (await iptablesHas(["INPUT", "-i", net.network_interface, "-j", chain])) await iptables(["-D", "INPUT", "-i", net.network_interface, "-j", chain]);
+const REJECT = [
+  ["-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"],
+  ["-j", "REJECT", "--reject-with", "icmp-port-unreachable"],
+];
+const ESTABLISHED = ["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "RETURN"];
+const BRIDGED = ["-m", "physdev", "--physdev-is-bridged", "-j", "RETURN"];
+/** Names container engines, libvirt and LXC give their bridges. */
+const BRIDGE_PATTERNS = ["cni+", "podman+", "docker+", "br-+", "virbr+", "lxcbr+"];
+
+function matchesPattern(iface: string, pattern: string): boolean {
+  return pattern.endsWith("+") ? iface.startsWith(pattern.slice(0, -1)) : iface === pattern;
+}
+
+/** Interfaces the host's default routes leave through: the way out to the world stays open. */
+async function uplinks(): Promise<string[]> {
+  const { stdout } = await run("ip", ["-4", "route", "show", "default"]);
+  return [...stdout.matchAll(/\bdev (\S+)/g)].map((m) => m[1]!);
+}
+
+function hostBridges(): string[] {
+  try {
+    return readdirSync("/sys/class/net").filter((i) => existsSync(`/sys/class/net/${i}/bridge`));
+  } catch {
+    // No sysfs (not Linux): the name patterns still apply.
+    return [];
   }
-  await iptables(["-F", chain]).catch(() => undefined); // absent chain: nothing to flush
-  await iptables(["-X", chain]).catch(() => undefined);
-  if (net) await run("podman", ["network", "rm", "-f", name]);
+}
+
+async function otherBridgeTargets(): Promise<string[]> {
+  const up = await uplinks();
+  const patterns = BRIDGE_PATTERNS.filter((p) => !up.some((u) => matchesPattern(u, p)));
+  const named = hostBridges().filter((b) => !up.includes(b) && !patterns.some((p) => matchesPattern(b, p)));
+  return [...patterns, ...named.sort()];
+}
+
+async function ensureJump(chain: "INPUT" | "FORWARD", dir: "-i" | "-o", iface: string, target: string): Promise<void> {
+  if (!(await iptablesHas([chain, dir, iface, "-j", target]))) await iptables(["-I", chain, "1", dir, iface, "-j", target]);
+}
+
+// One process can start a team's containers and its build at once: rules are compared and
+// rewritten one caller at a time.
+let serial: Promise<unknown> = Promise.resolve();
+function serialized<T>(fn: () => Promise<T>): Promise<T> {
+  const next = serial.then(fn, fn);
+  serial = next.catch(() => undefined);
+  return next;
+}
+
+async function assertRules(instanceId: string, networks: PodmanNetworkJson[]): Promise<void> {
+  const chains = chainNames(instanceId);
+  const withBridge = networks.filter((n) => n.network_interface);
+  const dns = withBridge.flatMap((n) => {
+    const gw = n.subnets?.[0]?.gateway;
+    return n.dns_enabled && gw ? ["udp", "tcp"].map((p) => ["-i", n.network_interface!, "-d", `${gw}/32`, "-p", p, "-m", p, "--dport", "53", "-j", "RETURN"]) : [];
+  });
+  await syncChain(chains.input, [ESTABLISHED, ...dns, ...REJECT]);
+  await syncChain(chains.to, [ESTABLISHED, BRIDGED, ...REJECT]);
+  const others = await otherBridgeTargets();
+  await syncChain(chains.from, [ESTABLISHED, BRIDGED, ...others.flatMap((o) => REJECT.map((r) => ["-o", o, ...r]))]);
+  for (const n of withBridge) {
+    const br = n.network_interface!;
+    await ensureJump("FORWARD", "-o", br, chains.to);
+    await ensureJump("FORWARD", "-i", br, chains.from);
+    await ensureJump("INPUT", "-i", br, chains.input);
+  }
+}
+
+export interface InstanceIsolation {
+  /** the name a build's network option carries; resolved per team (buildNetworkFor) */
+  name: string;
+  chains: string[];
+  networks: string[];
+}
+
+/** Re-asserts the host rules of every network of the installation (idempotent). Creates no network. */
+export function ensureNetworkIsolation(instanceId: string): Promise<InstanceIsolation> {
+  return serialized(async () => {
+    const networks = await instanceNetworks(instanceId);
+    await assertRules(instanceId, networks);
+    return { name: isolatedNetworkName(instanceId), chains: Object.values(chainNames(instanceId)), networks: networks.map((n) => n.name) };
+  });
+}
+
+/** The team's network, created if missing, with the installation's host rules asserted for it. */
+export function ensureTeamNetwork(instanceId: string, teamId: string): Promise<IsolatedNetwork> {
+  const name = teamNetworkName(instanceId, teamId);
+  return serialized(async () => {
+    let net = await inspectNetwork(name);
+    if (!net) {
+      await run("podman", [
+        "network", "create", "--driver", "bridge", "--disable-dns",
+        "--label", "slipway.managed=true", "--label", `slipway.instance=${instancePrefix(instanceId)}`, "--label", `slipway.team=${teamId}`,
+        name,
+      ]).catch(async (e: unknown) => {
+        // Another daemon of this installation created it meanwhile.
+        if (!(await inspectNetwork(name))) throw e;
+      });
+      net = await inspectNetwork(name);
+    }
+    const subnet = net?.subnets?.[0];
+    if (!net?.network_interface || !subnet?.gateway) throw new Error(`podman network ${name} has no bridge interface or gateway`);
+    if (net.labels?.["slipway.team"] !== teamId) throw new Error(`podman network ${name} exists but is not labelled as team ${teamId}'s network`);
+    // The rules go in before any container joins; other networks' rules are re-asserted too.
+    const others = (await instanceNetworks(instanceId)).filter((n) => n.name !== name);
+    await assertRules(instanceId, [...others, net]);
+    return { name, bridge: net.network_interface, subnet: subnet.subnet, gateway: subnet.gateway, dnsEnabled: !!net.dns_enabled, chain: chainNames(instanceId).input };
+  });
+}
+
+/**
+ * The network a build's RUN steps join. Slipway's installation network name stands for the build's
+ * team network (created on demand), so a build never shares a network with another team; any other
+ * value ("none", an operator's own network) is used as given.
+ */
+export async function buildNetworkFor(network: string | undefined, teamId: string | undefined): Promise<string | undefined> {
+  const m = network ? /^slipway-([a-z0-9]{6})$/.exec(network) : null;
+  if (!m) return network;
+  if (!teamId) throw new Error("a build on Slipway's network needs its team id (image label) to pick the team's network");
+  return (await ensureTeamNetwork(m[1]!, teamId)).name;
+}
+
+/**
+ * Removes every network of the installation and then its host rules. `network rm -f` removes any
+ * container still on them (RUN containers of an interrupted build, too): only for uninstalling an
+ * installation or a test's teardown, after its daemon stopped. Networks go first, so no container
+ * is ever left running without its rules.
+ */
+export function removeNetworkIsolation(instanceId: string): Promise<void> {
+  return serialized(async () => {
+    const failures: string[] = [];
+    for (const n of await instanceNetworks(instanceId)) {
+      await run("podman", ["network", "rm", "-f", n.name]).catch((e: unknown) => failures.push(`${n.name}: ${String((e as { stderr?: string }).stderr ?? e).trim()}`));
+    }
+    if (failures.length) throw new Error(`some networks could not be removed (their host rules are kept): ${failures.join("; ")}`);
+    const targets = new Set(Object.values(chainNames(instanceId)));
+    for (const builtin of ["INPUT", "FORWARD"]) {
+      const { stdout } = await run("iptables", ["-w", "5", "-S", builtin]);
+      for (const line of stdout.split("\n")) {
+        const parts = line.trim().split(/\s+/);
+        if (parts[0] === "-A" && parts.at(-2) === "-j" && targets.has(parts.at(-1)!)) await iptables(["-D", ...parts.slice(1)]);
+      }
+    }
+    for (const chain of targets) {
+      await iptables(["-F", chain]).catch(() => undefined); // absent chain: nothing to flush
+      await iptables(["-X", chain]).catch(() => undefined);
+    }
+  });
 }

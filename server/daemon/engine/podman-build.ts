@@ -12,6 +12,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { EngineError } from "./engine";
+import { IMAGE_LABEL } from "./container-spec";
+import { buildNetworkFor } from "./network-isolation";
 
 export interface PodmanBuildOptions {
   contextDir: string;
@@ -19,7 +21,10 @@ export interface PodmanBuildOptions {
   dockerfile: string;
   tag: string;
   labels: Record<string, string>;
-  /** a Podman network name, or "none" */
+  /**
+   * a Podman network name, or "none"; Slipway's installation network stands for the team's own
+   * network (from the team label), so RUN steps never share a network with another team
+   */
   network?: string;
   cgroupParent?: string;
   memoryBytes?: number;
@@ -56,6 +61,9 @@ function ignoreFileContent(contextDir: string): string {
 
 /** Runs the build; returns the image id (sha256:…). Throws EngineError with podman's reason. */
 export async function podmanBuild(o: PodmanBuildOptions): Promise<string> {
+  const network = await buildNetworkFor(o.network, o.labels[IMAGE_LABEL.team]).catch((e: unknown) => {
+    throw new EngineError(`the team's build network could not be set up: ${e instanceof Error ? e.message : String(e)}`);
+  });
   rmSync(o.scratchDir, { recursive: true, force: true });
   const env = buildEnvironment(o.scratchDir, o.containersConf);
   for (const d of [env.HOME!, env.TMPDIR!]) mkdirSync(d, { recursive: true, mode: 0o700 });
@@ -75,7 +83,7 @@ export async function podmanBuild(o: PodmanBuildOptions): Promise<string> {
     "--pull=missing",
     "--force-rm",
     ...Object.entries(o.labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
-    ...(o.network ? ["--network", o.network] : []),
+    ...(network ? ["--network", network] : []),
     ...(o.cgroupParent ? ["--cgroup-parent", o.cgroupParent] : []),
     ...(o.memoryBytes ? ["--memory", String(o.memoryBytes), "--memory-swap", String(o.memoryBytes)] : []),
     ...(o.cpuQuota ? ["--cpu-quota", String(o.cpuQuota), "--cpu-period", "100000"] : []),

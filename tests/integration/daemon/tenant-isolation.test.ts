@@ -1,6 +1,7 @@
 // Tenants side by side on one slipwayd, against real Podman, git and SQLite: names that cannot
-// collide, builds that cannot read another team's images or the operator's credentials, and the
-// caps on a build (repository and context size, log lines, time, processes).
+// collide, networks that keep teams' containers apart, builds that cannot read another team's
+// images or the operator's credentials, and the caps on a build (repository and context size, log
+// lines, time, processes).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
@@ -9,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Db } from "@/server/db";
 import { daemonPaths } from "@/server/daemon/config";
-import { isolatedNetworkName } from "@/server/daemon/engine/network-isolation";
+import { teamNetworkName } from "@/server/daemon/engine/network-isolation";
 import { ensureTestBaseImage, TEST_BASE_IMAGE } from "../../support/test-images";
 import { createFixtureRepo, fixtureDockerfile, type FixtureRepo } from "../../support/git-fixtures";
 import {
@@ -38,6 +39,8 @@ let daemon: DaemonProcess;
 let dataDir: string;
 let john: SeededApp;
 let johnDoe: SeededApp;
+/** a second app of team john: same team, another project */
+let johnOther: SeededApp;
 let johnRepo: FixtureRepo;
 let johnDoeRepo: FixtureRepo;
 
@@ -69,6 +72,7 @@ beforeAll(async () => {
   johnDoeRepo = await createFixtureRepo({ version: "john-doe-v1" });
   john = await seedApp(db, { teamSlug: `john${run}`, projectSlug: "doe", appSlug: "web-api", gitUrl: johnRepo.dir });
   johnDoe = await seedApp(db, { teamSlug: `john${run}-doe`, projectSlug: "web", appSlug: "api", gitUrl: johnDoeRepo.dir });
+  johnOther = await seedApp(db, { teamSlug: `john${run}`, projectSlug: "other", appSlug: "web", gitUrl: johnRepo.dir });
 
   daemon = await createDaemon({
     dataDir,
@@ -89,6 +93,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await execFileAsync("podman", ["rm", "-f", "-t", "0", FOREIGN]).catch(() => undefined); // absent when its test did not get that far
   await daemon?.kill("SIGTERM");
   if (daemon) await cleanupDaemonResources(daemon.dataDir);
   await db?.$disconnect();
@@ -112,6 +117,75 @@ describe("names that cannot collide", () => {
     expect(await podmanIdsByLabel(`slipway.app=${johnDoe.appId}`)).toHaveLength(1);
     const labels = JSON.parse((await execFileAsync("podman", ["image", "inspect", "--format", "{{json .Labels}}", a.imageDigest!])).stdout) as Record<string, string>;
     expect(labels).toMatchObject({ "slipway.team-id": john.teamId, "slipway.app-id": john.appId, "slipway.build-id": a.id });
+  });
+});
+
+const FOREIGN = `slipway-test-foreign-${run}`;
+
+async function containerOf(app: SeededApp): Promise<{ id: string; networks: Record<string, { IPAddress: string }> }> {
+  const [id] = await podmanIdsByLabel(`slipway.app=${app.appId}`);
+  const { stdout } = await execFileAsync("podman", ["inspect", "--format", "{{json .NetworkSettings.Networks}}", id!]);
+  return { id: id!, networks: JSON.parse(stdout) as Record<string, { IPAddress: string }> };
+}
+
+const ipOf = (c: { networks: Record<string, { IPAddress: string }> }) => Object.values(c.networks)[0]!.IPAddress;
+
+/** GET from inside a container; refusals and timeouts both count as not reached. */
+async function reachFrom(containerId: string, url: string): Promise<{ ok: boolean; body: string; ms: number }> {
+  const started = Date.now();
+  try {
+    const { stdout } = await execFileAsync("podman", ["exec", containerId, "timeout", "5", "wget", "-q", "-O-", url]);
+    return { ok: true, body: stdout, ms: Date.now() - started };
+  } catch {
+    return { ok: false, body: "", ms: Date.now() - started };
+  }
+}
+
+describe("containers of different teams cannot reach each other", () => {
+  it("puts each team on its own network: another team's container IP is refused, the same team's answers, the ingress serves both", async () => {
+    const other = await buildOf(johnOther);
+    expect(other.error).toBeNull();
+    await waitFor(`${johnOther.host} to serve`, async () => ((await ingressGet(daemon.ingressPort, johnOther.host)).status === 200 ? true : null), 90_000);
+    const [a, a2, b] = await Promise.all([containerOf(john), containerOf(johnOther), containerOf(johnDoe)]);
+    const inst = daemon.instanceId();
+    expect(Object.keys(a.networks)).toEqual([teamNetworkName(inst, john.teamId)]);
+    expect(Object.keys(a2.networks)).toEqual([teamNetworkName(inst, john.teamId)]);
+    expect(Object.keys(b.networks)).toEqual([teamNetworkName(inst, johnDoe.teamId)]);
+    const subnet = async (name: string) => (JSON.parse((await execFileAsync("podman", ["network", "inspect", "--format", "{{json .Subnets}}", name])).stdout) as { subnet: string }[])[0]!.subnet;
+    expect(await subnet(teamNetworkName(inst, john.teamId))).not.toBe(await subnet(teamNetworkName(inst, johnDoe.teamId)));
+
+    // The targets are live: from the host, each container answers on its own address.
+    for (const [c, version] of [[a, "john-v1"], [b, "john-doe-v1"]] as const) {
+      expect(await (await fetch(`http://${ipOf(c)}:8080/`)).text()).toContain(`version ${version}`);
+    }
+    const ab = await reachFrom(a.id, `http://${ipOf(b)}:8080/`);
+    expect(ab.ok, ab.body).toBe(false);
+    expect(ab.ms).toBeLessThan(8000);
+    const ba = await reachFrom(b.id, `http://${ipOf(a)}:8080/`);
+    expect(ba.ok, ba.body).toBe(false);
+    expect(ba.ms).toBeLessThan(8000);
+    // Same team, other project: one network, as before.
+    expect((await reachFrom(a.id, `http://${ipOf(a2)}:8080/`)).body).toContain("version john-v1");
+
+    expect((await ingressGet(daemon.ingressPort, john.host)).body).toContain("version john-v1");
+    expect((await ingressGet(daemon.ingressPort, johnOther.host)).body).toContain("version john-v1");
+    expect((await ingressGet(daemon.ingressPort, johnDoe.host)).body).toContain("version john-doe-v1");
+  });
+
+  it("keeps team networks and containers on Podman's default bridge apart, both ways", async () => {
+    await execFileAsync("podman", [
+      "--runtime", "runc", "run", "-d", "--name", FOREIGN, "--network", "podman",
+      "--ulimit", "nofile=10000:10000", "--ulimit", "nproc=4096:4096",
+      TEST_BASE_IMAGE, "sh", "-c", "mkdir -p /tmp/www && echo foreign-reached > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www",
+    ]);
+    const foreignIp = (JSON.parse((await execFileAsync("podman", ["inspect", "--format", "{{json .NetworkSettings.Networks}}", FOREIGN])).stdout) as Record<string, { IPAddress: string }>).podman!.IPAddress;
+    expect(await waitFor("the foreign container to answer", async () => (await fetch(`http://${foreignIp}:8080/`)).text(), 10_000)).toContain("foreign-reached");
+    const a = await containerOf(john);
+    const out = await reachFrom(a.id, `http://${foreignIp}:8080/`);
+    expect(out.ok, out.body).toBe(false);
+    const back = await reachFrom(FOREIGN, `http://${ipOf(a)}:8080/`);
+    expect(back.ok, back.body).toBe(false);
+    expect(back.ms).toBeLessThan(8000);
   });
 });
 
@@ -254,12 +328,15 @@ describe("containers cannot reach the host", () => {
   it("refuses build RUN steps and app containers the host's services, while the ingress still serves the app", async () => {
     const anyPort = await listen("0.0.0.0");
     const loopPort = await listen("127.0.0.1");
-    const { stdout } = await execFileAsync("podman", ["network", "inspect", "--format", "{{json .Subnets}}", isolatedNetworkName(daemon.instanceId())]);
+    // The build runs on team john-doe's network: its gateway is the host's address there.
+    const { stdout } = await execFileAsync("podman", ["network", "inspect", "--format", "{{json .Subnets}}", teamNetworkName(daemon.instanceId(), johnDoe.teamId)]);
     const gateway = (JSON.parse(stdout) as { gateway: string }[])[0]!.gateway;
+    const johnIp = ipOf(await containerOf(john));
     // The target is live: from the host itself, the gateway address answers.
     expect(await (await fetch(`http://${gateway}:${anyPort}/`)).text()).toBe("host-service-reached");
 
-    const targets = [`${gateway}:${anyPort}`, `host.containers.internal:${anyPort}`, `${gateway}:${loopPort}`, `127.0.0.1:${loopPort}`, `${gateway}:${daemon.apiPort}`];
+    // …and another team's app container, by its address.
+    const targets = [`${gateway}:${anyPort}`, `host.containers.internal:${anyPort}`, `${gateway}:${loopPort}`, `127.0.0.1:${loopPort}`, `${gateway}:${daemon.apiPort}`, `${johnIp}:8080`];
     // busybox's wget -T crashes here; timeout(1) bounds it instead (refusals are immediate anyway).
     const probe = targets.map((t) => `if timeout 5 wget -q -O- http://${t}/; then echo; echo REACHED-${t}; else echo blocked-${t}; fi`).join("; ");
     await johnDoeRepo.commitFiles({ Dockerfile: `FROM ${TEST_BASE_IMAGE}\nRUN echo ${run}; ${probe}\n` }, "probe the host");
