@@ -1,7 +1,8 @@
 // Boots the real platform for a journey: a fresh data dir (SQLite), free ports, migrations, the
 // production web server (`next start` on the last `next build`) and slipwayd as child processes,
-// exactly as `npm start` runs them. stop() kills both and removes every container and the Podman
-// service this data dir's daemon created (its containers carry `slipway.instance=<instance id>`).
+// exactly as `npm start` runs them. stop() kills both and removes every container, network,
+// firewall chain and the Podman service this data dir's daemon created (its containers carry
+// `slipway.instance=<instance id>`).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, type WriteStream } from "node:fs";
 import http from "node:http";

@@ -134,7 +134,7 @@ export function makeDataDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `slipway-${prefix}-`));
 }
 
-/** Removes every container this data dir's daemon made and stops its Podman service. */
+/** Removes every container, network and firewall chain this data dir's daemon made and stops its Podman service. */
 export async function cleanupDaemonResources(dataDir: string): Promise<void> {
   const paths = daemonPaths(dataDir);
   if (existsSync(paths.instanceFile)) {
