@@ -31,6 +31,16 @@ function createAuth() {
       // resolved (client-address.ts), not an X-Forwarded-For any client can write.
       ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
+    // better-auth's in-memory limiter is only a burst brake per web instance; the throttle that
+    // holds (per account and per address, shared by every instance) is sign-in-throttle.ts. Its
+    // default of 3 sign-ins or sign-ups per 10 s per address refuses a team signing in from one
+    // office address, so the brake is looser here.
+    rateLimit: {
+      customRules: {
+        "/sign-in/*": { window: 60, max: 30 },
+        "/sign-up/*": { window: 60, max: 30 },
+      },
+    },
     database: prismaAdapter(getDb(), { provider: env.isPostgres ? "postgresql" : "sqlite" }),
     emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8, maxPasswordLength: 128 },
     user: {
