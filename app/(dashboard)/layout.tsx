@@ -1,33 +1,16 @@
-import { headers } from "next/headers";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Logo } from "@/components/ui/logo";
-import { resolveActor } from "@/server/auth/resolve-actor";
 import { TeamSwitcher } from "@/components/team/team-switcher";
 import { listMyTeams } from "@/server/teams/list-my-teams";
-import { isAppError } from "@/server/errors";
+import { requirePageActor } from "@/server/auth/page-actor";
 import { can } from "@/server/auth/permissions";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const actor = await resolveActor(await headers()).catch((error: unknown) => {
-    // Signed in but in no team (left the last one, or an invitation vanished mid-sign-up).
-    if (isAppError(error) && error.code === "FORBIDDEN") return "no-team" as const;
-    throw error;
-  });
-  if (!actor) redirect("/sign-in");
-  if (actor === "no-team") {
-    return (
-      <main className="mx-auto mt-24 max-w-md space-y-4 px-6 text-sm text-slate-700">
-        <Logo />
-        <p>You are not a member of any team. Ask a team admin for an invitation link and open it to join.</p>
-        <SignOutButton />
-      </main>
-    );
-  }
+  const actor = await requirePageActor();
   const teams = await listMyTeams({ actor });
   return (
     <div className="min-h-screen">

@@ -1,15 +1,14 @@
-import { headers } from "next/headers";
 import { ProjectList } from "@/components/projects/project-list";
 import { projectKeys } from "@/components/projects/queries";
 import { Prefetch } from "@/components/providers/prefetch";
 import { QuotaCard } from "@/components/team/quota-card";
 import { teamKeys } from "@/components/team/queries";
-import { requireActor } from "@/server/auth/resolve-actor";
+import { requirePageActor } from "@/server/auth/page-actor";
 import { listProjects } from "@/server/projects/list-projects";
 import { getQuota } from "@/server/teams/get-quota";
 
 export default async function DashboardPage() {
-  const actor = await requireActor(await headers());
+  const actor = await requirePageActor();
   return (
     <Prefetch
       queries={[

@@ -1,10 +1,9 @@
-import { headers } from "next/headers";
 import { AuditLog } from "@/components/audit/audit-log";
-import { requireActor } from "@/server/auth/resolve-actor";
+import { requirePageActor } from "@/server/auth/page-actor";
 import { can } from "@/server/auth/permissions";
 
 export default async function AuditPage() {
-  const actor = await requireActor(await headers());
+  const actor = await requirePageActor();
   const canReadTeam = can(actor, "team:audit");
   return (
     <div className="space-y-6">

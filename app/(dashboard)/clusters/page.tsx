@@ -1,13 +1,12 @@
-import { headers } from "next/headers";
 import { ClusterList } from "@/components/clusters/cluster-list";
 import { clusterKeys } from "@/components/clusters/queries";
 import { RegisterClusterForm } from "@/components/clusters/register-cluster-form";
 import { Prefetch } from "@/components/providers/prefetch";
-import { requireActor } from "@/server/auth/resolve-actor";
+import { requirePageActor } from "@/server/auth/page-actor";
 import { listClusters } from "@/server/clusters/list-clusters";
 
 export default async function ClustersPage() {
-  const actor = await requireActor(await headers());
+  const actor = await requirePageActor();
   return (
     <Prefetch queries={[{ queryKey: clusterKeys.all, queryFn: () => listClusters({ actor }) }]}>
       <div className="space-y-6">

@@ -1,16 +1,15 @@
-import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { DefaultQuotaCard } from "@/components/platform/default-quota-card";
 import { platformKeys } from "@/components/platform/queries";
 import { TeamQuotasCard } from "@/components/platform/team-quotas-card";
 import { SignupPolicyCard } from "@/components/platform/signup-policy-card";
 import { Prefetch } from "@/components/providers/prefetch";
-import { requireActor } from "@/server/auth/resolve-actor";
+import { requirePageActor } from "@/server/auth/page-actor";
 import { getDefaultQuota } from "@/server/platform/get-default-quota";
 import { listPlatformTeams } from "@/server/platform/list-platform-teams";
 
 export default async function PlatformPage() {
-  const actor = await requireActor(await headers());
+  const actor = await requirePageActor();
   // Not a platform admin: the page does not exist for them (the API answers 403).
   if (!actor.isPlatformAdmin) notFound();
   return (

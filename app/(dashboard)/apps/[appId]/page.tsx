@@ -1,15 +1,14 @@
-import { headers } from "next/headers";
 import { AppDetail } from "@/components/apps/app-detail";
 import { appKeys } from "@/components/apps/queries";
 import { Prefetch } from "@/components/providers/prefetch";
 import { getApp } from "@/server/apps/get-app";
 import { listBuilds } from "@/server/builds/list-builds";
 import { listReleases } from "@/server/releases/list-releases";
-import { requireActor } from "@/server/auth/resolve-actor";
+import { requirePageActor } from "@/server/auth/page-actor";
 
 export default async function AppPage({ params }: { params: Promise<{ appId: string }> }) {
   const { appId } = await params;
-  const actor = await requireActor(await headers());
+  const actor = await requirePageActor();
   return (
     <Prefetch
       queries={[
