@@ -3,12 +3,13 @@
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 
-// The cookie server/auth/resolve-actor.ts reads (TEAM_COOKIE) to choose the team a session acts in.
-const TEAM_COOKIE = "slipway_team";
+import { TEAM_COOKIE } from "@/server/teams/schemas";
 
 /** Makes later requests act in `slug` (a team the user belongs to; any other falls back to their first team). */
 export function switchTeam(slug: string): void {
-  document.cookie = `${TEAM_COOKIE}=${encodeURIComponent(slug)}; path=/; max-age=31536000; samesite=lax`;
+  // Secure over https, like the session cookie, so it never travels in clear text.
+  const secure = window.location.protocol === "https:" ? "; secure" : "";
+  document.cookie = `${TEAM_COOKIE}=${encodeURIComponent(slug)}; path=/; max-age=31536000; samesite=lax${secure}`;
 }
 
 export interface TeamOption {

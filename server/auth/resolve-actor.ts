@@ -6,10 +6,10 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { getAuth } from "./auth";
 import type { Actor } from "./actor";
+import { TEAM_COOKIE } from "../teams/schemas";
 import { bearerToken } from "./api-tokens/token-secret";
 import { resolveTokenActor } from "./api-tokens/resolve-token-actor";
 
-export const TEAM_COOKIE = "slipway_team";
 
 function cookieValue(cookieHeader: string | null, name: string): string | undefined {
   if (!cookieHeader) return undefined;

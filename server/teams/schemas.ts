@@ -20,3 +20,5 @@ export interface TeamDto {
   role: string;
 }
 
+/** The cookie that chooses the team a browser session acts in (set by the team switcher, read by resolve-actor). */
+export const TEAM_COOKIE = "slipway_team";
