@@ -1,14 +1,4 @@
-import { afterAll } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../support/test-db";
 import { defineAuditSuite } from "./audit-suite";
+import { onPostgres } from "../../support/postgres-suite";
 
-let database: TestDatabase | undefined;
-
-defineAuditSuite(async () => {
-  database = await createTestDatabase({ provider: "postgres" });
-  return database.url;
-});
-
-afterAll(async () => {
-  await database?.drop();
-});
+onPostgres(defineAuditSuite);

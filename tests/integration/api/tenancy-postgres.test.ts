@@ -1,16 +1,4 @@
-import { afterAll } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../support/test-db";
 import { defineTenancySuite } from "./tenancy-suite";
+import { onPostgres } from "../../support/postgres-suite";
 
-let database: TestDatabase | undefined;
-
-defineTenancySuite(async () => {
-  database = await createTestDatabase({ provider: "postgres" });
-  return database.url;
-});
-
-afterAll(async () => {
-  const { getDb } = await import("@/server/db");
-  await getDb().$disconnect();
-  await database?.drop();
-});
+onPostgres(defineTenancySuite);
