@@ -63,11 +63,22 @@ export interface UserRouteContext<P> {
  * Wraps a route handler: authenticate (session or API token) → CSRF for cookie-authenticated
  * changes → role → rate limit → handler → one error table. Tenancy is the service's job.
  */
-export function route<P = Record<string, never>>(permission: Permission, handler: Handler<P>): RouteHandler<P> {
+export interface RouteOptions {
+  /**
+   * Only a signed-in person, never an API token: for changes a leaked token must not be able to
+   * make on its owner's behalf (minting more tokens, leaving the team).
+   */
+  sessionOnly?: boolean;
+}
+
+export function route<P = Record<string, never>>(permission: Permission, handler: Handler<P>, options: RouteOptions = {}): RouteHandler<P> {
   const wrapped = async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
       const actor = await requireActor(req.headers);
       if (actor.via === "session") assertSameOriginJson(req);
+      if (options.sessionOnly && actor.via === "token") {
+        throw new AppError("FORBIDDEN", "API tokens cannot do this; sign in to the dashboard to do it yourself.");
+      }
       if (!can(actor, permission)) {
         throw new AppError(
           "FORBIDDEN",

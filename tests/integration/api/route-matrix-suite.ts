@@ -38,8 +38,9 @@ const INVITATION_PARAMS = new Set(["token"]);
 // may get 503 RUNTIME_UNAVAILABLE from them (and from nothing else).
 const NEEDS_RUNTIME = new Set(["GET /apps/[appId]/logs", "GET /clusters/[clusterId]/pods", "DELETE /apps/[appId]"]);
 
-// Routes no API token may call, whatever its role: a leaked token must not mint more tokens.
-const SESSION_ONLY = new Set(["POST /team/tokens"]);
+// Routes no API token may call, whatever its role: a leaked token must not mint more tokens or
+// take its owner out of the team.
+const SESSION_ONLY = new Set(["POST /team/tokens", "POST /team/leave"]);
 
 interface BodyContext {
   factory: FixtureFactory;

@@ -5,4 +5,5 @@ import { createApiTokenInput } from "@/server/auth/api-tokens/schemas";
 
 export const GET = route("self", ({ actor }) => listApiTokens({ actor }));
 
-export const POST = route("self", async ({ req, actor }) => createApiToken({ actor, input: await parseBody(req, createApiTokenInput) }));
+// Session only: a leaked token must not mint more tokens (the service refuses too).
+export const POST = route("self", async ({ req, actor }) => createApiToken({ actor, input: await parseBody(req, createApiTokenInput) }), { sessionOnly: true });
