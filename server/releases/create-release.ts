@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb, type Db, type Tx } from "../db";
 import { notFound } from "../errors";
 import type { Release } from "../generated/sqlite/client";
+import { recordAudit } from "../audit/record-audit";
 
 export const configSnapshotSchema = z.object({
   containerPort: z.number().int(),
@@ -68,6 +69,14 @@ export async function createRelease(options: CreateReleaseOptions): Promise<Rele
           },
         });
         await tx.app.update({ where: { id: app.id }, data: { targetReleaseId: release.id } });
+        // The deploy that asked for it is audited with its person; this records what the build made.
+        await recordAudit(tx, {
+          actor: { system: "system", label: "slipwayd (build)", teamId: app.teamId },
+          action: "release.create",
+          targetType: "release",
+          targetId: release.id,
+          data: { app: app.slug, version: release.version, buildId: options.buildId ?? null, imageDigest: options.imageDigest },
+        });
         await options.alsoInTransaction?.(tx, release);
         return release;
       });

@@ -206,5 +206,14 @@ export function defineAuditSuite(prepare: () => Promise<string | undefined>): vo
       // The team log never shows platform-wide events, even to that team's admin.
       expect((await events("?limit=200")).items.some((e) => e.action.startsWith("cluster."))).toBe(false);
     });
+
+    it("records a release a build made as slipwayd's, in the app's team", async () => {
+      const { createRelease } = await import("@/server/releases/create-release");
+      const made = await factory.app(teamA.id);
+      const release = await createRelease({ appId: made.id, imageRef: "localhost/slipway/app-x:b1", imageDigest: "sha256:" + "a".repeat(64) });
+      expect(await only("release.create", release.id)).toMatchObject({ actorType: "system", actorId: null, targetType: "release" });
+      const b = await call(platformAudit.GET, "GET", `/api/v1/platform/audit?team=${teamB.slug}&action=release.create`, { cookie: platformAdmin.cookie });
+      expect((b.json.items as AuditEventDto[]).length).toBe(0);
+    });
   });
 }
