@@ -41,8 +41,10 @@ export default defineConfig([
     },
   },
   {
-    // Client components run in the browser: of server/, only the shared zod schemas (and the error
-    // codes) are theirs to import. Type-only imports are erased at build time, so they are allowed.
+    // Client components run in the browser: of server/, only the shared zod schemas, the import-free
+    // constants (server/<domain>/constants.ts: a client bundle that needs no zod must not pull it in
+    // for a constant) and the error codes are theirs to import. Type-only imports are erased at
+    // build time, so they are allowed.
     files: ["components/**/*.{ts,tsx}"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
@@ -50,9 +52,9 @@ export default defineConfig([
         {
           patterns: [
             {
-              regex: "(^|/)server/(?!.*schemas?$)(?!errors$)",
+              regex: "(^|/)server/(?!.*schemas?$)(?!.*constants$)(?!errors$)",
               allowTypeImports: true,
-              message: "components/ may import only server/<domain>/schemas.ts (and server/errors) from server/; other server modules only with `import type`.",
+              message: "components/ may import only server/<domain>/schemas.ts, server/<domain>/constants.ts (and server/errors) from server/; other server modules only with `import type`.",
             },
           ],
         },

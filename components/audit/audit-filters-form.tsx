@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
-import { AUDIT_ACTOR_TYPES } from "@/server/audit/schemas";
+import { AUDIT_ACTOR_TYPES } from "@/server/audit/constants";
 import { emptyAuditFilters, type AuditFilters, type AuditScope } from "./queries";
 
 const selectClass = "h-9 w-full rounded-md border border-slate-300 bg-white px-2 text-sm shadow-sm focus:outline-none focus:ring-2 focus:ring-slate-400";

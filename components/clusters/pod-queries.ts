@@ -1,6 +1,7 @@
 import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
-import { DEFAULT_POD_PAGE_SIZE, type ManagedPodPage } from "@/server/clusters/pod-schemas";
+import type { ManagedPodPage } from "@/server/clusters/pod-schemas";
+import { DEFAULT_POD_PAGE_SIZE } from "@/server/clusters/constants";
 import { clusterKeys } from "./queries";
 
 export const clusterPodKeys = {

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { Field, Input, Textarea } from "@/components/ui/input";
-import { MAX_KUBECONFIG_BYTES } from "@/server/clusters/schemas";
+import { MAX_KUBECONFIG_BYTES } from "@/server/clusters/constants";
 import { ProbeResult } from "./cluster-status";
 import { useRegisterCluster } from "./queries";
 

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
-import { TEAM_COOKIE } from "@/server/teams/schemas";
+import { TEAM_COOKIE } from "@/server/teams/constants";
 
 /** Makes later requests act in `slug` (a team the user belongs to; any other falls back to their first team). */
 export function switchTeam(slug: string): void {

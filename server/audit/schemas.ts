@@ -1,7 +1,8 @@
 // Audit log queries and DTOs (safe to import from components).
 import { z } from "zod";
+import { AUDIT_ACTOR_TYPES } from "./constants";
 
-export const AUDIT_ACTOR_TYPES = ["session", "token", "webhook", "system"] as const;
+export { AUDIT_ACTOR_TYPES };
 export const AUDIT_PAGE_MAX = 200;
 
 const optionalText = (max: number) =>

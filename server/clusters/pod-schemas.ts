@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { DEFAULT_POD_PAGE_SIZE } from "./constants";
 
-/** The page size the cluster view asks for; the API server's own default chunk size for kubectl too. */
-export const DEFAULT_POD_PAGE_SIZE = 500;
+export { DEFAULT_POD_PAGE_SIZE };
 export const MAX_POD_PAGE_SIZE = 2000;
 
 export const listManagedPodsQuery = z

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { DNS1123_LABEL, slugSchema } from "../slugs";
+import { MAX_KUBECONFIG_BYTES } from "./constants";
 
-/** Kubeconfigs are small; 256 KiB leaves room for long certificate chains and nothing else. */
-export const MAX_KUBECONFIG_BYTES = 256 * 1024;
+export { MAX_KUBECONFIG_BYTES };
 
 const kubeconfigSchema = z
   .string()

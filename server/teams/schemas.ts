@@ -19,6 +19,3 @@ export interface TeamDto {
   name: string;
   role: string;
 }
-
-/** The cookie that chooses the team a browser session acts in (set by the team switcher, read by resolve-actor). */
-export const TEAM_COOKIE = "slipway_team";
