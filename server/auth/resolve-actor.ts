@@ -6,7 +6,7 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { getAuth } from "./auth";
 import type { Actor } from "./actor";
-import { TEAM_COOKIE } from "../teams/schemas";
+import { TEAM_COOKIE } from "../teams/constants";
 import { bearerToken } from "./api-tokens/token-secret";
 import { resolveTokenActor } from "./api-tokens/resolve-token-actor";
 
