@@ -165,5 +165,11 @@ test("a tenant app's page cannot make a signed-in visitor's browser change anyth
   expect(projectsAfter.some((slug) => slug.startsWith("pwned"))).toBe(false);
   await page.goto(`${web}/`);
   await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  // Every dashboard page renders under the CSP without a report (the visitor is the platform admin,
+  // so the admin-only pages render too).
+  for (const [path, heading] of [["/team", /^Team /], ["/audit", "Audit log"], ["/clusters", "Clusters"], ["/platform", "Platform"]] as const) {
+    await page.goto(`${web}${path}`);
+    await expect(page.getByRole("heading", { name: heading }).first()).toBeVisible();
+  }
   expect(violations, "CSP violations on the dashboard").toEqual([]);
 });
