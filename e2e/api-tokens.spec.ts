@@ -61,7 +61,8 @@ test("a member creates a token on the team page, a script uses it, the member re
   // The script: its token works without any browser header, within the token's role.
   const created = await script("POST", "/api/v1/projects", token, { slug: "from-ci" });
   expect(created.status, created.body).toBe(201);
-  expect((await script("GET", "/api/v1/platform/settings", token)).status).toBe(200);
+  expect((await script("GET", "/api/v1/projects", token)).status).toBe(200);
+  expect((await script("GET", "/api/v1/platform/settings", token)).status).toBe(403);
   expect((await script("PUT", "/api/v1/platform/settings", token, { allowLocalGitSources: true })).status).toBe(403);
   expect((await script("POST", "/api/v1/team/tokens", token, { name: "child", role: "VIEWER" })).status).toBe(403);
 

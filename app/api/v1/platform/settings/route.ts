@@ -3,6 +3,7 @@ import { getPlatformSettings, toPlatformSettingsDto } from "@/server/settings/ge
 import { platformSettingsInput } from "@/server/settings/schemas";
 import { updatePlatformSettings } from "@/server/settings/update-platform-settings";
 
-export const GET = route("read", async () => toPlatformSettingsDto(await getPlatformSettings()));
+// Platform admins only: the settings (the allowed sign-up domains among them) are no member's business.
+export const GET = route("platform:admin", async () => toPlatformSettingsDto(await getPlatformSettings()));
 
 export const PUT = route("platform:admin", async ({ req, actor }) => updatePlatformSettings({ actor, input: await parseBody(req, platformSettingsInput) }));
