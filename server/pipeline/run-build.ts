@@ -104,16 +104,19 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     await steps.start("build");
     const dockerfile = resolveDockerfile(workDir, app.dockerfilePath);
     assertTreeWithinLimit(workDir, "build context", limits.maxContextBytes);
-    // Before the engine sees it: no image of another team may be read by this build.
-    const pushPrefixes = (await db.cluster.findMany({ select: { imageRegistry: true } })).map((c) => c.imageRegistry);
-    await assertImagesAllowed({
-      dockerfile: readFileSync(path.join(workDir, dockerfile), "utf8"),
-      teamId: app.teamId,
-      inspect: (ref) => opts.engine.inspectImage(ref),
-      pushPrefixes,
-    });
+    const dockerfileText = readFileSync(path.join(workDir, dockerfile), "utf8");
+    // Independent checks run at once; the engine sees the Dockerfile only after both succeeded.
+    // allSettled: a failure of one is never left unawaited while the other still runs.
+    const checks = await Promise.allSettled([
+      // No image of another team may be read by this build.
+      (async () => {
+        const pushPrefixes = (await db.cluster.findMany({ select: { imageRegistry: true } })).map((c) => c.imageRegistry);
+        await assertImagesAllowed({ dockerfile: dockerfileText, teamId: app.teamId, inspect: (ref) => opts.engine.inspectImage(ref), pushPrefixes });
+      })(),
+      opts.beforeBuild?.(),
+    ]);
+    for (const c of checks) if (c.status === "rejected") throw c.reason;
     const tag = imageTag(app.id, build.number);
-    await opts.beforeBuild?.();
     // The cgroup is on this machine: only for builds slipwayd runs here itself.
     const cgroupParent = opts.cliBuild ? createBuildCgroupOrWarn(cgroup, limits.pidsLimit, opts.log) : null;
     sink.write("build", `building ${tag} from ${dockerfile}`);

@@ -42,7 +42,7 @@
 // removeNetworkIsolation (uninstall, test teardown) removes every network and chain of the
 // installation — nothing else is touched.
 import { execFile } from "node:child_process";
-import { readdirSync, existsSync } from "node:fs";
+import { readdirSync, existsSync, statSync } from "node:fs";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -101,25 +101,62 @@ async function inspectNetwork(name: string): Promise<PodmanNetworkJson | null> {
   }
 }
 
+// `podman network ls` costs a podman process (~60 ms, more on a busy machine) and ran twice per
+// build. Its answer is kept until a network config file is created, removed or renamed (the
+// directory's mtime changes; podman keeps one file per network there) and never longer than
+// LIST_TTL_MS. The host rules are still compared on every call: only the list of bridges is reused.
+const NETWORK_CONFIG_DIRS = ["/etc/cni/net.d", "/etc/containers/networks"];
+const LIST_TTL_MS = 30_000;
+let listCache: { key: string; at: number; all: PodmanNetworkJson[] } | null = null;
+
+/** Identifies the current set of network config files; null when there is none to watch (no caching then). */
+function networkConfigKey(): string | null {
+  const parts: string[] = [];
+  for (const d of NETWORK_CONFIG_DIRS) {
+    try {
+      const st = statSync(d, { bigint: true });
+      parts.push(`${d}:${st.ino}:${st.mtimeNs}`);
+    } catch {
+      // This backend's directory does not exist: part of the key as such.
+      parts.push(`${d}:-`);
+    }
+  }
+  return parts.some((p) => !p.endsWith(":-")) ? parts.join("|") : null;
+}
+
+async function allNetworks(): Promise<PodmanNetworkJson[]> {
+  // Read before listing: a network made while `ls` runs changes the key, so the next call re-lists.
+  const key = networkConfigKey();
+  if (key && listCache && listCache.key === key && Date.now() - listCache.at < LIST_TTL_MS) return listCache.all;
+  const { stdout } = await run("podman", ["network", "ls", "--format", "json"]);
+  const all = JSON.parse(stdout) as PodmanNetworkJson[];
+  listCache = key ? { key, at: Date.now(), all } : null;
+  return all;
+}
+
 /** The installation's networks: the shared one (if it still exists) and every team's. */
 async function instanceNetworks(instanceId: string): Promise<PodmanNetworkJson[]> {
   const base = isolatedNetworkName(instanceId);
-  const { stdout } = await run("podman", ["network", "ls", "--format", "json"]);
-  const all = JSON.parse(stdout) as PodmanNetworkJson[];
-  return all.filter((n) => n.name === base || n.name.startsWith(`${base}-t`));
+  return (await allNetworks()).filter((n) => n.name === base || n.name.startsWith(`${base}-t`));
 }
 
 async function iptables(args: string[]): Promise<void> {
   await run("iptables", ["-w", "5", ...args]);
 }
 
-async function iptablesHas(args: string[]): Promise<boolean> {
+async function readChain(chain: string): Promise<string[]> {
+  return (await run("iptables", ["-w", "5", "-S", chain])).stdout.split("\n").filter((l) => l.startsWith("-A "));
+}
+
+/** The chain's rules as `iptables -S` prints them, creating the chain when it is missing. */
+async function listChain(chain: string): Promise<string[]> {
   try {
-    await run("iptables", ["-w", "5", "-C", ...args]);
-    return true;
+    return await readChain(chain);
   } catch {
-    // -C exits 1 when the rule is absent (or its chain is): either way it is not there.
-    return false;
+    // Missing chain (iptables words this differently per backend): create it, then read again,
+    // which throws any other failure.
+    await ensureChain(chain);
+    return readChain(chain);
   }
 }
 
@@ -127,16 +164,14 @@ async function ensureChain(chain: string): Promise<void> {
   try {
     await iptables(["-N", chain]);
   } catch (e) {
-    // "Chain already exists" is fine: its content is compared and rewritten below.
+    // "Chain already exists" is fine (made meanwhile by another daemon): its content is rewritten below.
     if (!/exists/i.test(String((e as { stderr?: string }).stderr ?? e))) throw e;
   }
 }
 
-/** Makes `chain` hold exactly `rules`, rewriting it only when it differs (as `iptables -S` prints it). */
-async function syncChain(chain: string, rules: string[][]): Promise<void> {
-  await ensureChain(chain);
+/** Makes `chain` hold exactly `rules`, rewriting it only when it differs from `have` (its `iptables -S` lines). */
+async function syncChain(chain: string, rules: string[][], have: string[]): Promise<void> {
   const want = rules.map((r) => ["-A", chain, ...r].join(" "));
-  const have = (await run("iptables", ["-w", "5", "-S", chain])).stdout.split("\n").filter((l) => l.startsWith("-A "));
   // A flush re-run before every build would open a moment in which the chain lets everything through.
   if (have.join("\n") === want.join("\n")) return;
   await iptables(["-F", chain]);
@@ -178,8 +213,9 @@ async function otherBridgeTargets(): Promise<string[]> {
   return [...patterns, ...named.sort()];
 }
 
-async function ensureJump(chain: "INPUT" | "FORWARD", dir: "-i" | "-o", iface: string, target: string): Promise<void> {
-  if (!(await iptablesHas([chain, dir, iface, "-j", target]))) await iptables(["-I", chain, "1", dir, iface, "-j", target]);
+/** `present` is the built-in chain's `iptables -S` lines, read once per assertion instead of one `-C` per jump. */
+async function ensureJump(chain: "INPUT" | "FORWARD", dir: "-i" | "-o", iface: string, target: string, present: string[]): Promise<void> {
+  if (!present.includes(["-A", chain, dir, iface, "-j", target].join(" "))) await iptables(["-I", chain, "1", dir, iface, "-j", target]);
 }
 
 // One process can start a team's containers and its build at once: rules are compared and
@@ -198,15 +234,19 @@ async function assertRules(instanceId: string, networks: PodmanNetworkJson[]): P
     const gw = n.subnets?.[0]?.gateway;
     return n.dns_enabled && gw ? ["udp", "tcp"].map((p) => ["-i", n.network_interface!, "-d", `${gw}/32`, "-p", p, "-m", p, "--dport", "53", "-j", "RETURN"]) : [];
   });
-  await syncChain(chains.input, [ESTABLISHED, ...dns, ...REJECT]);
-  await syncChain(chains.to, [ESTABLISHED, BRIDGED, ...REJECT]);
-  const others = await otherBridgeTargets();
-  await syncChain(chains.from, [ESTABLISHED, BRIDGED, ...others.flatMap((o) => REJECT.map((r) => ["-o", o, ...r]))]);
+  // Reads run at once (iptables -w serializes on the xtables lock); writes stay in order. The
+  // built-in chains are read after the instance chains exist, as before.
+  const [haveInput, haveTo, haveFrom, others] = await Promise.all([listChain(chains.input), listChain(chains.to), listChain(chains.from), otherBridgeTargets()]);
+  await syncChain(chains.input, [ESTABLISHED, ...dns, ...REJECT], haveInput);
+  await syncChain(chains.to, [ESTABLISHED, BRIDGED, ...REJECT], haveTo);
+  await syncChain(chains.from, [ESTABLISHED, BRIDGED, ...others.flatMap((o) => REJECT.map((r) => ["-o", o, ...r]))], haveFrom);
+  if (!withBridge.length) return;
+  const [forward, input] = await Promise.all(["FORWARD", "INPUT"].map(async (c) => (await run("iptables", ["-w", "5", "-S", c])).stdout.split("\n").map((l) => l.trim())));
   for (const n of withBridge) {
     const br = n.network_interface!;
-    await ensureJump("FORWARD", "-o", br, chains.to);
-    await ensureJump("FORWARD", "-i", br, chains.from);
-    await ensureJump("INPUT", "-i", br, chains.input);
+    await ensureJump("FORWARD", "-o", br, chains.to, forward!);
+    await ensureJump("FORWARD", "-i", br, chains.from, forward!);
+    await ensureJump("INPUT", "-i", br, chains.input, input!);
   }
 }
 
@@ -230,8 +270,9 @@ export function ensureNetworkIsolation(instanceId: string): Promise<InstanceIsol
 export function ensureTeamNetwork(instanceId: string, teamId: string): Promise<IsolatedNetwork> {
   const name = teamNetworkName(instanceId, teamId);
   return serialized(async () => {
-    let net = await inspectNetwork(name);
+    let net: PodmanNetworkJson | null = (await allNetworks()).find((n) => n.name === name) ?? null;
     if (!net) {
+      listCache = null;
       await run("podman", [
         "network", "create", "--driver", "bridge", "--disable-dns",
         "--label", "slipway.managed=true", "--label", `slipway.instance=${instancePrefix(instanceId)}`, "--label", `slipway.team=${teamId}`,
@@ -241,6 +282,7 @@ export function ensureTeamNetwork(instanceId: string, teamId: string): Promise<I
         if (!(await inspectNetwork(name))) throw e;
       });
       net = await inspectNetwork(name);
+      listCache = null;
     }
     const subnet = net?.subnets?.[0];
     if (!net?.network_interface || !subnet?.gateway) throw new Error(`podman network ${name} has no bridge interface or gateway`);
@@ -273,9 +315,11 @@ export async function buildNetworkFor(network: string | undefined, teamId: strin
 export function removeNetworkIsolation(instanceId: string): Promise<void> {
   return serialized(async () => {
     const failures: string[] = [];
+    listCache = null;
     for (const n of await instanceNetworks(instanceId)) {
       await run("podman", ["network", "rm", "-f", n.name]).catch((e: unknown) => failures.push(`${n.name}: ${String((e as { stderr?: string }).stderr ?? e).trim()}`));
     }
+    listCache = null;
     if (failures.length) throw new Error(`some networks could not be removed (their host rules are kept): ${failures.join("; ")}`);
     const targets = new Set(Object.values(chainNames(instanceId)));
     for (const builtin of ["INPUT", "FORWARD"]) {

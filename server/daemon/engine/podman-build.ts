@@ -59,6 +59,23 @@ function ignoreFileContent(contextDir: string): string {
   return `${own ? readFileSync(own, "utf8") : ""}\n.git\n`;
 }
 
+const PLAIN_LABEL = { key: /^[A-Za-z0-9._-]+$/, value: /^[A-Za-z0-9._:@/+-]*$/ };
+
+/**
+ * Every label as one LABEL instruction in a Containerfile of its own, passed as a second --file:
+ * buildah parses each file on its own (nothing in the repository's file — a trailing backslash,
+ * an escape directive — reaches into it) and appends its instructions to the last stage, so the
+ * labels land on the final image after every instruction of the repository's, as --label's do.
+ * Each --label is a build step of its own, and with --layers every step is committed as an image:
+ * three labels cost three commits (~0.1 s each) per build. Null when a value needs quoting rules
+ * (then --label is used).
+ */
+export function labelContainerfile(labels: Record<string, string>): string | null {
+  const entries = Object.entries(labels);
+  if (!entries.length || !entries.every(([k, v]) => PLAIN_LABEL.key.test(k) && PLAIN_LABEL.value.test(v))) return null;
+  return `LABEL ${entries.map(([k, v]) => `"${k}"="${v}"`).join(" ")}\n`;
+}
+
 /** Runs the build; returns the image id (sha256:…). Throws EngineError with podman's reason. */
 export async function podmanBuild(o: PodmanBuildOptions): Promise<string> {
   const network = await buildNetworkFor(o.network, o.labels[IMAGE_LABEL.team]).catch((e: unknown) => {
@@ -71,18 +88,22 @@ export async function podmanBuild(o: PodmanBuildOptions): Promise<string> {
   const iidFile = path.join(o.scratchDir, "iid");
   const ignoreFile = path.join(o.scratchDir, "ignore");
   writeFileSync(ignoreFile, ignoreFileContent(o.contextDir));
+  const labelFile = path.join(o.scratchDir, "labels.Containerfile");
+  const labelText = labelContainerfile(o.labels);
+  if (labelText) writeFileSync(labelFile, labelText);
   const args = [
     "--runtime", "runc",
     "build",
     "--authfile", env.REGISTRY_AUTH_FILE!,
     "--file", path.join(o.contextDir, o.dockerfile),
+    ...(labelText ? ["--file", labelFile] : []),
     "--ignorefile", ignoreFile,
     "--iidfile", iidFile,
     "--tag", o.tag,
     "--layers",
     "--pull=missing",
     "--force-rm",
-    ...Object.entries(o.labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+    ...(labelText ? [] : Object.entries(o.labels).flatMap(([k, v]) => ["--label", `${k}=${v}`])),
     ...(network ? ["--network", network] : []),
     ...(o.cgroupParent ? ["--cgroup-parent", o.cgroupParent] : []),
     ...(o.memoryBytes ? ["--memory", String(o.memoryBytes), "--memory-swap", String(o.memoryBytes)] : []),
