@@ -59,10 +59,6 @@ export interface UserRouteContext<P> {
   user: SignedInUser;
 }
 
-/**
- * Wraps a route handler: authenticate (session or API token) → CSRF for cookie-authenticated
- * changes → role → rate limit → handler → one error table. Tenancy is the service's job.
- */
 export interface RouteOptions {
   /**
    * Only a signed-in person, never an API token: for changes a leaked token must not be able to
@@ -71,6 +67,10 @@ export interface RouteOptions {
   sessionOnly?: boolean;
 }
 
+/**
+ * Wraps a route handler: authenticate (session or API token) → CSRF for cookie-authenticated
+ * changes → role → rate limit → handler → one error table. Tenancy is the service's job.
+ */
 export function route<P = Record<string, never>>(permission: Permission, handler: Handler<P>, options: RouteOptions = {}): RouteHandler<P> {
   const wrapped = async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
     try {
@@ -87,18 +87,22 @@ export function route<P = Record<string, never>>(permission: Permission, handler
             : `Your role (${actor.role.toLowerCase()}) in team ${actor.teamSlug} may not do this.`,
         );
       }
-      if (req.method !== "GET" && !mutationLimiterFor().take(actor.tokenId ?? actor.userId)) {
-        throw new AppError("RATE_LIMITED", "Too many requests; wait a moment and try again.");
-      }
-      const params = await context.params;
-      const result = await handler({ req, params, actor });
-      if (result instanceof Response) return result;
-      return Response.json(result ?? null, { status: req.method === "POST" ? 201 : 200 });
+      return await respond(req, actor.tokenId ?? actor.userId, async () => handler({ req, params: await context.params, actor }));
     } catch (error) {
       return errorResponse(error);
     }
   };
   return Object.assign(wrapped, { permission });
+}
+
+/** The common end of both wrappers: rate-limit changes per caller, run, answer JSON (201 for POST). */
+async function respond(req: Request, callerKey: string, run: () => Promise<Response | unknown>): Promise<Response> {
+  if (req.method !== "GET" && !mutationLimiterFor().take(callerKey)) {
+    throw new AppError("RATE_LIMITED", "Too many requests; wait a moment and try again.");
+  }
+  const result = await run();
+  if (result instanceof Response) return result;
+  return Response.json(result ?? null, { status: req.method === "POST" ? 201 : 200 });
 }
 
 /**
@@ -110,13 +114,7 @@ export function userRoute<P = Record<string, never>>(handler: (ctx: UserRouteCon
     try {
       const user = await requireSignedInUser(req.headers);
       assertSameOriginJson(req);
-      if (req.method !== "GET" && !mutationLimiterFor().take(user.userId)) {
-        throw new AppError("RATE_LIMITED", "Too many requests; wait a moment and try again.");
-      }
-      const params = await context.params;
-      const result = await handler({ req, params, user });
-      if (result instanceof Response) return result;
-      return Response.json(result ?? null, { status: req.method === "POST" ? 201 : 200 });
+      return await respond(req, user.userId, async () => handler({ req, params: await context.params, user }));
     } catch (error) {
       return errorResponse(error);
     }

@@ -17,6 +17,12 @@ export const configSnapshotSchema = z.object({
 });
 export type ConfigSnapshot = z.infer<typeof configSnapshotSchema>;
 
+/** What a release freezes of its app's settings. */
+export function configSnapshotOf(app: ConfigSnapshot): ConfigSnapshot {
+  const { containerPort, healthCheckPath, cpuMillicores, memoryMib, replicas, envEncrypted } = app;
+  return { containerPort, healthCheckPath, cpuMillicores, memoryMib, replicas, envEncrypted };
+}
+
 export interface CreateReleaseOptions {
   appId: string;
   imageRef: string;
@@ -45,14 +51,7 @@ export async function createRelease(options: CreateReleaseOptions): Promise<Rele
         const app = await tx.app.findUnique({ where: { id: options.appId } });
         if (!app) throw notFound("App");
         const max = await tx.release.aggregate({ where: { appId: app.id }, _max: { version: true } });
-        const snapshot: ConfigSnapshot = {
-          containerPort: app.containerPort,
-          healthCheckPath: app.healthCheckPath,
-          cpuMillicores: app.cpuMillicores,
-          memoryMib: app.memoryMib,
-          replicas: app.replicas,
-          envEncrypted: app.envEncrypted,
-        };
+        const snapshot = configSnapshotOf(app);
         const release = await tx.release.create({
           data: {
             teamId: app.teamId,

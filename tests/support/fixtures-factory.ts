@@ -9,6 +9,7 @@ import type { RoleName } from "@/server/auth/permissions";
 import { getAuthSecret } from "@/server/auth/auth-secret";
 import { newApiTokenSecret } from "@/server/auth/api-tokens/token-secret";
 import { seal, sealJson } from "@/server/crypto/secret-box";
+import { configSnapshotOf } from "@/server/releases/create-release";
 
 const SESSION_COOKIE = "better-auth.session_token";
 
@@ -130,14 +131,7 @@ export class FixtureFactory {
     const app = await this.db.app.findUniqueOrThrow({ where: { id: appId } });
     const build = await this.build(teamId, appId, "SUCCEEDED");
     const max = await this.db.release.aggregate({ where: { appId }, _max: { version: true } });
-    const snapshot = {
-      containerPort: app.containerPort,
-      healthCheckPath: app.healthCheckPath,
-      cpuMillicores: app.cpuMillicores,
-      memoryMib: app.memoryMib,
-      replicas: app.replicas,
-      envEncrypted: app.envEncrypted,
-    };
+    const snapshot = configSnapshotOf(app);
     const release = await this.db.release.create({
       data: {
         teamId,
