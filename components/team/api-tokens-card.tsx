@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { Field, Input } from "@/components/ui/input";
+import { ShownOnce } from "@/components/ui/shown-once";
 import type { ApiTokenDto, CreatedApiTokenDto } from "@/server/auth/api-tokens/schemas";
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from "./queries";
 
@@ -23,29 +24,17 @@ function tokenState(t: ApiTokenDto): { label: string; tone: "neutral" | "success
 
 /** The one moment the token is visible: the server keeps only its hash. */
 function NewToken({ created, onDone }: { created: CreatedApiTokenDto; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
   return (
-    <div className="mb-4 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm" data-testid="new-api-token">
-      <p className="mb-2 font-medium text-amber-900">Copy the token for “{created.name}” now: it will not be shown again.</p>
-      <div className="flex gap-2">
-        <Input readOnly value={created.token} aria-label="New API token" className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
-        <Button
-          type="button"
-          variant="secondary"
-          onClick={() => {
-            navigator.clipboard.writeText(created.token).then(
-              () => setCopied(true),
-              // Clipboard access can be denied (insecure context, permissions): the field stays selectable.
-              () => setCopied(false),
-            );
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </Button>
-        <Button type="button" variant="ghost" onClick={onDone}>Done</Button>
-      </div>
-      <p className="mt-2 text-xs text-amber-900">Use it as <code>Authorization: Bearer &lt;token&gt;</code> on /api/v1.</p>
-    </div>
+    <ShownOnce
+      value={created.token}
+      label="New API token"
+      testId="new-api-token"
+      className="mb-4"
+      onDone={onDone}
+      footer={<>Use it as <code>Authorization: Bearer &lt;token&gt;</code> on /api/v1.</>}
+    >
+      Copy the token for “{created.name}” now: it will not be shown again.
+    </ShownOnce>
   );
 }
 

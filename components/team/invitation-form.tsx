@@ -4,35 +4,16 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorText } from "@/components/ui/error-text";
 import { Field, Input } from "@/components/ui/input";
+import { ShownOnce } from "@/components/ui/shown-once";
 import type { CreatedInvitationDto } from "@/server/invitations/schemas";
 import { useCreateInvitation } from "./queries";
 
 /** The one moment the link is visible: the server keeps only its hash. */
 function NewInvitationLink({ created, onDone }: { created: CreatedInvitationDto; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
   return (
-    <div className="mt-3 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm" data-testid="new-invitation-link">
-      <p className="mb-2 font-medium text-amber-900">
-        Send this link to {created.invitation.email} yourself: it is shown only now, works once, and expires {new Date(created.invitation.expiresAt).toLocaleString()}.
-      </p>
-      <div className="flex gap-2">
-        <Input readOnly value={created.link} aria-label="Invitation link" className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
-        <Button
-          type="button"
-          variant="secondary"
-          onClick={() => {
-            navigator.clipboard.writeText(created.link).then(
-              () => setCopied(true),
-              // Clipboard access can be denied (insecure context, permissions): the field stays selectable.
-              () => setCopied(false),
-            );
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </Button>
-        <Button type="button" variant="ghost" onClick={onDone}>Done</Button>
-      </div>
-    </div>
+    <ShownOnce value={created.link} label="Invitation link" testId="new-invitation-link" className="mt-3" onDone={onDone}>
+      Send this link to {created.invitation.email} yourself: it is shown only now, works once, and expires {new Date(created.invitation.expiresAt).toLocaleString()}.
+    </ShownOnce>
   );
 }
 
