@@ -53,7 +53,11 @@ test("a developer deploys a git repository from the browser and redeploys withou
   // The platform admin allows local repositories (the fixture repo is a path on this machine).
   await page.getByRole("link", { name: "Team" }).click();
   const allowLocal = page.getByTestId("allow-local-sources");
-  await allowLocal.check();
+  // click, not check(): the box is controlled by the settings query and flips a render later.
+  // The flip is optimistic, so the saved answer is awaited too.
+  const saved = page.waitForResponse((r) => r.url().endsWith("/api/v1/platform/settings") && r.request().method() === "PUT");
+  await allowLocal.click();
+  expect((await saved).status()).toBe(200);
   await expect(allowLocal).toBeChecked();
 
   // A project name that is not a DNS label is refused with a clear message.

@@ -84,8 +84,10 @@ export function useUpdatePlatformSettings() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (s: Partial<PlatformSettingsDto>) => api<PlatformSettingsDto>("/api/v1/platform/settings", { method: "PUT", body: s }),
-    // The checkbox flips at once; a refusal puts it back.
-    onMutate: (s) => {
+    // The checkbox flips at once; a refusal puts it back. A fetch of the settings already in flight
+    // is cancelled first: it would otherwise land after the flip and put the old value back.
+    onMutate: async (s) => {
+      await qc.cancelQueries({ queryKey: teamKeys.platform });
       const previous = qc.getQueryData<PlatformSettingsDto>(teamKeys.platform);
       if (previous) qc.setQueryData(teamKeys.platform, { ...previous, ...s });
       return { previous };
