@@ -2,6 +2,7 @@
 // row's previous status and attempt count, so two workers (in one process or many) can never
 // both win; a lease that is not renewed expires and the build is retried elsewhere.
 import type { Db } from "../db";
+import type { BuildStatus } from "../generated/sqlite/client";
 
 export interface QueueOptions {
   owner: string;
@@ -75,6 +76,8 @@ export async function claimNextBuild(db: Db, opts: QueueOptions): Promise<Claime
   const running = await db.build.groupBy({ by: ["teamId"], where: { teamId: { in: teamIds }, status: "RUNNING", leaseExpiresAt: { gt: now } }, _count: { _all: true } });
   const quotas = await db.teamQuota.findMany({ where: { teamId: { in: teamIds } }, select: { teamId: true, maxConcurrentBuilds: true } });
   const runningBy = new Map(running.map((r) => [r.teamId, r._count._all]));
+  // One build per app at a time: a push during a build waits (as one queued build) for it to end.
+  const busyApps = await appsBuildingNow(db, now);
   const limitBy = new Map(quotas.map((q) => [q.teamId, q.maxConcurrentBuilds]));
   const order = fairTeamOrder(
     perTeam.map((t) => ({
@@ -87,7 +90,7 @@ export async function claimNextBuild(db: Db, opts: QueueOptions): Promise<Claime
   for (const teamId of order) {
     const limit = limitBy.get(teamId) ?? DEFAULT_MAX_CONCURRENT;
     const candidates = await db.build.findMany({
-      where: { AND: [waiting, { teamId }] },
+      where: { AND: [waiting, { teamId, appId: { notIn: busyApps } }] },
       orderBy: { queuedAt: "asc" },
       take: 5,
       select: { id: true, teamId: true, appId: true, status: true, attempts: true },
@@ -109,16 +112,40 @@ export async function claimNextBuild(db: Db, opts: QueueOptions): Promise<Claime
       // The limit check and the claim are not one statement: re-check, and step back if another
       // worker filled the team's last slot at the same moment.
       if ((await runningCount(db, teamId, now)) > limit) {
-        await db.build.updateMany({
-          where: { id: c.id, leaseOwner: opts.owner, status: "RUNNING" },
-          data: { status: c.status, attempts: c.attempts, leaseOwner: null, leaseExpiresAt: c.status === "QUEUED" ? null : now },
-        });
+        await stepBack(db, c, opts.owner, now);
         break;
+      }
+      // Two workers may claim two builds of one app at the same moment: the lower build number keeps it.
+      if (await earlierBuildOfAppRunning(db, c.appId, c.id, now)) {
+        await stepBack(db, c, opts.owner, now);
+        continue;
       }
       return { id: c.id, teamId: c.teamId, appId: c.appId, attempts: c.attempts + 1 };
     }
   }
   return null;
+}
+
+/** Apps with a build running under a live lease. */
+async function appsBuildingNow(db: Db, now: Date): Promise<string[]> {
+  const rows = await db.build.findMany({ where: { status: "RUNNING", leaseExpiresAt: { gt: now } }, select: { appId: true }, distinct: ["appId"] });
+  return rows.map((r) => r.appId);
+}
+
+/** True when another build of the app runs under a live lease and was numbered before this one. */
+async function earlierBuildOfAppRunning(db: Db, appId: string, buildId: string, now: Date): Promise<boolean> {
+  const mine = await db.build.findUnique({ where: { id: buildId }, select: { number: true } });
+  if (!mine) return false;
+  const other = await db.build.count({ where: { appId, id: { not: buildId }, status: "RUNNING", leaseExpiresAt: { gt: now }, number: { lt: mine.number } } });
+  return other > 0;
+}
+
+/** Undo a claim: the build goes back to what it was, its attempt not counted. */
+async function stepBack(db: Db, c: { id: string; status: BuildStatus; attempts: number }, owner: string, now: Date): Promise<void> {
+  await db.build.updateMany({
+    where: { id: c.id, leaseOwner: owner, status: "RUNNING" },
+    data: { status: c.status, attempts: c.attempts, leaseOwner: null, leaseExpiresAt: c.status === "QUEUED" ? null : now, ...(c.status === "QUEUED" ? { startedAt: null } : {}) },
+  });
 }
 
 /** Extends the lease; false means it was lost (expired and reclaimed, or canceled). */

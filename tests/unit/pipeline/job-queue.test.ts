@@ -10,12 +10,14 @@ import { createTestDatabase, queueBuild, seedApp } from "../../support/daemon-ha
 let db: Db;
 let appA: string;
 let appB: string;
+let appB2: string;
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "slipway-queue-"));
   db = (await createTestDatabase(path.join(dir, "q.db"))).db;
   appA = (await seedApp(db, { teamSlug: "team-a", gitUrl: "https://git.example.com/a.git", maxConcurrentBuilds: 1 })).appId;
   appB = (await seedApp(db, { teamSlug: "team-b", gitUrl: "https://git.example.com/b.git", maxConcurrentBuilds: 2 })).appId;
+  appB2 = (await seedApp(db, { teamSlug: "team-b", appSlug: "api", gitUrl: "https://git.example.com/b.git", maxConcurrentBuilds: 2 })).appId;
 });
 
 afterAll(async () => {
@@ -30,7 +32,8 @@ const q = (owner: string, now = new Date()) => ({ owner, leaseMs: 10_000, maxAtt
 
 describe("build queue leases", () => {
   it("gives each queued build to exactly one of many concurrent claimers", async () => {
-    const ids = [await queueBuild(db, appB), await queueBuild(db, appB)];
+    // Two apps: one app never has two builds running at once (build-queue-rules.test.ts).
+    const ids = [await queueBuild(db, appB), await queueBuild(db, appB2)];
     const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => claimNextBuild(db, q(`w${i}`))));
     const won = claims.filter((c) => c !== null);
     expect(won.map((c) => c!.id).sort()).toEqual([...ids].sort());
