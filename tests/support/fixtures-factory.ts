@@ -3,7 +3,7 @@
 // one each) without going through the API it is testing. Sessions are made the way better-auth
 // makes them (a session row and an HMAC-signed cookie), so tests need no sign-up and do not
 // depend on the sign-up policy.
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "@/server/db";
 import type { RoleName } from "@/server/auth/permissions";
 import { getAuthSecret } from "@/server/auth/auth-secret";
@@ -149,6 +149,41 @@ export class FixtureFactory {
     });
     await this.db.app.update({ where: { id: appId }, data: { targetReleaseId: release.id, liveReleaseId: release.id } });
     return release;
+  }
+
+  /**
+   * A webhook delivery as the intake records a GitHub push to the app's branch (ignored: the
+   * fixture app has deploy-on-push off), with the raw body and headers a redelivery replays.
+   */
+  async delivery(teamId: string, appId: string) {
+    const commitSha = randomBytes(20).toString("hex");
+    const deliveryId = randomUUID();
+    const payload = JSON.stringify({
+      ref: "refs/heads/main",
+      before: "0".repeat(40),
+      after: commitSha,
+      repository: { full_name: "fixture/app" },
+      head_commit: { id: commitSha, message: "Fixture commit", author: { name: "Ada", email: "ada@example.test" } },
+    });
+    return this.db.webhookDelivery.create({
+      data: {
+        teamId,
+        appId,
+        provider: "github",
+        deliveryId,
+        event: "push",
+        ref: "refs/heads/main",
+        branch: "main",
+        commitSha,
+        commitMessage: "Fixture commit",
+        commitAuthor: "Ada",
+        outcome: "ignored",
+        reason: "deploy on push is off",
+        statusCode: 200,
+        payload,
+        headers: JSON.stringify({ "content-type": "application/json", "x-github-event": "push", "x-github-delivery": deliveryId }),
+      },
+    });
   }
 
   async cluster() {

@@ -30,7 +30,7 @@ const ROLE_TABLE: Record<Role, ReadonlySet<string>> = {
 
 // Path parameters that name a team's record (another team's → 404), records that belong to no team
 // (clusters; teams under /platform), and invitation links (a signed-in user, no team needed).
-const TENANT_PARAMS = new Set(["projectId", "appId", "buildId", "releaseId", "tokenId", "invitationId", "userId"]);
+const TENANT_PARAMS = new Set(["projectId", "appId", "buildId", "releaseId", "deliveryId", "tokenId", "invitationId", "userId"]);
 const PLATFORM_PARAMS = new Set(["clusterId", "teamId"]);
 const INVITATION_PARAMS = new Set(["token"]);
 
@@ -64,6 +64,11 @@ const VALID: Record<string, RouteCase> = {
   "DELETE /apps/[appId]": { expect: [200, 202, 204] },
   "POST /apps/[appId]/deploy": { expect: [202] },
   "POST /apps/[appId]/releases/[releaseId]/rollback": { expect: [202] },
+  // The first switch-on generates the secret (and answers it once).
+  "PATCH /apps/[appId]/webhook": { body: () => ({ deployOnPush: true, branchFilter: "release/*" }), expect: [200] },
+  "POST /apps/[appId]/webhook/secret": { expect: [201] },
+  // As the intake answers: 202 when a build was queued or joined, 200 when ignored.
+  "POST /apps/[appId]/deliveries/[deliveryId]/redeliver": { expect: [200, 202] },
   "POST /clusters": {
     body: ({ factory }) => {
       const name = factory.slug("c");
@@ -229,7 +234,7 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
     return appId;
   };
   // Dependencies first: an app's build or release belongs to that app.
-  const order = ["projectId", "appId", "buildId", "releaseId", "tokenId", "invitationId", "userId", "clusterId", "teamId", "token"];
+  const order = ["projectId", "appId", "buildId", "releaseId", "deliveryId", "tokenId", "invitationId", "userId", "clusterId", "teamId", "token"];
   const params = [...route.params].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   for (const param of params) {
     switch (param) {
@@ -249,6 +254,12 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
         const r = await factory.release(team.id, await ensureApp());
         values.releaseId = r.id;
         secrets.push(r.id);
+        break;
+      }
+      case "deliveryId": {
+        const d = await factory.delivery(team.id, await ensureApp());
+        values.deliveryId = d.id;
+        secrets.push(d.id, d.deliveryId);
         break;
       }
       case "tokenId": {
