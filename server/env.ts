@@ -19,6 +19,8 @@ const schema = z.object({
   SLIPWAY_BUILD_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   // Changes per user (or API token) per minute through /api/v1, per web instance.
   SLIPWAY_API_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  // Webhook deliveries per app per minute (a burst of this many, refilled evenly), per web instance.
+  SLIPWAY_WEBHOOKS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   // Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed.
   SLIPWAY_TRUSTED_PROXIES: z.string().default(""),
   // Comma-separated DNS servers (ip or ip:port) used to resolve git hosts before they are checked
