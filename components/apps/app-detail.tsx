@@ -7,6 +7,7 @@ import { Card } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { BuildPanel } from "@/components/builds/build-panel";
 import { RuntimeLogs } from "@/components/logs/runtime-logs";
+import { DeployOnPushCard } from "@/components/webhooks/deploy-on-push-card";
 import { AppSettingsForm } from "./app-settings-form";
 import { ReleaseList } from "./release-list";
 import { useApp, useBuilds, useDeployApp } from "./queries";
@@ -62,6 +63,7 @@ export function AppDetail({ appId }: { appId: string }) {
         <ReleaseList appId={a.id} liveReleaseId={a.liveRelease?.id ?? null} busy={rolling} />
         <AppSettingsForm app={a} />
       </div>
+      <DeployOnPushCard appId={a.id} />
     </div>
   );
 }
