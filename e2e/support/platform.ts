@@ -31,6 +31,8 @@ export interface PlatformOptions {
    * dash.example.com and *.apps.example.com are in production.
    */
   webHost?: string;
+  /** The platform's database (default: a fresh SQLite file in the data dir), e.g. a fresh PostgreSQL database's URL. */
+  databaseUrl?: string;
 }
 
 export interface Platform {
@@ -205,7 +207,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "slipway-e2e-"));
   const [webPort, daemonPort, ingressPort] = [await freePort(), await freePort(), await freePort()];
-  const databaseUrl = `file:${path.join(dataDir, "slipway.db")}`;
+  const databaseUrl = options.databaseUrl ?? `file:${path.join(dataDir, "slipway.db")}`;
   const webUrl = `http://${options.webHost ?? "localhost"}:${webPort}`;
   const env: Record<string, string> = {
     SLIPWAY_DATA_DIR: dataDir,
