@@ -27,7 +27,8 @@ const schema = z.object({
   // and pinned; empty = the system resolver. Tests point it at a DNS server on 127.0.0.1.
   SLIPWAY_DNS_SERVERS: z.string().default(""),
   // Build and container caps (slipwayd). Sizes in MiB; fractions allowed (tests use tiny limits).
-  SLIPWAY_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  // The platform's cap on every build; each team's own limit (TeamQuota.buildTimeoutSeconds) applies below it.
+  SLIPWAY_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(6 * 60 * 60),
   SLIPWAY_BUILD_MEMORY_MIB: z.coerce.number().int().min(64).default(2048),
   SLIPWAY_BUILD_CPU_MILLICORES: z.coerce.number().int().min(100).default(1000),
   SLIPWAY_BUILD_PIDS_LIMIT: z.coerce.number().int().min(16).default(1024),

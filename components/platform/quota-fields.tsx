@@ -1,7 +1,8 @@
 import { Field, Input } from "@/components/ui/input";
 import type { TeamQuotaInput } from "@/server/quotas/schemas";
+import { BUILD_TIMEOUT_MAX_SECONDS, BUILD_TIMEOUT_MIN_SECONDS } from "@/server/quotas/constants";
 
-/** The five numbers of a team ceiling, as form fields named cpu, memory, storage, apps, builds. */
+/** The numbers of a team ceiling, as form fields named cpu, memory, storage, apps, builds, build-timeout. */
 export function QuotaFields({ idPrefix, value }: { idPrefix: string; value: TeamQuotaInput }) {
   const id = (k: string) => `${idPrefix}-${k}`;
   return (
@@ -11,6 +12,9 @@ export function QuotaFields({ idPrefix, value }: { idPrefix: string; value: Team
       <Field label="Storage (GiB)" htmlFor={id("storage")}><Input id={id("storage")} name="storage" type="number" min={0} required defaultValue={value.storageGib} /></Field>
       <Field label="Apps" htmlFor={id("apps")}><Input id={id("apps")} name="apps" type="number" min={0} required defaultValue={value.maxApps} /></Field>
       <Field label="Concurrent builds" htmlFor={id("builds")}><Input id={id("builds")} name="builds" type="number" min={0} required defaultValue={value.maxConcurrentBuilds} /></Field>
+      <Field label="Build time limit (seconds)" htmlFor={id("build-timeout")}>
+        <Input id={id("build-timeout")} name="build-timeout" type="number" min={BUILD_TIMEOUT_MIN_SECONDS} max={BUILD_TIMEOUT_MAX_SECONDS} required defaultValue={value.buildTimeoutSeconds ?? 1800} />
+      </Field>
     </>
   );
 }
@@ -18,5 +22,5 @@ export function QuotaFields({ idPrefix, value }: { idPrefix: string; value: Team
 export function readQuotaFields(form: HTMLFormElement): TeamQuotaInput {
   const f = new FormData(form);
   const n = (k: string) => Number(f.get(k));
-  return { cpuMillicores: n("cpu"), memoryMib: n("memory"), storageGib: n("storage"), maxApps: n("apps"), maxConcurrentBuilds: n("builds") };
+  return { cpuMillicores: n("cpu"), memoryMib: n("memory"), storageGib: n("storage"), maxApps: n("apps"), maxConcurrentBuilds: n("builds"), buildTimeoutSeconds: n("build-timeout") };
 }

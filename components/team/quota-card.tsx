@@ -19,6 +19,7 @@ export function QuotaCard() {
           <QuotaMeter label="Apps" used={q.data.usage.apps} limit={q.data.quota.maxApps} unit="" />
           <QuotaMeter label="Storage" used={q.data.usage.storageGib} limit={q.data.quota.storageGib} unit="GiB" />
           <p className="text-xs text-slate-500">Concurrent builds: {q.data.usage.runningBuilds} / {q.data.quota.maxConcurrentBuilds}</p>
+          {q.data.quota.buildTimeoutSeconds ? <p className="text-xs text-slate-500">Build time limit: {Math.round(q.data.quota.buildTimeoutSeconds / 60)} min</p> : null}
           <p className="text-xs text-slate-500">Usage counts what runs (live and rolling-out releases) and queued deploys. The platform admin sets this ceiling.</p>
         </div>
       ) : null}

@@ -8,13 +8,13 @@ import { recordAudit } from "../audit/record-audit";
 import { getAppOrThrow } from "../apps/get-app";
 import { assertWithinQuota } from "../quotas/assert-within-quota";
 import { getEmbeddedDriver } from "../runtime/embedded/embedded-driver";
-import type { BuildDto } from "./schemas";
+import type { BuildDto, BuildTrigger } from "./schemas";
 import { buildDtoInclude, toBuildDto } from "./to-build-dto";
 
 export interface DeployAppOptions {
   actor: Actor;
   appId: string;
-  trigger?: "manual" | "webhook";
+  trigger?: BuildTrigger;
 }
 
 export async function deployApp({ actor, appId, trigger = "manual" }: DeployAppOptions): Promise<BuildDto> {
@@ -39,5 +39,5 @@ export async function deployApp({ actor, appId, trigger = "manual" }: DeployAppO
   // Wake slipwayd (it builds for every target, and rolls cluster apps out too) so the build starts
   // now rather than at its next poll; it polls anyway.
   await getEmbeddedDriver().nudge().catch(() => undefined);
-  return toBuildDto(build);
+  return toBuildDto(db, build);
 }

@@ -6,7 +6,8 @@ import type { BuildDto } from "./schemas";
 import { buildDtoInclude, toBuildDto } from "./to-build-dto";
 
 export async function getBuild({ actor, buildId }: { actor: Actor; buildId: string }): Promise<BuildDto> {
-  const build = await getDb().build.findFirst({ where: { id: buildId, teamId: actor.teamId }, include: buildDtoInclude });
+  const db = getDb();
+  const build = await db.build.findFirst({ where: { id: buildId, teamId: actor.teamId }, include: buildDtoInclude });
   if (!build) throw notFound("Build");
-  return toBuildDto(build);
+  return toBuildDto(db, build);
 }

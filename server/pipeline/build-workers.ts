@@ -17,6 +17,8 @@ export interface BuildWorkersOptions {
   buildsDir: string;
   leaseMs?: number;
   heartbeatMs?: number;
+  /** how often a running build's row is read to notice a cancel (one indexed read) */
+  cancelCheckMs?: number;
   pollMs?: number;
   maxAttempts?: number;
   limits?: Partial<BuildLimits>;
@@ -96,6 +98,22 @@ export class BuildWorkers {
           })
           .catch((e: unknown) => log.warn({ err: String(e) }, "lease renewal failed"));
       }, this.opts.heartbeatMs ?? 10_000);
+      // A cancel (status CANCELED, lease cleared) must stop the build within about a second; renewing
+      // the lease that often would be a write per second per build, a primary-key read is cheaper.
+      let checking = false;
+      const cancelWatch = setInterval(() => {
+        if (checking || buildAbort.signal.aborted) return;
+        checking = true;
+        db.build
+          .findUnique({ where: { id: claimed.id }, select: { status: true, leaseOwner: true } })
+          .then((b) => {
+            if (b?.status === "RUNNING" && b.leaseOwner === owner) return;
+            log.info({ buildId: claimed.id, status: b?.status ?? "deleted" }, "build canceled or taken away; stopping it");
+            buildAbort.abort();
+          })
+          .catch((e: unknown) => log.warn({ buildId: claimed.id, err: String(e) }, "checking the build for a cancel failed"))
+          .finally(() => (checking = false));
+      }, this.opts.cancelCheckMs ?? 1000);
       try {
         await runBuild({
           db,
@@ -116,6 +134,7 @@ export class BuildWorkers {
         log.error({ buildId: claimed.id, err: String(e) }, "build runner failed");
       } finally {
         clearInterval(heartbeat);
+        clearInterval(cancelWatch);
         this.stopController.signal.removeEventListener("abort", onStop);
         if (this.stopController.signal.aborted) await releaseLease(db, claimed.id, owner).catch(() => undefined);
       }

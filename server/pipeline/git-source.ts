@@ -24,6 +24,11 @@ export function classifyGitUrl(raw: string): GitSource {
 const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._\/-]{1,200}$/;
 const SHA = /^[0-9a-f]{40}$/i;
 
+/** True for an exact commit SHA (what a push build's gitRef is), as opposed to a branch name. */
+export function isCommitSha(ref: string): boolean {
+  return SHA.test(ref);
+}
+
 export function validateGitRef(ref: string): string {
   if (!REF.test(ref) || ref.endsWith("/") || ref.endsWith(".lock")) throw new BuildFailure(`Invalid git ref "${ref}"`);
   return ref;
@@ -84,4 +89,11 @@ export async function cloneRepo(opts: CloneOptions): Promise<string> {
     await git(target, ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--branch", ref, "--", target.url, opts.dir], opts);
   }
   return git(null, ["rev-parse", "--verify", "HEAD^{commit}"], opts, opts.dir);
+}
+
+/** The checked-out commit's subject line and author name (for builds whose trigger did not say). */
+export async function readHeadCommit(dir: string, signal?: AbortSignal): Promise<{ subject: string; author: string }> {
+  const out = await runGit({ target: null, args: ["log", "-1", "--format=%s%n%an"], cwd: dir, signal, timeoutMs: 30_000 });
+  const [subject = "", author = ""] = out.split("\n");
+  return { subject: subject.slice(0, 500), author: author.slice(0, 200) };
 }

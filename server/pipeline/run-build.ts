@@ -16,7 +16,7 @@ import { assertTreeWithinLimit, packContext, resolveDockerfile } from "./build-c
 import { clusterImageRef, isLoopbackRegistry, pinnedImageRef } from "../runtime/kubernetes/cluster-image-ref";
 import { assertImagesAllowed } from "./image-isolation";
 import { buildStepsFor, StepRecorder, type BuildStepName } from "./build-steps";
-import { classifyGitUrl, cloneRepo } from "./git-source";
+import { classifyGitUrl, cloneRepo, isCommitSha, readHeadCommit } from "./git-source";
 import { BuildLogSink } from "./log-sink";
 import { isOtherImageName } from "./build-output";
 
@@ -42,6 +42,11 @@ export interface RunBuildOptions {
 }
 
 export interface BuildLimits {
+  /**
+   * The platform's upper cap (SLIPWAY_BUILD_TIMEOUT_SECONDS). Each team has its own limit
+   * (TeamQuota.buildTimeoutSeconds, set by the platform admin); a build gets the smaller of the two,
+   * so an operator can hold every build on the machine to a ceiling whatever a team's quota says.
+   */
   timeoutMs: number;
   memoryMib: number;
   cpuMillicores: number;
@@ -52,7 +57,7 @@ export interface BuildLimits {
 }
 
 export const DEFAULT_BUILD_LIMITS: BuildLimits = {
-  timeoutMs: 15 * 60_000,
+  timeoutMs: 6 * 60 * 60_000,
   memoryMib: 2048,
   cpuMillicores: 1000,
   pidsLimit: 1024,
@@ -68,7 +73,10 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     include: { app: { include: { project: true, team: true } } },
   });
   const app = build.app;
-  const limits = { ...DEFAULT_BUILD_LIMITS, ...opts.limits };
+  const platformLimits = { ...DEFAULT_BUILD_LIMITS, ...opts.limits };
+  const teamQuota = await db.teamQuota.findUnique({ where: { teamId: app.teamId }, select: { buildTimeoutSeconds: true } });
+  const teamTimeoutMs = (teamQuota?.buildTimeoutSeconds ?? DEFAULT_TEAM_BUILD_TIMEOUT_SECONDS) * 1000;
+  const limits = { ...platformLimits, timeoutMs: Math.min(teamTimeoutMs, platformLimits.timeoutMs) };
   const sink = new BuildLogSink(db, buildId, { maxLines: limits.maxLogLines, onError: (e) => opts.log.warn({ buildId, err: String(e) }, "log batch lost") });
   const registry = await clusterRegistry(db, app.runtimeTarget);
   const steps = new StepRecorder(db, buildId, buildStepsFor({ push: registry !== "" }));
@@ -76,7 +84,12 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
   let current: BuildStepName = "clone";
   const timeout = AbortSignal.timeout(limits.timeoutMs);
   const signal = AbortSignal.any([opts.signal, timeout]);
-  const timeLimit = `The build took longer than its time limit of ${formatDuration(limits.timeoutMs)} and was stopped`;
+  const timeLimit =
+    teamTimeoutMs <= platformLimits.timeoutMs
+      ? `The build took longer than the team's build time limit of ${formatDuration(limits.timeoutMs)} and was stopped. Make the build faster ` +
+        `(a smaller build context, dependency steps before the COPY of your source so their layers are reused) or ask a platform admin to raise the team's build time limit`
+      : `The build took longer than this platform's build time limit of ${formatDuration(limits.timeoutMs)} (SLIPWAY_BUILD_TIMEOUT_SECONDS) and was stopped. Make the build faster ` +
+        `(a smaller build context, dependency steps before the COPY of your source so their layers are reused) or ask the operator to raise the platform's limit`;
   const cgroup = buildCgroupName(buildId);
   try {
     await steps.reset();
@@ -95,8 +108,17 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     // was created) and pins git to the addresses it checked.
     const policy = { allowLocalGitSources: settings?.allowLocalGitSources ?? false, allowPrivateGitHosts: settings?.allowPrivateGitHosts ?? false };
     const commitSha = await cloneRepo({ source, policy, ref: build.gitRef, dir: workDir, signal, onLine: (l) => sink.write("clone", l, "stderr") });
-    await db.build.update({ where: { id: buildId }, data: { commitSha } });
-    sink.write("clone", `checked out ${commitSha}`);
+    // A push builds exactly the commit its payload named, never what the branch points at now.
+    if (isCommitSha(build.gitRef) && commitSha.toLowerCase() !== build.gitRef.toLowerCase()) {
+      throw new BuildFailure(`Asked to build commit ${build.gitRef} but git checked out ${commitSha}`);
+    }
+    // A manual deploy of a branch learns its commit's message and author only now.
+    const commit = build.commitMessage ? null : await readHeadCommit(workDir, signal);
+    await db.build.update({
+      where: { id: buildId },
+      data: { commitSha, ...(commit ? { commitMessage: commit.subject, commitAuthor: build.commitAuthor ?? commit.author } : {}) },
+    });
+    sink.write("clone", `checked out ${commitSha}${commit ? `: ${commit.subject}` : ""}`);
     assertTreeWithinLimit(workDir, "repository", limits.maxRepoBytes);
     await steps.succeed("clone");
 
@@ -198,6 +220,19 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     await steps.succeed("release");
     opts.log.info({ buildId, releaseId: release.id, version: release.version }, "build succeeded");
   } catch (e) {
+    // Checked whatever the error: a cancel may land between two status checks of the worker, and
+    // then shows up here as the release transaction's "lease lost".
+    const canceled = await canceledBy(db, buildId).catch((err: unknown) => {
+      opts.log.warn({ buildId, err: String(err) }, "could not read whether the build was canceled");
+      return null;
+    });
+    if (canceled !== null) {
+      // Canceled by a person: the cancel already finished the build row; record it in the steps and log.
+      opts.log.info({ buildId }, "build canceled");
+      sink.write(current, canceled ? `canceled by ${canceled}` : "canceled", "stderr", true);
+      await steps.fail(current, "canceled").catch((err: unknown) => opts.log.warn({ buildId, err: String(err) }, "marking the canceled build's steps failed"));
+      return;
+    }
     const userMessage =
       timeout.aborted && !opts.signal.aborted ? timeLimit : e instanceof BuildFailure ? e.message : "Internal error while building; see the daemon log";
     if (opts.signal.aborted && !(e instanceof BuildFailure)) {
@@ -220,6 +255,18 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     const left = removeBuildCgroup(cgroup);
     if (left.length) opts.log.warn({ buildId, left }, "build cgroup not removed");
   }
+}
+
+/** Matches the column default, for a team whose quota row does not exist yet. */
+const DEFAULT_TEAM_BUILD_TIMEOUT_SECONDS = 1800;
+
+/** The name of who canceled the build ("" when unknown), or null when it was not canceled. */
+async function canceledBy(db: Db, buildId: string): Promise<string | null> {
+  const b = await db.build.findUnique({ where: { id: buildId }, select: { status: true, canceledById: true } });
+  if (b?.status !== "CANCELED") return null;
+  if (!b.canceledById) return "";
+  const user = await db.user.findUnique({ where: { id: b.canceledById }, select: { name: true, email: true } });
+  return user?.name || user?.email || "";
 }
 
 function formatDuration(ms: number): string {

@@ -14,5 +14,6 @@ export async function getDefaultQuota({ actor }: { actor: Actor }): Promise<Team
     storageGib: s.defaultStorageGib,
     maxApps: s.defaultMaxApps,
     maxConcurrentBuilds: s.defaultMaxConcurrentBuilds,
+    buildTimeoutSeconds: s.defaultBuildTimeoutSeconds,
   };
 }

@@ -23,13 +23,14 @@ export async function listPlatformTeams({ actor }: { actor: Actor }): Promise<Pl
       storageGib: settings.defaultStorageGib,
       maxApps: settings.defaultMaxApps,
       maxConcurrentBuilds: settings.defaultMaxConcurrentBuilds,
+      buildTimeoutSeconds: settings.defaultBuildTimeoutSeconds,
     };
     return {
       id: t.id,
       slug: t.slug,
       name: t.name,
       members: t._count.memberships,
-      quota: { cpuMillicores: q.cpuMillicores, memoryMib: q.memoryMib, storageGib: q.storageGib, maxApps: q.maxApps, maxConcurrentBuilds: q.maxConcurrentBuilds },
+      quota: { cpuMillicores: q.cpuMillicores, memoryMib: q.memoryMib, storageGib: q.storageGib, maxApps: q.maxApps, maxConcurrentBuilds: q.maxConcurrentBuilds, buildTimeoutSeconds: q.buildTimeoutSeconds },
       usage: usage.get(t.id) ?? { cpuMillicores: 0, memoryMib: 0, storageGib: 0, apps: 0, runningBuilds: 0 },
     };
   });

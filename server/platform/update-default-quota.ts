@@ -15,6 +15,7 @@ export async function updateDefaultQuota({ actor, input }: { actor: Actor; input
     defaultStorageGib: data.storageGib,
     defaultMaxApps: data.maxApps,
     defaultMaxConcurrentBuilds: data.maxConcurrentBuilds,
+    defaultBuildTimeoutSeconds: data.buildTimeoutSeconds,
   };
   await getDb().$transaction(async (tx) => {
     await tx.platformSettings.upsert({ where: { id: "platform" }, create: columns, update: columns });

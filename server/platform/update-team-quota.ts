@@ -23,7 +23,7 @@ export async function updateTeamQuota({ actor, teamId, input }: UpdateTeamQuotaO
     // Bumping the revision orders this change with the quota checks running at the same moment.
     await tx.teamQuota.upsert({ where: { teamId }, create: { teamId, ...data }, update: { ...data, revision: { increment: 1 } } });
     const before = team.quota
-      ? { cpuMillicores: team.quota.cpuMillicores, memoryMib: team.quota.memoryMib, storageGib: team.quota.storageGib, maxApps: team.quota.maxApps, maxConcurrentBuilds: team.quota.maxConcurrentBuilds }
+      ? { cpuMillicores: team.quota.cpuMillicores, memoryMib: team.quota.memoryMib, storageGib: team.quota.storageGib, maxApps: team.quota.maxApps, maxConcurrentBuilds: team.quota.maxConcurrentBuilds, buildTimeoutSeconds: team.quota.buildTimeoutSeconds }
       : null;
     await recordAudit(tx, { actor, teamId, action: "team.quota.update", targetType: "team", targetId: teamId, data: { team: team.slug, before, after: data } });
     return data;

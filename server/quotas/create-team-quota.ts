@@ -13,6 +13,7 @@ export async function createTeamQuota(db: Db | Tx, teamId: string): Promise<void
       storageGib: settings.defaultStorageGib,
       maxApps: settings.defaultMaxApps,
       maxConcurrentBuilds: settings.defaultMaxConcurrentBuilds,
+      buildTimeoutSeconds: settings.defaultBuildTimeoutSeconds,
     },
   });
 }

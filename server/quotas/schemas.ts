@@ -1,5 +1,6 @@
 // Quota inputs and DTOs (safe to import from components).
 import { z } from "zod";
+import { BUILD_TIMEOUT_MAX_SECONDS, BUILD_TIMEOUT_MIN_SECONDS } from "./constants";
 
 /** A team's ceiling: only the platform admin sets it (and the default for new teams). */
 export const teamQuotaInput = z.object({
@@ -8,6 +9,9 @@ export const teamQuotaInput = z.object({
   storageGib: z.number().int().min(0).max(100_000),
   maxApps: z.number().int().min(0).max(10_000),
   maxConcurrentBuilds: z.number().int().min(0).max(100),
+  // A build running longer is stopped. Optional so older clients that send the first five keep
+  // working (an update without it keeps the current value). 10 s to 6 h.
+  buildTimeoutSeconds: z.number().int().min(BUILD_TIMEOUT_MIN_SECONDS).max(BUILD_TIMEOUT_MAX_SECONDS).optional(),
 });
 export type TeamQuotaInput = z.infer<typeof teamQuotaInput>;
 

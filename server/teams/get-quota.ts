@@ -22,10 +22,10 @@ export async function getQuota({ actor }: { actor: Actor }): Promise<TeamQuotaDt
     listAppUsage(db, actor.teamId),
     db.project.findMany({ where: { teamId: actor.teamId }, orderBy: { slug: "asc" } }),
   ]);
-  const { cpuMillicores, memoryMib, storageGib, maxApps, maxConcurrentBuilds } = quota;
+  const { cpuMillicores, memoryMib, storageGib, maxApps, maxConcurrentBuilds, buildTimeoutSeconds } = quota;
   const empty = { cpuMillicores: 0, memoryMib: 0, storageGib: 0, apps: 0 };
   return {
-    quota: { cpuMillicores, memoryMib, storageGib, maxApps, maxConcurrentBuilds },
+    quota: { cpuMillicores, memoryMib, storageGib, maxApps, maxConcurrentBuilds, buildTimeoutSeconds },
     usage: { cpuMillicores: usage.cpuMillicores, memoryMib: usage.memoryMib, storageGib: usage.storageGib, apps: usage.apps, runningBuilds: usage.runningBuilds },
     projects: projects.map((p) => ({
       id: p.id,

@@ -134,7 +134,7 @@ export function defineQuotaSuite(prepare: () => Promise<string | undefined>): vo
     });
 
     it("gives a new sign-up the platform's default quota for new teams", async () => {
-      const custom = { cpuMillicores: 1500, memoryMib: 1536, storageGib: 5, maxApps: 3, maxConcurrentBuilds: 1 };
+      const custom = { cpuMillicores: 1500, memoryMib: 1536, storageGib: 5, maxApps: 3, maxConcurrentBuilds: 1, buildTimeoutSeconds: 600 };
       const set = await call(defaultQuota.PUT, "PUT", "/api/v1/platform/default-quota", { cookie: admin, body: custom });
       expect(set.status).toBe(200);
       expect((await call(defaultQuota.GET, "GET", "/api/v1/platform/default-quota", { cookie: admin })).json).toEqual(custom);

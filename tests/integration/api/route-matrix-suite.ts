@@ -64,6 +64,7 @@ const VALID: Record<string, RouteCase> = {
   "DELETE /apps/[appId]": { expect: [200, 202, 204] },
   "POST /apps/[appId]/deploy": { expect: [202] },
   "POST /apps/[appId]/releases/[releaseId]/rollback": { expect: [202] },
+  "POST /builds/[buildId]/cancel": { expect: [200] },
   // The first switch-on generates the secret (and answers it once).
   "PATCH /apps/[appId]/webhook": { body: () => ({ deployOnPush: true, branchFilter: "release/*" }), expect: [200] },
   "POST /apps/[appId]/webhook/secret": { expect: [201] },
@@ -245,7 +246,8 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
         values.appId = await ensureApp();
         break;
       case "buildId": {
-        const b = await factory.build(team.id, await ensureApp());
+        // Only a queued or running build can be canceled (a finished one answers 409).
+        const b = await factory.build(team.id, await ensureApp(), route.pattern.endsWith("/cancel") ? "QUEUED" : "SUCCEEDED");
         values.buildId = b.id;
         secrets.push(b.id);
         break;
