@@ -14,6 +14,7 @@ import path from "node:path";
 import { EngineError } from "./engine";
 import { IMAGE_LABEL } from "./container-spec";
 import { buildNetworkFor } from "./network-isolation";
+import { scopeBuildCache } from "./build-cache-scope";
 
 export interface PodmanBuildOptions {
   contextDir: string;
@@ -88,6 +89,17 @@ export async function podmanBuild(o: PodmanBuildOptions): Promise<string> {
   const iidFile = path.join(o.scratchDir, "iid");
   const ignoreFile = path.join(o.scratchDir, "ignore");
   writeFileSync(ignoreFile, ignoreFileContent(o.contextDir));
+  // The engine reads a copy with the team's cache scope after every FROM (build-cache-scope.ts).
+  // Its fixed name also keeps buildah from running a "*.in" file through cpp on the host.
+  const dockerfile = path.join(o.scratchDir, "Dockerfile");
+  const teamId = o.labels[IMAGE_LABEL.team];
+  if (!teamId) throw new EngineError("a build needs its team's label: the layer cache is kept per team");
+  try {
+    writeFileSync(dockerfile, scopeBuildCache(readFileSync(path.join(o.contextDir, o.dockerfile)), teamId));
+  } catch (e) {
+    rmSync(o.scratchDir, { recursive: true, force: true });
+    throw new EngineError(`the Dockerfile could not be prepared: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const labelFile = path.join(o.scratchDir, "labels.Containerfile");
   const labelText = labelContainerfile(o.labels);
   if (labelText) writeFileSync(labelFile, labelText);
@@ -95,7 +107,7 @@ export async function podmanBuild(o: PodmanBuildOptions): Promise<string> {
     "--runtime", "runc",
     "build",
     "--authfile", env.REGISTRY_AUTH_FILE!,
-    "--file", path.join(o.contextDir, o.dockerfile),
+    "--file", dockerfile,
     ...(labelText ? ["--file", labelFile] : []),
     "--ignorefile", ignoreFile,
     "--iidfile", iidFile,
