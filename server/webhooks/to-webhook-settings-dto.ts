@@ -2,6 +2,7 @@ import "server-only";
 import type { Actor } from "../auth/actor";
 import { can } from "../auth/permissions";
 import type { WebhookSettingsDto } from "./schemas";
+import { effectiveBranchFilter } from "./branch-filter";
 import { PREVIOUS_SECRET_GRACE_MS } from "./webhook-secrets";
 import { webhookUrl } from "./webhook-url";
 
@@ -39,7 +40,7 @@ export function toWebhookSettingsDto(app: WebhookSettingsRow, actor: Actor, now 
     url: webhookUrl(app.id),
     deployOnPush: app.deployOnPush,
     branchFilter: app.pushBranchFilter,
-    effectiveBranchFilter: app.pushBranchFilter || app.gitBranch,
+    effectiveBranchFilter: effectiveBranchFilter(app),
     hasSecret: app.webhookSecretEncrypted !== "",
     previousSecretExpiresAt: previousValid ? app.previousWebhookSecretExpiresAt!.toISOString() : null,
     rotationGraceHours: PREVIOUS_SECRET_GRACE_MS / 3_600_000,

@@ -1,0 +1,3 @@
+import { defineWebhookSettingsSuite } from "./settings-suite";
+
+defineWebhookSettingsSuite(async () => undefined);
