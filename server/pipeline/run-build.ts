@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Db } from "../db";
 import type { Engine } from "../daemon/engine/engine";
 import { IMAGE_LABEL, imageRepository, imageTag } from "../daemon/engine/container-spec";
-import { buildCgroupName, createBuildCgroup, removeBuildCgroup } from "../daemon/engine/build-cgroup";
+import { buildCgroupName, createBuildCgroup, killBuildProcesses, removeBuildCgroup } from "../daemon/engine/build-cgroup";
 import { podmanBuild } from "../daemon/engine/podman-build";
 import type { Logger } from "../daemon/logger";
 import { createRelease } from "../releases/create-release";
@@ -151,7 +151,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
       labels: { [IMAGE_LABEL.team]: app.teamId, [IMAGE_LABEL.app]: app.id, [IMAGE_LABEL.build]: buildId },
       network: opts.network,
       cgroupParent: cgroupParent ?? undefined,
-      signal,
+      // With a cgroup of its own, a stop kills the RUN step first and lets podman clean up.
+      signal: cgroupParent ? stopBuildProcesses(signal, cgroup) : signal,
       onLine: (l: string) => {
         if (!isOtherImageName(l, tag)) sink.write("build", l);
       },
@@ -250,11 +251,40 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
       });
     }
   } finally {
+    // Whatever a stopped podman left running in the build's cgroup ends with the build.
+    if (opts.cliBuild) killBuildProcesses(cgroup);
     await sink.flush();
     rmSync(workDir, { recursive: true, force: true });
     const left = removeBuildCgroup(cgroup);
     if (left.length) opts.log.warn({ buildId, left }, "build cgroup not removed");
   }
+}
+
+/** How long podman gets to fail the killed step and remove its containers before it is signalled itself. */
+const PODMAN_EXIT_GRACE_MS = 2000;
+
+/**
+ * The signal for `podman build` when its RUN steps run in the build's cgroup: on a stop (cancel,
+ * time limit, lease lost) the cgroup's processes are killed at once and again every 250 ms (a
+ * step that started meanwhile), and podman itself is signalled only if it has not exited after a
+ * grace period. The timers are unref'd and end with the grace period, so nothing outlives the build.
+ */
+function stopBuildProcesses(signal: AbortSignal, cgroup: string): AbortSignal {
+  const forPodman = new AbortController();
+  signal.addEventListener(
+    "abort",
+    () => {
+      killBuildProcesses(cgroup);
+      const again = setInterval(() => killBuildProcesses(cgroup), 250);
+      again.unref();
+      setTimeout(() => {
+        clearInterval(again);
+        forPodman.abort(signal.reason);
+      }, PODMAN_EXIT_GRACE_MS).unref();
+    },
+    { once: true },
+  );
+  return forPodman.signal;
 }
 
 /** Matches the column default, for a team whose quota row does not exist yet. */

@@ -5,7 +5,7 @@
 // cgroup a step ran in when the step ends, and the limit must hold for every later step too
 // (pids.max of an ancestor counts all its descendants). Needs a local engine and a writable cgroupfs (slipwayd runs
 // as root); elsewhere the build runs without the cap and the daemon log says so.
-import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const ROOT = "/sys/fs/cgroup";
@@ -46,4 +46,42 @@ export function removeBuildCgroup(name: string): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * SIGKILLs every process in the build's cgroup and below (its RUN steps); returns how many. This is
+ * how a canceled or timed-out build is stopped: `podman build` killed by a signal leaves its RUN
+ * step running (runc's child is reparented to init) and its working container in storage, whereas a
+ * RUN step that dies makes podman fail the step, remove its containers (--force-rm) and exit.
+ */
+export function killBuildProcesses(name: string): number {
+  const base = pidsDir();
+  if (!base) return 0;
+  let killed = 0;
+  const visit = (dir: string) => {
+    if (!existsSync(dir)) return;
+    let procs: string[] = [];
+    try {
+      procs = readFileSync(path.join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean);
+    } catch {
+      return; // removed meanwhile (runc removes a step's cgroup when the step ends)
+    }
+    for (const pid of procs) {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+        killed++;
+      } catch {
+        // exited meanwhile
+      }
+    }
+    let children: string[] = [];
+    try {
+      children = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    } catch {
+      return; // removed meanwhile
+    }
+    for (const c of children) visit(path.join(dir, c));
+  };
+  visit(path.join(base, name));
+  return killed;
 }
