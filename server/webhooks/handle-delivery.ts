@@ -158,6 +158,6 @@ async function duplicateAnswer(appId: string, deliveryId: string): Promise<Deliv
     select: { id: true, outcome: true, reason: true, build: { select: { id: true, number: true } } },
   });
   if (!existing) return null;
-  logger.info({ appId, deliveryId }, "duplicate webhook delivery ignored");
+  logger.debug({ appId, deliveryId }, "duplicate webhook delivery answered with the first copy's outcome");
   return { status: 200, body: { duplicate: true, delivery: { id: existing.id, outcome: existing.outcome, reason: existing.reason }, build: existing.build } };
 }

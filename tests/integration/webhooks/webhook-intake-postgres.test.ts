@@ -1,0 +1,4 @@
+import { defineWebhookIntakeSuite } from "./webhook-intake-suite";
+import { onPostgres } from "../../support/postgres-suite";
+
+onPostgres(defineWebhookIntakeSuite);

@@ -1,0 +1,3 @@
+import { defineWebhookIntakeSuite } from "./webhook-intake-suite";
+
+defineWebhookIntakeSuite(async () => undefined);
