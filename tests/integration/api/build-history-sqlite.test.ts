@@ -1,0 +1,3 @@
+import { defineBuildHistorySuite } from "./build-history-suite";
+
+defineBuildHistorySuite(async () => undefined);
