@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # npm run bench: every benchmark under bench/, one after another, each against its own slipwayd.
 # Each script cleans up after itself and stops by itself; a failing one does not stop the others.
+# webhook-ack starts the production web server: it needs a `next build` (made if there is none).
 #   bench/run.sh --kubernetes   also runs bench/kwok-pod-listing.ts (needs the test control plane
 #                               built by scripts/cluster-up.sh; starts one of its own for the run)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-benches=(ingress-proxy build-and-deploy scale-route)
+benches=(ingress-proxy build-and-deploy build-cache scale-route webhook-ack)
 for a in "$@"; do
   case "$a" in
     --kubernetes) benches+=(kwok-pod-listing) ;;
