@@ -32,8 +32,10 @@ let repo: FixtureRepo;
 const sha = { v1: "", v2: "", v3: "" };
 let slowRepo: FixtureRepo;
 let slowSha = "";
+let slowStep = "";
 let timeoutRepo: FixtureRepo;
 let timeoutSha = "";
+let timeoutStep = "";
 let admin: SignedInUser;
 let owner: ApiClient;
 let viewer: ApiClient;
@@ -50,9 +52,17 @@ async function ensureDaemon(): Promise<void> {
 }
 const apps = new Map<string, HookedApp>();
 
-/** A Dockerfile whose RUN step sleeps `seconds` (a number no other process on the machine sleeps). */
-function sleepingDockerfile(seconds: number): string {
-  return [`FROM ${TEST_BASE_IMAGE}`, `RUN echo "slow step ${randomBytes(4).toString("hex")}" && sleep ${seconds}`, `CMD ["sh", "-c", "sleep 3600"]`, ""].join("\n");
+/**
+ * A Dockerfile whose RUN step sleeps for long enough, for a number of seconds no other process on
+ * the machine sleeps (so that pgrep finds this run's step and nothing else); returns it and the
+ * pgrep pattern of its step.
+ */
+function sleepingDockerfile(): { dockerfile: string; step: string } {
+  const seconds = 100_000 + Math.floor(Math.random() * 900_000);
+  return {
+    dockerfile: [`FROM ${TEST_BASE_IMAGE}`, `RUN sleep ${seconds}`, `CMD ["sh", "-c", "sleep 3600"]`, ""].join("\n"),
+    step: `^sleep ${seconds}$`,
+  };
 }
 
 function pgrep(pattern: string): string[] {
@@ -117,9 +127,13 @@ test.beforeAll(async () => {
   sha.v2 = await repo.commitVersion("v2");
   sha.v3 = await repo.commitVersion("v3");
   slowRepo = await createFixtureRepo({ version: "s1" });
-  slowSha = await slowRepo.commitFiles({ Dockerfile: sleepingDockerfile(301) }, "a build that takes five minutes");
+  const slow = sleepingDockerfile();
+  slowStep = slow.step;
+  slowSha = await slowRepo.commitFiles({ Dockerfile: slow.dockerfile }, "a build that takes days");
   timeoutRepo = await createFixtureRepo({ version: "t1" });
-  timeoutSha = await timeoutRepo.commitFiles({ Dockerfile: sleepingDockerfile(302) }, "a build that outlives the team's time limit");
+  const sleepy = sleepingDockerfile();
+  timeoutStep = sleepy.step;
+  timeoutSha = await timeoutRepo.commitFiles({ Dockerfile: sleepy.dockerfile }, "a build that outlives the team's time limit");
 
   platform = await startPlatform({ daemon: false, env: PLATFORM_ENV });
   admin = await signUpOverHttp(platform, { email: "ada@example.test", name: "Ada", setup: true });
@@ -134,6 +148,10 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await platform?.stop();
+  // A failed run must not leave its sleeping RUN steps behind (the patterns are this run's own).
+  for (const step of [slowStep, timeoutStep].filter(Boolean)) {
+    for (const line of pgrep(step)) process.kill(Number(line.split(" ")[0]), "SIGKILL");
+  }
 });
 
 test("a signed push from each provider queues a build of exactly the pushed commit; tags and deletions are ignored", async () => {
@@ -430,7 +448,7 @@ test("a push during a build queues one more; cancelling the running build stops 
   expect(first.status, first.text).toBe(202);
   const running = await waitForBuild(owner, first.json.build.id, (b) => b.status !== "QUEUED", 90_000);
   expect(running.status).toBe("RUNNING");
-  await expect.poll(() => pgrep("sleep 301").length, { timeout: 90_000, message: "the RUN step's sleep" }).toBeGreaterThan(0);
+  await expect.poll(() => pgrep(slowStep).length, { timeout: 90_000, message: "the RUN step's sleep" }).toBeGreaterThan(0);
   // The `podman build` process: slipwayd runs the CLI here (it runs the engine itself), and the
   // build's scratch dir on its command line names the build.
   expect(pgrep(`${running.id}.podman`).length, "the build's podman build process").toBeGreaterThan(0);
@@ -445,7 +463,7 @@ test("a push during a build queues one more; cancelling the running build stops 
   expect(canceled.status, canceled.text).toBe(200);
   const done = await waitForBuild(owner, running.id, (b) => b.status === "CANCELED", 30_000);
   expect(done.status).toBe("CANCELED");
-  await expect.poll(() => pgrep("sleep 301"), { timeout: 30_000, message: "the RUN step's sleep is gone" }).toEqual([]);
+  await expect.poll(() => pgrep(slowStep), { timeout: 30_000, message: "the RUN step's sleep is gone" }).toEqual([]);
   await expect.poll(() => pgrep(`${running.id}.podman`), { timeout: 30_000, message: "podman build is gone" }).toEqual([]);
   const [latest] = await builds(owner, app.id);
   expect(latest!.number).toBe(2);
@@ -467,12 +485,12 @@ test("a build that outlives the team's build timeout fails with the time limit, 
   expect(res.status, res.text).toBe(202);
   const started = Date.now();
   await waitForBuild(strangerApi, res.json.build.id, (b) => b.status !== "QUEUED", 60_000);
-  await expect.poll(() => pgrep("sleep 302").length, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect.poll(() => pgrep(timeoutStep).length, { timeout: 30_000 }).toBeGreaterThan(0);
   const failed = await waitForBuild(strangerApi, res.json.build.id, (b) => !["QUEUED", "RUNNING"].includes(b.status), 60_000);
   expect(failed.status).toBe("FAILED");
   expect(failed.error).toMatch(/team.s build time limit of 10 ?s/);
   expect(Date.now() - started).toBeLessThan(45_000);
-  await expect.poll(() => pgrep("sleep 302"), { timeout: 30_000 }).toEqual([]);
+  await expect.poll(() => pgrep(timeoutStep), { timeout: 30_000 }).toEqual([]);
 });
 
 test("100 concurrent copies of one delivery give exactly one build (PostgreSQL)", async () => {
