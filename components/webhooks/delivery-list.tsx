@@ -72,8 +72,11 @@ function DeliveryRow({ appId, d, canRedeliver }: { appId: string; d: WebhookDeli
           </button>
         </td>
         <td className="py-2 pr-3 text-xs">{webhookProviderLabel(d.provider)}</td>
-        <td className="py-2 pr-3 font-mono text-xs">{d.event}</td>
-        <td className="max-w-[10rem] truncate py-2 pr-3 font-mono text-xs text-slate-500" title={d.deliveryId}>{d.deliveryId}</td>
+        <td className="py-2 pr-3 font-mono text-xs">{d.event || "—"}</td>
+        <td className="max-w-[10rem] py-2 pr-3 text-xs">
+          <span className="block truncate font-mono text-slate-500" title={d.deliveryId}>{d.deliveryId}</span>
+          {d.redeliveryOfId ? <Badge className="mt-0.5">redelivery</Badge> : null}
+        </td>
         <td className="py-2 pr-3 font-mono text-xs">{d.branch || "—"}</td>
         <td className="max-w-[16rem] py-2 pr-3 text-xs">
           {d.commitSha ? <span className="font-mono text-slate-500" title={d.commitSha}>{d.commitSha.slice(0, 7)}</span> : "—"}{" "}

@@ -238,8 +238,7 @@ export function DeployOnPushCard({ appId }: { appId: string }) {
           </ShownOnce>
         ) : (
           <p className="text-sm text-slate-600">
-            Secret:{" "}
-            {s.hasSecret ? "set (shown only when it was made; rotate for a new one)." : "none yet: one is made when you turn deploy on push on."}
+            {s.hasSecret ? "A secret is set. It was shown once, when it was made: rotate for a new one." : "No secret yet: one is made when deploy on push is first turned on."}
             {s.previousSecretExpiresAt ? ` The previous secret is still accepted until ${formatTime(s.previousSecretExpiresAt)}.` : ""}
           </p>
         )}
