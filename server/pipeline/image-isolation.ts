@@ -5,6 +5,7 @@
 // triggers of those images) is resolved the way the engine resolves it and checked by label.
 import type { ImageInfo } from "../daemon/engine/engine";
 import { IMAGE_LABEL, SLIPWAY_IMAGE_PREFIX } from "../daemon/engine/container-spec";
+import { dockerfileInstructions } from "../daemon/engine/dockerfile-instructions";
 import { BuildFailure } from "./build-failure";
 
 export interface ImageReference {
@@ -20,40 +21,9 @@ interface Instruction {
   args: string;
 }
 
-/** Joins continuation lines and drops comments; parser directives may change the escape char. */
+/** The instructions as the engine's own parser splits them (directives, continuations, comments). */
 function instructions(dockerfile: string): Instruction[] {
-  const lines = dockerfile.split(/\r?\n/);
-  let escape = "\\";
-  let i = 0;
-  // Parser directives: leading "# key=value" comments.
-  for (; i < lines.length; i++) {
-    const m = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(lines[i]!);
-    if (!m) break;
-    if (m[1]!.toLowerCase() === "escape" && (m[2] === "`" || m[2] === "\\")) escape = m[2];
-  }
-  const out: Instruction[] = [];
-  let buf = "";
-  let start = 0;
-  for (let n = 0; n < lines.length; n++) {
-    const raw = lines[n]!;
-    if (!buf && /^\s*#/.test(raw)) continue;
-    if (buf && /^\s*#/.test(raw)) continue; // comments inside a continued instruction are dropped
-    if (!buf) start = n + 1;
-    const trimmed = raw.replace(/\s+$/, "");
-    if (trimmed.endsWith(escape)) {
-      buf += trimmed.slice(0, -1) + " ";
-      continue;
-    }
-    buf += raw;
-    const m = /^\s*([a-zA-Z]+)\s*(.*)$/.exec(buf);
-    if (m) out.push({ line: start, keyword: m[1]!.toUpperCase(), args: m[2]!.trim() });
-    buf = "";
-  }
-  if (buf.trim()) {
-    const m = /^\s*([a-zA-Z]+)\s*(.*)$/.exec(buf);
-    if (m) out.push({ line: start, keyword: m[1]!.toUpperCase(), args: m[2]!.trim() });
-  }
-  return out;
+  return dockerfileInstructions(dockerfile).map((i) => ({ line: i.firstLine + 1, keyword: i.keyword.toUpperCase(), args: i.args }));
 }
 
 class Unresolvable extends Error {}

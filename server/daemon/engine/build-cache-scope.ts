@@ -16,82 +16,17 @@
 // machine (cold minus warm, printed by tests/integration/daemon/build-cache.test.ts); a warm build
 // takes the LABEL from the cache and pays nothing more.
 // ONBUILD triggers of a base would run before the label, but buildah ignores them in the OCI
-// format that builds here use.
-//
-// Where the FROMs are is decided the way this engine's parser decides it (openshift/imagebuilder's
-// dockerfile/parser of Podman 4.3): parser directives (# escape=) at the top, lines ending with the
-// escape character continued, comment and blank lines inside a continuation skipped, the keyword
-// the first word. It has no heredocs: each line of `RUN <<EOF` … `EOF` is an instruction of its
-// own to it, and so it is here. Bytes are kept as they are: lines are split on \n in the raw bytes
-// and only decoded to find keywords.
-
-/** One instruction as the engine's parser sees it; lines are 0-based indexes of physical lines. */
-export interface DockerfileInstruction {
-  /** lower case, as the parser's dispatch sees it */
-  keyword: string;
-  firstLine: number;
-  lastLine: number;
-  /** the file ended while the instruction was still continued */
-  unterminated: boolean;
-}
-
-// unicode.IsSpace (Go), which the parser trims with; JavaScript's \s differs (U+FEFF, U+0085).
-const GO_SPACE = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const LEADING_SPACE = new RegExp(`^[${GO_SPACE}]+`);
-const TRIM_SPACE = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, "g");
-const ESCAPE_DIRECTIVE = /^#[ \t]*escape[ \t]*=[ \t]*(.)/u;
-
-/** The physical lines as bufio.ScanLines yields them: split on \n, one trailing \r dropped. */
-function physicalLines(text: string): string[] {
-  const lines = text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
-  if (lines.length && lines[lines.length - 1] === "") lines.pop();
-  return lines;
-}
-
-export function dockerfileInstructions(text: string): DockerfileInstruction[] {
-  const lines = physicalLines(text.startsWith("\uFEFF") ? text.slice(1) : text);
-  let escape = "\\";
-  let directives = true;
-  const directive = (token: string) => {
-    if (!directives) return;
-    const m = ESCAPE_DIRECTIVE.exec(token.toLowerCase());
-    // Another escape character makes the engine refuse the file: nothing is built then.
-    if (m) escape = m[1] === "`" ? "`" : "\\";
-    else directives = false;
-  };
-  const isComment = (s: string) => s.startsWith("#");
-  const continued = (s: string): [string, boolean] => {
-    const m = new RegExp(`\\${escape}[ \\t]*$`).exec(s);
-    return m ? [s.slice(0, m.index), false] : [s, true];
-  };
-  const out: DockerfileInstruction[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const token = lines[i]!.replace(LEADING_SPACE, "");
-    directive(token);
-    const first = i;
-    let [line, ended] = continued(isComment(token) ? "" : token);
-    if (ended && line === "") continue;
-    while (!ended && i + 1 < lines.length) {
-      i++;
-      const next = lines[i]!;
-      directive(next);
-      const stripped = isComment(next) ? "" : next;
-      const rest = stripped.replace(LEADING_SPACE, "");
-      if (rest === "" || isComment(rest)) continue;
-      let part: string;
-      [part, ended] = continued(stripped);
-      line += part;
-    }
-    const keyword = line.replace(TRIM_SPACE, "").split(/[\t\v\f\r ]+/, 1)[0]!.toLowerCase();
-    out.push({ keyword, firstLine: first, lastLine: i, unterminated: !ended });
-  }
-  return out;
-}
+// format that builds here use. The FROMs are found as the engine finds them
+// (dockerfile-instructions.ts). Bytes are kept as they are: lines are split on \n in the raw
+// bytes and only decoded to find the instructions.
+import { IMAGE_LABEL } from "./container-spec";
+import { dockerfileInstructions } from "./dockerfile-instructions";
 
 /** Team ids are cuids; anything else would need quoting rules in the LABEL line. */
 const SCOPE = /^[A-Za-z0-9_-]{1,100}$/;
 
-export const CACHE_SCOPE_LABEL = "slipway.team-id";
+/** The team label: it scopes the cache and tells the image check whose intermediate image it is. */
+const CACHE_SCOPE_LABEL = IMAGE_LABEL.team;
 
 /**
  * The Dockerfile with the team's LABEL after every FROM, byte for byte otherwise. Throws when the

@@ -142,7 +142,7 @@ describe("build cache per team", () => {
     // warm (same team again) = the LABEL from the cache. The difference is the scope's cost.
     const file = `FROM ${TEST_BASE_IMAGE}\n`;
     const costs: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       const team = `ch4${run}cost${i}`;
       const cold = await build(team, `cost${i}`, context(`cost-cold-${i}`, "x\n", file));
       const warm = await build(team, `cost${i}`, context(`cost-warm-${i}`, "x\n", file));
@@ -152,8 +152,8 @@ describe("build cache per team", () => {
       if (ids.length) await execFileAsync("podman", ["rmi", "-f", ...ids]);
     }
     costs.sort((x, y) => x - y);
-    console.log(`build-cache scope: a cold stage costs ${costs.map((c) => (c / 1000).toFixed(2)).join(", ")} s more than a warm one (median ${(costs[1]! / 1000).toFixed(2)} s)`);
+    console.log(`build-cache scope: a cold stage costs ${costs.map((c) => (c / 1000).toFixed(2)).join(", ")} s more than a warm one (median ${(costs[2]! / 1000).toFixed(2)} s)`);
     // Generous for a shared two-core machine; the figure printed above is the measurement.
-    expect(costs[1]!).toBeLessThan(1500);
+    expect(costs[2]!).toBeLessThan(1500);
   });
 });

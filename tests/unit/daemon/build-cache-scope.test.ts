@@ -1,7 +1,8 @@
 // Where the team's cache-scope LABEL goes: right after every FROM as this engine's parser
 // (imagebuilder, Podman 4.3) sees FROMs, and nowhere else; every other byte kept.
 import { describe, expect, it } from "vitest";
-import { dockerfileInstructions, scopeBuildCache } from "@/server/daemon/engine/build-cache-scope";
+import { scopeBuildCache } from "@/server/daemon/engine/build-cache-scope";
+import { dockerfileInstructions } from "@/server/daemon/engine/dockerfile-instructions";
 
 const TEAM = "cteam0000000000000000001";
 const LABEL = `LABEL "slipway.team-id"="${TEAM}"`;
