@@ -121,10 +121,12 @@ function deliveryColumns(options: HandleDeliveryOptions) {
 type DeliveryColumns = ReturnType<typeof deliveryColumns>;
 
 async function recordIgnored(columns: DeliveryColumns, reason: string): Promise<DeliveryAnswer> {
-  const row = await getDb().webhookDelivery.create({
-    data: { ...columns, outcome: "ignored", reason, statusCode: 200 },
-    select: { id: true },
-  });
+  // A transaction even for one insert: on SQLite all queries share one connection, and a write
+  // outside a transaction would run inside whichever one is open (and roll back with it).
+  const row = await getDb().$transaction(
+    (tx) => tx.webhookDelivery.create({ data: { ...columns, outcome: "ignored", reason, statusCode: 200 }, select: { id: true } }),
+    TRANSACTION_OPTIONS,
+  );
   return { status: 200, body: { delivery: { id: row.id, outcome: "ignored", reason } } };
 }
 

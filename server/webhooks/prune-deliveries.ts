@@ -11,20 +11,25 @@ const BATCH = 500;
 const insertsSincePrune = new Map<string, number>();
 
 export async function pruneDeliveries(appId: string, now = new Date()): Promise<number> {
-  const db = getDb();
   const cutoff = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 24 * 3600_000);
-  let removed = (await db.webhookDelivery.deleteMany({ where: { appId, receivedAt: { lt: cutoff } } })).count;
-  for (;;) {
-    const surplus = await db.webhookDelivery.findMany({
-      where: { appId },
-      orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
-      skip: DELIVERY_RETENTION_COUNT,
-      take: BATCH,
-      select: { id: true },
-    });
-    if (surplus.length === 0) return removed;
-    removed += (await db.webhookDelivery.deleteMany({ where: { id: { in: surplus.map((d) => d.id) } } })).count;
-  }
+  // One transaction: on SQLite, writes outside one would join another request's open transaction.
+  return getDb().$transaction(
+    async (tx) => {
+      let removed = (await tx.webhookDelivery.deleteMany({ where: { appId, receivedAt: { lt: cutoff } } })).count;
+      for (;;) {
+        const surplus = await tx.webhookDelivery.findMany({
+          where: { appId },
+          orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+          skip: DELIVERY_RETENTION_COUNT,
+          take: BATCH,
+          select: { id: true },
+        });
+        if (surplus.length === 0) return removed;
+        removed += (await tx.webhookDelivery.deleteMany({ where: { id: { in: surplus.map((d) => d.id) } } })).count;
+      }
+    },
+    { maxWait: 20_000, timeout: 60_000 },
+  );
 }
 
 /** Called after each recorded delivery; prunes now and then, never fails the delivery. */

@@ -271,6 +271,22 @@ export function defineWebhookIntakeSuite(prepare: () => Promise<string | undefin
       expect(after.deliveries).toHaveLength(1);
     });
 
+    it("stores every delivery it answers for while duplicate pushes race around ignored ones", async () => {
+      const { app, secret } = await pushApp();
+      const push = genericBody(sha());
+      const pushHeaders = signedHeaders("generic", push, secret, { deliveryId: "racing-push" });
+      const ping = webhookFixture("github-ping.json");
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? deliver(app.id, push, pushHeaders) : deliver(app.id, ping, signedHeaders("github", ping, secret, { event: "ping" })))),
+      );
+      expect(answers.every((a) => a.status === 200 || a.status === 202)).toBe(true);
+      const answeredIds = answers.filter((a) => !a.json.duplicate).map((a) => a.json.delivery.id as string);
+      expect(answeredIds).toHaveLength(31);
+      const stored = await getDb().webhookDelivery.findMany({ where: { appId: app.id }, select: { id: true } });
+      expect(new Set(stored.map((d) => d.id))).toEqual(new Set(answeredIds));
+      expect((await state(app.id)).builds).toHaveLength(1);
+    });
+
     it("coalesces pushes that arrive while a build is queued into one build of the newest commit", async () => {
       const { app, secret } = await pushApp();
       const shas = [sha(), sha(), sha()];
