@@ -5,7 +5,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
-import { BuildPanel } from "@/components/builds/build-panel";
+import { BuildHistory } from "@/components/builds/build-history";
+import { useMe } from "@/components/team/queries";
 import { RuntimeLogs } from "@/components/logs/runtime-logs";
 import { DeployOnPushCard } from "@/components/webhooks/deploy-on-push-card";
 import { AppSettingsForm } from "./app-settings-form";
@@ -17,6 +18,9 @@ export function AppDetail({ appId }: { appId: string }) {
   const rolling = Boolean(app.data?.targetReleaseId && app.data.targetReleaseId !== app.data.liveRelease?.id);
   const builds = useBuilds(appId, rolling);
   const deploy = useDeployApp(appId);
+  const me = useMe();
+  // Viewers see the history; cancel is for members who may deploy (the API checks it again).
+  const canDeploy = Boolean(me.data && me.data.team.role !== "VIEWER");
   const latest = builds.data?.[0];
   const building = latest?.status === "QUEUED" || latest?.status === "RUNNING";
 
@@ -57,7 +61,7 @@ export function AppDetail({ appId }: { appId: string }) {
           )}
         </Card>
       ) : null}
-      {latest ? <BuildPanel key={latest.id} build={latest} /> : null}
+      <BuildHistory appId={a.id} builds={builds.data ?? []} canDeploy={canDeploy} />
       <RuntimeLogs appId={a.id} releaseId={a.liveRelease?.id ?? null} />
       <div className="grid gap-6 lg:grid-cols-2">
         <ReleaseList appId={a.id} liveReleaseId={a.liveRelease?.id ?? null} busy={rolling} />

@@ -7,6 +7,7 @@ import { Card, CardTitle } from "@/components/ui/card";
 import { appKeys } from "@/components/apps/queries";
 import { useEventStream } from "@/components/logs/use-event-stream";
 import type { BuildDto, BuildLogLineDto } from "@/server/builds/schemas";
+import { triggerText } from "./build-text";
 
 function duration(b: { startedAt: string | null; finishedAt: string | null }): string {
   if (!b.startedAt) return "";
@@ -38,6 +39,7 @@ export function BuildPanel({ build }: { build: BuildDto }) {
         <span className="text-xs font-normal text-slate-500">
           {build.gitRef}{build.commitSha ? ` @ ${build.commitSha.slice(0, 10)}` : ""} · {duration(build)}
         </span>
+        <span className="text-xs font-normal text-slate-500" data-testid="build-panel-trigger">{triggerText(build)}{build.deliveryId ? ` · delivery ${build.deliveryId}` : ""}</span>
       </CardTitle>
       {build.steps.length ? (
         <ol className="mb-3 flex flex-wrap gap-2" data-testid="build-steps">
@@ -45,7 +47,7 @@ export function BuildPanel({ build }: { build: BuildDto }) {
             <li key={s.name} className="flex items-center gap-1 text-sm">
               <span className="text-slate-400">{s.position + 1}.</span>
               {s.name}
-              <Badge tone={statusTone(s.status)}>{s.status.toLowerCase()}</Badge>
+              <Badge tone={statusTone(s.status)} title={s.error ?? undefined}>{s.error === "canceled" ? "canceled" : s.status.toLowerCase()}</Badge>
               <span className="text-xs text-slate-400">{duration(s)}</span>
             </li>
           ))}
