@@ -48,7 +48,7 @@ export function BuildHistory({ appId, builds, canDeploy }: { appId: string; buil
             <li key={b.id} data-testid="build-row" data-build-id={b.id} data-selected={b.id === selected?.id} className={cn("flex flex-wrap items-center gap-3 px-2 py-2 text-sm", b.id === selected?.id && "bg-slate-50")}>
               <button type="button" aria-pressed={b.id === selected?.id} onClick={() => setSelectedId(b.id)} className="flex min-w-0 flex-1 items-center gap-3 text-left hover:underline">
                 <span className="font-mono text-slate-500">#{b.number}</span>
-                <Badge tone={statusTone(b.status)}>{b.status.toLowerCase()}</Badge>
+                <Badge tone={statusTone(b.status)}>{b.status}</Badge>
                 <span className="min-w-0 flex-1 truncate" data-testid="build-trigger" title={b.error ?? undefined}>{triggerText(b)}</span>
                 {b.commitSha ? <span className="font-mono text-xs text-slate-500">{b.commitSha.slice(0, 7)}</span> : null}
                 <span className="w-24 text-right text-xs text-slate-500">{formatDuration(b.durationMs)}</span>
