@@ -218,8 +218,10 @@ describe("the team's build time limit", () => {
 
 describe("build container limits", () => {
   it("runs RUN steps under the platform's memory and cpu limits (300 MiB, 500 millicores)", async () => {
-    // cgroup v1 (these machines) or v2 files, whichever the container sees.
+    // cgroup v1 (these machines) or v2 files, whichever the container sees. The run id keeps the
+    // step out of the layer cache (a cached step prints nothing).
     const script = [
+      `echo run=${RUN_ID}`,
       "echo mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)",
       "echo cpu=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || cat /sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us 2>/dev/null || cat /sys/fs/cgroup/cpu.max)",
     ].join("; ");
@@ -231,4 +233,27 @@ describe("build container limits", () => {
     expect(lines).toContain(`mem=${300 * 1024 * 1024}`);
     expect(lines.find((l) => l.startsWith("cpu="))).toMatch(/^cpu=50000( 100000)?$/);
   }, 120_000);
+});
+
+describe("what a build builds", () => {
+  it("builds exactly a push's SHA, not the branch head, and records the commit's subject and author when the trigger did not", async () => {
+    const repo = await createFixtureRepo({ version: "pinned" });
+    const pushedSha = await repo.head();
+    await repo.commitVersion("later");
+    const res = await call(projectAppsRoute.POST, "POST", `/api/v1/projects/${projectId}/apps`, { cookie: ada.cookie, params: { projectId }, body: { slug: "pinned", gitUrl: repo.fileUrl } });
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    const appId: string = res.json.id;
+    // As the webhook intake queues it: the payload's SHA as gitRef, no message in this payload.
+    const push = await db.build.create({ data: { teamId: ada.teamId, appId, number: 1, gitRef: pushedSha, trigger: "push" } });
+    const pushed = await waitForBuild(db, push.id, 90_000);
+    expect(pushed.error, daemon.output().slice(-3000)).toBeNull();
+    expect(pushed).toMatchObject({ status: "SUCCEEDED", commitSha: pushedSha, commitMessage: "version pinned", commitAuthor: "Slipway Tests" });
+    // A manual deploy builds the branch head and learns its commit the same way.
+    const manual = await deploy(appId);
+    const built = await waitForBuild(db, manual.id, 90_000);
+    expect(built).toMatchObject({ status: "SUCCEEDED", commitSha: await repo.head(), commitMessage: "version later", commitAuthor: "Slipway Tests" });
+    // A message the push payload carried is kept as it was.
+    const withMessage = await db.build.create({ data: { teamId: ada.teamId, appId, number: 3, gitRef: pushedSha, trigger: "push", commitMessage: "from the payload", commitAuthor: "Payload Author" } });
+    expect(await waitForBuild(db, withMessage.id, 90_000)).toMatchObject({ status: "SUCCEEDED", commitMessage: "from the payload", commitAuthor: "Payload Author" });
+  }, 240_000);
 });
