@@ -5,7 +5,8 @@ import "server-only";
 // of one delivery a duplicate that builds nothing more.
 import { getDb } from "../db";
 import type { Actor } from "../auth/actor";
-import type { SystemActor } from "../audit/record-audit";
+import { recordAudit, type SystemActor } from "../audit/record-audit";
+import type { Tx } from "../db";
 import { logger } from "../logger";
 import { getEmbeddedDriver } from "../runtime/embedded/embedded-driver";
 import { effectiveBranchFilter, matchesBranchFilter } from "./branch-filter";
@@ -76,7 +77,7 @@ export async function handleDelivery(options: HandleDeliveryOptions): Promise<De
   let answer: DeliveryAnswer | undefined;
   for (let attempt = 1; !answer; attempt++) {
     try {
-      answer = reason !== null ? await recordIgnored(columns, reason) : await recordPush(options, columns);
+      answer = reason !== null ? await recordIgnored(options, columns, reason) : await recordPush(options, columns);
     } catch (error) {
       if (isUniqueViolation(error)) {
         const duplicate = await duplicateAnswer(app.id, event.deliveryId);
@@ -120,13 +121,29 @@ function deliveryColumns(options: HandleDeliveryOptions) {
 
 type DeliveryColumns = ReturnType<typeof deliveryColumns>;
 
-async function recordIgnored(columns: DeliveryColumns, reason: string): Promise<DeliveryAnswer> {
+/**
+ * A person's redelivery is a change they made even when it builds nothing (a queued build is
+ * audited as a deploy by enqueuePushBuild): record it with its outcome.
+ */
+async function auditRedeliveryWithoutBuild(tx: Tx, options: HandleDeliveryOptions, deliveryRowId: string, outcome: string, reason: string): Promise<void> {
+  if (options.trigger !== "redeliver") return;
+  await recordAudit(tx, {
+    actor: options.actor,
+    action: "app.delivery.redeliver",
+    targetType: "delivery",
+    targetId: deliveryRowId,
+    data: { app: options.app.slug, redeliveryOf: options.redeliveryOfId ?? null, outcome, reason },
+  });
+}
+
+async function recordIgnored(options: HandleDeliveryOptions, columns: DeliveryColumns, reason: string): Promise<DeliveryAnswer> {
   // A transaction even for one insert: on SQLite all queries share one connection, and a write
   // outside a transaction would run inside whichever one is open (and roll back with it).
-  const row = await getDb().$transaction(
-    (tx) => tx.webhookDelivery.create({ data: { ...columns, outcome: "ignored", reason, statusCode: 200 }, select: { id: true } }),
-    TRANSACTION_OPTIONS,
-  );
+  const row = await getDb().$transaction(async (tx) => {
+    const created = await tx.webhookDelivery.create({ data: { ...columns, outcome: "ignored", reason, statusCode: 200 }, select: { id: true } });
+    await auditRedeliveryWithoutBuild(tx, options, created.id, "ignored", reason);
+    return created;
+  }, TRANSACTION_OPTIONS);
   return { status: 200, body: { delivery: { id: row.id, outcome: "ignored", reason } } };
 }
 
@@ -146,6 +163,7 @@ async function recordPush(options: HandleDeliveryOptions, columns: DeliveryColum
     });
     if (result.outcome === "refused") {
       await tx.webhookDelivery.update({ where: { id: row.id }, data: { outcome: "refused", reason: result.reason, statusCode: 422 } });
+      await auditRedeliveryWithoutBuild(tx, options, row.id, "refused", result.reason);
       return { status: 422, body: { delivery: { id: row.id, outcome: "refused", reason: result.reason }, error: { code: "QUOTA_EXCEEDED", message: result.reason } } };
     }
     await tx.webhookDelivery.update({ where: { id: row.id }, data: { outcome: result.outcome, reason: result.reason, buildId: result.build.id } });
