@@ -28,13 +28,13 @@ interface Built {
   ms: number;
 }
 
-async function build(teamId: string, appId: string, contextDir: string): Promise<Built> {
+async function build(teamId: string, appId: string, contextDir: string, dockerfile = "Dockerfile"): Promise<Built> {
   n++;
   const lines: string[] = [];
   const t0 = performance.now();
   const id = await podmanBuild({
     contextDir,
-    dockerfile: "Dockerfile",
+    dockerfile,
     tag: `localhost/slipway/h4cache-${run}-${appId}:${n}`,
     labels: { [IMAGE_LABEL.team]: teamId, [IMAGE_LABEL.app]: appId, [IMAGE_LABEL.build]: `b${run}${n}` },
     network: "none",
@@ -155,5 +155,19 @@ describe("build cache per team", () => {
     console.log(`build-cache scope: a cold stage costs ${costs.map((c) => (c / 1000).toFixed(2)).join(", ")} s more than a warm one (median ${(costs[2]! / 1000).toFixed(2)} s)`);
     // Generous for a shared two-core machine; the figure printed above is the measurement.
     expect(costs[2]!).toBeLessThan(1500);
+  });
+
+  it("never runs the repository's *.in Containerfile through cpp on the host (the engine reads the copy)", async () => {
+    // buildah preprocesses a Containerfile named *.in with the host's cpp, as root: an #include
+    // of a host file put its lines into the Dockerfile, and the engine's error about the first
+    // unknown instruction quoted it into the build log.
+    const hostFile = path.join(work, "host-secret.txt");
+    const secret = `hostsecret${run}`;
+    writeFileSync(hostFile, `${secret}\n`);
+    const dir = context("cpp", "x\n", "");
+    writeFileSync(path.join(dir, "Containerfile.in"), `FROM ${TEST_BASE_IMAGE}\n#include "${hostFile}"\nRUN echo seen\n`);
+    const b = await build(TEAM_A, "appa", dir, "Containerfile.in");
+    expect(b.lines.some((l) => l === "seen"), b.lines.join("\n")).toBe(true);
+    expect(b.lines.filter((l) => l.toLowerCase().includes(secret))).toEqual([]);
   });
 });
