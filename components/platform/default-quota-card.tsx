@@ -22,13 +22,13 @@ export function DefaultQuotaCard() {
       <CardTitle>Default quota for new teams</CardTitle>
       <ErrorText error={q.error} />
       {q.data ? (
-        <form onSubmit={onSubmit} className="grid grid-cols-2 gap-3 lg:grid-cols-5" data-testid="default-quota-form">
+        <form onSubmit={onSubmit} className="grid grid-cols-2 gap-3 lg:grid-cols-6" data-testid="default-quota-form">
           <QuotaFields idPrefix="dq" value={q.data} />
-          <div className="col-span-2 flex items-center gap-2 lg:col-span-5">
+          <div className="col-span-2 flex items-center gap-2 lg:col-span-6">
             <Button type="submit" size="sm" disabled={update.isPending}>Save default</Button>
             {saved ? <span className="text-xs text-slate-500">Saved. Teams created from now on start with it.</span> : null}
           </div>
-          <div className="col-span-2 lg:col-span-5"><ErrorText error={update.error} /></div>
+          <div className="col-span-2 lg:col-span-6"><ErrorText error={update.error} /></div>
         </form>
       ) : null}
     </Card>

@@ -31,16 +31,17 @@ function TeamRow({ team }: { team: PlatformTeamDto }) {
         <QuotaMeter label="Apps" used={usage.apps} limit={quota.maxApps} unit="" />
         <QuotaMeter label="Storage" used={usage.storageGib} limit={quota.storageGib} unit="GiB" />
         <QuotaMeter label="Running builds" used={usage.runningBuilds} limit={quota.maxConcurrentBuilds} unit="" />
+        {quota.buildTimeoutSeconds ? <p className="text-xs text-slate-500" data-testid="build-time-limit">Build time limit: {Math.round(quota.buildTimeoutSeconds / 60)} min</p> : null}
       </div>
       {editing ? (
-        <form onSubmit={onSubmit} className="mt-3 grid grid-cols-2 gap-3 rounded-md bg-slate-50 p-3 lg:grid-cols-5" data-testid={`team-quota-form-${team.slug}`}>
+        <form onSubmit={onSubmit} className="mt-3 grid grid-cols-2 gap-3 rounded-md bg-slate-50 p-3 lg:grid-cols-6" data-testid={`team-quota-form-${team.slug}`}>
           <QuotaFields idPrefix={`tq-${team.id}`} value={quota} />
-          <div className="col-span-2 flex items-center gap-2 lg:col-span-5">
+          <div className="col-span-2 flex items-center gap-2 lg:col-span-6">
             <Button type="submit" size="sm" disabled={update.isPending}>Save quota</Button>
             <Button type="button" size="sm" variant="ghost" onClick={() => setEditing(false)}>Cancel</Button>
             <span className="text-xs text-slate-500">Lowering below usage stops nothing; it blocks growth until usage falls.</span>
           </div>
-          <div className="col-span-2 lg:col-span-5"><ErrorText error={update.error} /></div>
+          <div className="col-span-2 lg:col-span-6"><ErrorText error={update.error} /></div>
         </form>
       ) : null}
     </li>
