@@ -93,7 +93,11 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
   const cgroup = buildCgroupName(buildId);
   try {
     await steps.reset();
-    if (opts.attempt > 1) sink.write("clone", `attempt ${opts.attempt}: the previous worker stopped before finishing`);
+    if (opts.attempt > 1) {
+      sink.write("clone", `attempt ${opts.attempt}: the previous worker stopped before finishing`);
+      // A worker killed outright leaves its RUN step running in the build's cgroup: end it first.
+      if (opts.cliBuild) killBuildProcesses(cgroup);
+    }
 
     await steps.start("clone");
     const source = classifyGitUrl(app.gitUrl);
