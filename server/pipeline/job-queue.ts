@@ -1,6 +1,8 @@
 // A durable build queue over the Build table. Claims are compare-and-set updates guarded by the
 // row's previous status and attempt count, so two workers (in one process or many) can never
-// both win; a lease that is not renewed expires and the build is retried elsewhere.
+// both win; a lease that is not renewed expires and the build is retried elsewhere. Scheduling:
+// teams take turns (fairTeamOrder, within each team's concurrent-builds quota), and an app never
+// has two builds running at once (a push during a build waits, queued, for it to end).
 import type { Db } from "../db";
 import type { BuildStatus } from "../generated/sqlite/client";
 
