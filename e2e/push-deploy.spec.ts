@@ -96,7 +96,10 @@ test("a git push to a repository with a webhook builds and serves the pushed com
     },
     message,
   );
-  expect(pushed.output, gitServer.hookLog()).toMatch(/slipway webhook: refs\/heads\/main [0-9a-f]{40} delivery \S+ -> 202 /);
+  const hookLine = /slipway webhook: refs\/heads\/main ([0-9a-f]{40}) delivery (\S+) -> 202 /.exec(pushed.output);
+  expect(hookLine, `git push printed:\n${pushed.output}\nhook log:\n${gitServer.hookLog()}`).not.toBeNull();
+  expect(hookLine![1]).toBe(pushed.sha);
+  const deliveryId = hookLine![2]!;
 
   // The page shows the new build, triggered by the push, without a reload and without Deploy.
   const pushRow = rows.filter({ hasText: "#2" });
@@ -117,6 +120,7 @@ test("a git push to a repository with a webhook builds and serves the pushed com
   await expect(deliveries.first()).toContainText("202");
   await expect(deliveries.first()).toContainText(pushed.sha.slice(0, 7));
   await expect(deliveries.first()).toContainText(message);
+  await expect(deliveries.first()).toContainText(deliveryId);
   await deliveries.first().getByTestId("redeliver").click();
   await expect(deliveries).toHaveCount(2);
   await expect(deliveries.first()).toContainText(/build #3 queued|coalesced into #\d/);
