@@ -49,7 +49,7 @@ export function BuildHistory({ appId, builds, canDeploy }: { appId: string; buil
               <button type="button" aria-pressed={b.id === selected?.id} onClick={() => setSelectedId(b.id)} className="flex min-w-0 flex-1 items-center gap-3 text-left hover:underline">
                 <span className="font-mono text-slate-500">#{b.number}</span>
                 <Badge tone={statusTone(b.status)}>{b.status}</Badge>
-                <span className="min-w-0 flex-1 truncate" data-testid="build-trigger" title={b.error ?? undefined}>{triggerText(b)}</span>
+                <span className="min-w-0 flex-1 truncate" data-testid="build-trigger" title={b.error ?? undefined}>{triggerText(b)}{b.canceledBy ? ` · canceled by ${b.canceledBy.name}` : ""}</span>
                 {b.commitSha ? <span className="font-mono text-xs text-slate-500">{b.commitSha.slice(0, 7)}</span> : null}
                 <span className="w-24 text-right text-xs text-slate-500">{formatDuration(b.durationMs)}</span>
               </button>

@@ -67,6 +67,7 @@ describe("build history", () => {
     expect(html).toContain("0123456");
     expect(html).toContain("4.3 s");
     expect(html).toContain(">CANCELED<");
+    expect(html).toContain("manual by Ada<!-- --> · canceled by Ada");
     expect(html.match(/data-testid="cancel-build"/g)).toHaveLength(2);
     expect(html).toContain('data-testid="build-panel"');
     expect(html).toContain("Build #<!-- -->4");
