@@ -22,7 +22,8 @@ export function classifyGitUrl(raw: string): GitSource {
 }
 
 const REF = /^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._\/-]{1,200}$/;
-const SHA = /^[0-9a-f]{40}$/i;
+// 40 hex digits (SHA-1 repositories) or 64 (SHA-256 ones): what a push payload names.
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 
 /** True for an exact commit SHA (what a push build's gitRef is), as opposed to a branch name. */
 export function isCommitSha(ref: string): boolean {

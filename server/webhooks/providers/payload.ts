@@ -1,5 +1,6 @@
 // Reading a verified body, shared by the provider adapters: JSON (or GitHub's and Gitea's
 // form-encoded `payload=<json>`), refs, SHAs and commit lines.
+import { isCommitSha } from "../../pipeline/git-source";
 import { PayloadError } from "./types";
 
 export type Json = Record<string, unknown>;
@@ -47,13 +48,12 @@ export function obj(value: unknown, path: string): Json | null {
 }
 
 const ZERO_SHA = /^0+$/;
-const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 
 export const isZeroSha = (sha: string) => sha !== "" && ZERO_SHA.test(sha);
 
 /** A push names its commit as a full SHA-1 (or SHA-256) hex id: anything else is refused. */
 export function requireSha(sha: string, field: string): string {
-  if (!SHA.test(sha)) throw new PayloadError(`${field} is not a commit SHA`);
+  if (!isCommitSha(sha)) throw new PayloadError(`${field} is not a commit SHA`);
   return sha.toLowerCase();
 }
 
