@@ -14,14 +14,17 @@
 // check against the database (a token hash lookup and membership, where the hook looks up the
 // app, decrypts its secret and checks an HMAC), but no write. It is the floor an authenticated
 // request costs on this server.
-// Requests alternate (bare, queued, ignored, …) over one keep-alive connection each, so machine
+// A fourth series, for reading the others: slipwayd's POST /v1/reconcile (the nudge that a push
+// answered 202 awaits after its transaction), timed the same way while the builds run.
+// Requests alternate (bare, queued, ignored, nudge, …) over one keep-alive connection each, so machine
 // noise falls on all series alike.
 //
 //   node --conditions=react-server --import tsx bench/webhook-ack.ts
 import http from "node:http";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 import { startPlatform, type Platform } from "../e2e/support/platform";
 import { apiClient, signUpOverHttp, type ApiClient } from "../e2e/support/http-api";
 import { pushHook, sign, type Hook } from "../e2e/support/webhook-sender";
@@ -132,9 +135,10 @@ async function main(): Promise<void> {
     const hookPath = `/api/hooks/${hookedId}`;
 
     const port = platform.webPort;
-    const agents = { bare: new http.Agent({ keepAlive: true, maxSockets: 1 }), queued: new http.Agent({ keepAlive: true, maxSockets: 1 }), ignored: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
+    const agents = { bare: new http.Agent({ keepAlive: true, maxSockets: 1 }), queued: new http.Agent({ keepAlive: true, maxSockets: 1 }), ignored: new http.Agent({ keepAlive: true, maxSockets: 1 }), nudge: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
+    const daemonToken = readFileSync(path.join(platform.dataDir, "daemon.token"), "utf8").trim();
     const send = (agent: http.Agent, hook: Hook) => request(port, agent, "POST", hookPath, hook.headers, hook.body);
-    const series = { bare: [] as number[], queued: [] as number[], ignored: [] as number[] };
+    const series = { bare: [] as number[], queued: [] as number[], ignored: [] as number[], nudge: [] as number[] };
     const outcomes = new Map<string, number>();
     const count = (a: Answer, what: string) => {
       let key = `${what} ${a.status}`;
@@ -152,7 +156,10 @@ async function main(): Promise<void> {
       if (queued.status !== 202) throw new Error(`a push to main answered ${queued.status}: ${queued.body}`);
       const ignored = await send(agents.ignored, sign(pushHook("github", { ref: "refs/heads/elsewhere", after: randomSha(), message: `push ${i}` }), secret));
       if (ignored.status !== 200) throw new Error(`a push to another branch answered ${ignored.status}: ${ignored.body}`);
+      const nudge = await request(platform.daemonPort, agents.nudge, "POST", "/v1/reconcile", { authorization: `Bearer ${daemonToken}` }, "");
+      if (nudge.status !== 202) throw new Error(`slipwayd's reconcile answered ${nudge.status}: ${nudge.body}`);
       if (i < WARMUP) continue;
+      series.nudge.push(nudge.ms);
       series.bare.push(bare.ms);
       series.queued.push(queued.ms);
       series.ignored.push(ignored.ms);
@@ -190,13 +197,13 @@ async function main(): Promise<void> {
     const pid = listenerPid(port);
     const mem = pid ? processMemory(pid) : null;
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-    const s = { bare: sorted(series.bare), queued: sorted(series.queued), ignored: sorted(series.ignored) };
+    const s = { bare: sorted(series.bare), queued: sorted(series.queued), ignored: sorted(series.ignored), nudge: sorted(series.nudge) };
     const row = (name: string, xs: number[]) => [name, fmt(percentile(xs, 50)), fmt(percentile(xs, 99)), fmt(xs[xs.length - 1]!), ratio(percentile(xs, 50), percentile(s.bare, 50)), ratio(percentile(xs, 99), percentile(s.bare, 99))];
     console.log(`\n== webhook ack on the production server (next start) while 2 builds run: ${N} requests per series after ${WARMUP} warm-up rounds ==`);
     console.log(
       table(
         ["series", "p50 ms", "p99 ms", "max ms", "p50 / bare", "p99 / bare"],
-        [row("bare: GET /api/v1/me (API token)", s.bare), row("ack: signed push, queued/coalesced", s.queued), row("ack: signed push, ignored (branch)", s.ignored)],
+        [row("bare: GET /api/v1/me (API token)", s.bare), row("ack: signed push, queued/coalesced", s.queued), row("ack: signed push, ignored (branch)", s.ignored), row("(slipwayd POST /v1/reconcile: the nudge)", s.nudge)],
       ),
     );
     console.log(`\nack p99 / bare p99: ${ratio(percentile(s.queued, 99), percentile(s.bare, 99))} for the queueing push, ${ratio(percentile(s.ignored, 99), percentile(s.bare, 99))} for the ignored one (target ≤ 2x)`);
@@ -208,6 +215,9 @@ async function main(): Promise<void> {
     if (mem) console.log(`\nweb server peak RSS (VmHWM): ${fmt(mem.peakMiB, 1)} MiB, now ${fmt(mem.rssMiB, 1)} MiB  [pid ${pid}: ${mem.command.slice(0, 80)}]`);
     console.log(`machine: ${loadBefore} before, ${loadNote()} after; other work on the machine shows up in every series`);
     if (dupBuilds !== 1) process.exitCode = 1;
+  } catch (e) {
+    if (platform) console.error(`the web server's last lines:\n${platform.logs("web", 40)}`);
+    throw e;
   } finally {
     clearTimeout(timer);
     await cleanup();
