@@ -54,11 +54,14 @@ describe("claimNextBuild between teams", () => {
     await db.build.deleteMany({});
   });
 
-  async function queue(app: { appId: string; teamId: string }, n: number, queuedAt: Date) {
+  let appCount = 0;
+  /** n builds of the team, each of an app of its own (an app never runs two builds at once). */
+  async function queue(team: { teamId: string }, n: number, queuedAt: Date) {
     const ids: string[] = [];
+    const slug = (await db.team.findUniqueOrThrow({ where: { id: team.teamId } })).slug;
     for (let i = 0; i < n; i++) {
-      const max = await db.build.aggregate({ where: { appId: app.appId }, _max: { number: true } });
-      const b = await db.build.create({ data: { teamId: app.teamId, appId: app.appId, number: (max._max.number ?? 0) + 1, gitRef: "main", queuedAt: new Date(queuedAt.getTime() + i) } });
+      const app = await seedApp(db, { teamSlug: slug, appSlug: `app${++appCount}`, gitUrl: "https://git.example.com/a.git" });
+      const b = await db.build.create({ data: { teamId: app.teamId, appId: app.appId, number: 1, gitRef: "main", queuedAt: new Date(queuedAt.getTime() + i) } });
       ids.push(b.id);
     }
     return ids;
