@@ -2,8 +2,9 @@
 
 // A secret the server shows only once (an API token, an invitation link): a selectable field, a
 // copy button and "Done". The caller says what it is and where it goes.
-import { useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { Button } from "./button";
+import { CopyButton } from "./copy-button";
 import { Input } from "./input";
 
 export interface ShownOnceProps {
@@ -19,25 +20,12 @@ export interface ShownOnceProps {
 }
 
 export function ShownOnce({ value, label, testId, className, onDone, children, footer }: ShownOnceProps) {
-  const [copied, setCopied] = useState(false);
   return (
     <div className={`rounded-md border border-amber-200 bg-amber-50 p-3 text-sm ${className ?? ""}`} data-testid={testId}>
       <p className="mb-2 font-medium text-amber-900">{children}</p>
       <div className="flex gap-2">
         <Input readOnly value={value} aria-label={label} className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
-        <Button
-          type="button"
-          variant="secondary"
-          onClick={() => {
-            navigator.clipboard.writeText(value).then(
-              () => setCopied(true),
-              // Clipboard access can be denied (insecure context, permissions): the field stays selectable.
-              () => setCopied(false),
-            );
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </Button>
+        <CopyButton value={value} />
         <Button type="button" variant="ghost" onClick={onDone}>Done</Button>
       </div>
       {footer ? <p className="mt-2 text-xs text-amber-900">{footer}</p> : null}

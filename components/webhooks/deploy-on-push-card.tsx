@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { Field, Input } from "@/components/ui/input";
+import { CopyButton } from "@/components/ui/copy-button";
 import { ShownOnce } from "@/components/ui/shown-once";
 import type { WebhookSettingsDto } from "@/server/webhooks/schemas";
 import { BRANCH_FILTER_MAX, GENERIC_DELIVERY_HEADER, GENERIC_SIGNATURE_HEADER } from "@/server/webhooks/constants";
@@ -14,27 +15,6 @@ import { useRotateWebhookSecret, useUpdateWebhookSettings, useWebhookSettings } 
 
 function formatTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
-
-function CopyButton({ value, label }: { value: string; label: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <Button
-      type="button"
-      variant="secondary"
-      size="sm"
-      aria-label={label}
-      onClick={() => {
-        navigator.clipboard.writeText(value).then(
-          () => setCopied(true),
-          // Clipboard access can be denied (insecure context, permissions): the text stays selectable.
-          () => setCopied(false),
-        );
-      }}
-    >
-      {copied ? "Copied" : "Copy"}
-    </Button>
-  );
 }
 
 /** Where each provider takes the URL and the secret: the README says the same at more length. */
@@ -228,7 +208,7 @@ export function DeployOnPushCard({ appId }: { appId: string }) {
           <p className="mb-1 text-xs font-medium text-slate-600">Webhook URL</p>
           <div className="flex items-center gap-2">
             <code className="min-w-0 flex-1 truncate rounded-md bg-slate-50 px-2 py-1.5 font-mono text-xs text-slate-800" data-testid="webhook-url" title={s.url}>{s.url}</code>
-            <CopyButton value={s.url} label="Copy the webhook URL" />
+            <CopyButton value={s.url} label="Copy the webhook URL" size="sm" />
           </div>
         </div>
 
