@@ -55,6 +55,21 @@ export class BuildWorkers {
     await Promise.allSettled(this.loops);
   }
 
+  private claiming: Promise<unknown> = Promise.resolve();
+
+  /**
+   * This daemon's workers claim one after another. Two idle workers claiming at the same moment
+   * would both read "nobody runs anything", both pick the same team first, and the one that lost
+   * the race for that team's oldest build would take its next one instead of the team whose turn
+   * it now is. Claims are a few quick queries, so the wait is short.
+   */
+  private claimInTurn(q: QueueOptions): ReturnType<typeof claimNextBuild> {
+    const claim = this.claiming.then(() => claimNextBuild(this.opts.db, q));
+    // The chain only orders claims; each caller gets its own claim's error.
+    this.claiming = claim.catch(() => undefined);
+    return claim;
+  }
+
   private queueOptions(owner: string): QueueOptions {
     return { owner, leaseMs: this.opts.leaseMs ?? 30_000, maxAttempts: this.opts.maxAttempts ?? 3 };
   }
@@ -76,7 +91,7 @@ export class BuildWorkers {
     while (!this.stopController.signal.aborted) {
       let claimed;
       try {
-        claimed = await claimNextBuild(db, q);
+        claimed = await this.claimInTurn(q);
       } catch (e) {
         log.error({ err: String(e) }, "claiming a build failed");
       }
