@@ -108,6 +108,8 @@ test("a git push to a repository with a webhook builds and serves the pushed com
   await expect(pushRow).toContainText("SUCCEEDED", { timeout: 180_000 });
   await expect(rows.filter({ hasText: "#1" })).toContainText("manual by Ada");
   await expect(page.getByTestId("live-release")).toContainText("v2", { timeout: 120_000 });
+  // The README's push-deploy screenshot is refreshed from here (docs/push-deploy.png).
+  await page.screenshot({ path: "test-results/e2e/push-app-page.png", fullPage: true });
   await site.reload();
   await expect(site.locator("#greeting")).toHaveText("Hello from a git push");
 
@@ -124,5 +126,6 @@ test("a git push to a repository with a webhook builds and serves the pushed com
   await deliveries.first().getByTestId("redeliver").click();
   await expect(deliveries).toHaveCount(2);
   await expect(deliveries.first()).toContainText(/build #3 queued|coalesced into #\d/);
+  // …and docs/deliveries.png from here.
   await page.screenshot({ path: "test-results/e2e/deliveries-page.png", fullPage: true });
 });
