@@ -15,6 +15,13 @@ function duration(b: { startedAt: string | null; finishedAt: string | null }): s
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** "main @ 1a2b3c4d5e" for a branch deploy; just the short SHA for a push, whose ref is the commit itself (set from the payload when queued). */
+function revision(b: BuildDto): string {
+  const short = (sha: string) => sha.slice(0, 10);
+  if (b.commitSha && b.gitRef.toLowerCase() === b.commitSha.toLowerCase()) return short(b.commitSha);
+  return b.commitSha ? `${b.gitRef} @ ${short(b.commitSha)}` : b.gitRef;
+}
+
 /** One build: its steps and its log, both live while it runs. */
 export function BuildPanel({ build }: { build: BuildDto }) {
   const qc = useQueryClient();
@@ -37,7 +44,7 @@ export function BuildPanel({ build }: { build: BuildDto }) {
         Build #{build.number}
         <Badge tone={statusTone(build.status)} data-testid="build-status">{build.status}</Badge>
         <span className="text-xs font-normal text-slate-500">
-          {build.gitRef}{build.commitSha ? ` @ ${build.commitSha.slice(0, 10)}` : ""} · {duration(build)}
+          {revision(build)} · {duration(build)}
         </span>
         <span className="text-xs font-normal text-slate-500" data-testid="build-panel-trigger">{triggerText(build)}{build.deliveryId ? ` · delivery ${build.deliveryId}` : ""}</span>
       </CardTitle>
