@@ -22,6 +22,12 @@ export async function listReleases({ actor, appId }: { actor: Actor; appId: stri
       replicas: snapshot.replicas,
       cpuMillicores: snapshot.cpuMillicores,
       memoryMib: snapshot.memoryMib,
+      rolloutStartedAt: r.rolloutStartedAt?.toISOString() ?? null,
+      restartCount: r.restartCount,
+      lastExitCode: r.lastExitCode,
+      lastExitAt: r.lastExitAt?.toISOString() ?? null,
+      lastExitOomKilled: r.lastExitOomKilled,
+      lastLogLines: r.lastLogLines ? r.lastLogLines.split("\n") : [],
     };
   });
 }

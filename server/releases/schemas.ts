@@ -11,4 +11,15 @@ export interface ReleaseDto {
   replicas: number;
   cpuMillicores: number;
   memoryMib: number;
+  /** when it became ROLLING_OUT; its health deadline runs from here */
+  rolloutStartedAt: string | null;
+  /** times slipwayd restarted a crashed container of this release during its rollout */
+  restartCount: number;
+  /** the exit code of the last container of this release that exited, if any did */
+  lastExitCode: number | null;
+  lastExitAt: string | null;
+  /** the last exit was the kernel's OOM killer (the app exceeded its memoryMib) */
+  lastExitOomKilled: boolean;
+  /** the last log lines of the container that exited or failed, oldest first */
+  lastLogLines: string[];
 }
