@@ -7,16 +7,18 @@ import { Card } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { BuildHistory } from "@/components/builds/build-history";
 import { useMe } from "@/components/team/queries";
-import { RuntimeLogs } from "@/components/logs/runtime-logs";
+import { RuntimeLogs, type LogSource } from "@/components/logs/runtime-logs";
 import { DeployOnPushCard } from "@/components/webhooks/deploy-on-push-card";
 import { AppSettingsForm } from "./app-settings-form";
+import { ReleaseFailure } from "./release-failure";
 import { ReleaseList } from "./release-list";
-import { useApp, useBuilds, useDeployApp } from "./queries";
+import { useApp, useBuilds, useDeployApp, useReleases } from "./queries";
 
 export function AppDetail({ appId }: { appId: string }) {
   const app = useApp(appId);
   const rolling = Boolean(app.data?.targetReleaseId && app.data.targetReleaseId !== app.data.liveRelease?.id);
   const builds = useBuilds(appId, rolling);
+  const releases = useReleases(appId, rolling);
   const deploy = useDeployApp(appId);
   const me = useMe();
   // Viewers see the history; cancel is for members who may deploy (the API checks it again).
@@ -27,6 +29,14 @@ export function AppDetail({ appId }: { appId: string }) {
   if (app.error) return <ErrorText error={app.error} />;
   if (!app.data) return <p className="text-sm text-slate-500">Loading…</p>;
   const a = app.data;
+  const target = rolling ? releases.data?.find((r) => r.id === a.targetReleaseId) : undefined;
+  // During a rollout the new release's logs come first: why it does not start is visible while it happens.
+  const logSources: LogSource[] = [
+    ...(rolling && a.targetReleaseId ? [{ releaseId: a.targetReleaseId, label: target ? `v${target.version} (rolling out)` : "rolling out" }] : []),
+    ...(a.liveRelease ? [{ releaseId: a.liveRelease.id, label: `v${a.liveRelease.version} (live)` }] : []),
+  ];
+  const newest = releases.data?.[0];
+  const failed = !rolling && newest?.status === "FAILED" ? newest : undefined;
 
   return (
     <div className="space-y-6">
@@ -49,6 +59,7 @@ export function AppDetail({ appId }: { appId: string }) {
         </div>
       </div>
       <ErrorText error={deploy.error} />
+      {failed ? <ReleaseFailure release={failed} liveVersion={a.liveRelease?.version ?? null} /> : null}
       {a.liveRelease ? (
         <Card className="flex items-center gap-3 py-3">
           {a.url ? (
@@ -62,7 +73,7 @@ export function AppDetail({ appId }: { appId: string }) {
         </Card>
       ) : null}
       <BuildHistory appId={a.id} builds={builds.data ?? []} canDeploy={canDeploy} />
-      <RuntimeLogs appId={a.id} releaseId={a.liveRelease?.id ?? null} />
+      <RuntimeLogs appId={a.id} sources={logSources} />
       <div className="grid gap-6 lg:grid-cols-2">
         <ReleaseList appId={a.id} liveReleaseId={a.liveRelease?.id ?? null} busy={rolling} />
         <AppSettingsForm app={a} />

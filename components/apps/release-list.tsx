@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { useReleases, useRollback } from "./queries";
+import { exitSummary } from "./release-failure";
 
 export function ReleaseList({ appId, liveReleaseId, busy }: { appId: string; liveReleaseId: string | null; busy: boolean }) {
   const releases = useReleases(appId, busy);
@@ -16,15 +17,25 @@ export function ReleaseList({ appId, liveReleaseId, busy }: { appId: string; liv
       {releases.data?.length === 0 ? <p className="text-sm text-slate-500">No releases yet: deploy to make one.</p> : null}
       <ul className="divide-y divide-slate-100" data-testid="releases">
         {releases.data?.map((r) => (
-          <li key={r.id} className="flex items-center gap-2 py-2 text-sm">
-            <span className="font-medium">v{r.version}</span>
-            <Badge tone={statusTone(r.status)}>{r.status.toLowerCase()}</Badge>
-            <span className="truncate font-mono text-xs text-slate-500" title={r.imageDigest}>{r.imageDigest.slice(0, 19)}</span>
-            {r.statusReason ? <span className="truncate text-xs text-slate-500" title={r.statusReason}>{r.statusReason}</span> : null}
-            {r.id !== liveReleaseId && (r.status === "SUPERSEDED" || r.status === "LIVE") ? (
-              <Button variant="secondary" size="sm" className="ml-auto" disabled={rollback.isPending} onClick={() => rollback.mutate(r.id)}>
-                Roll back
-              </Button>
+          <li key={r.id} className="py-2 text-sm" data-testid="release-row">
+            <div className="flex items-center gap-2">
+              <span className="font-medium">v{r.version}</span>
+              <Badge tone={statusTone(r.status)}>{r.status.toLowerCase().replace("_", " ")}</Badge>
+              <span className="truncate font-mono text-xs text-slate-500" title={r.imageDigest}>{r.imageDigest.slice(0, 19)}</span>
+              {r.statusReason && r.status !== "FAILED" ? <span className="truncate text-xs text-slate-500" title={r.statusReason}>{r.statusReason}</span> : null}
+              {/* A rollout whose containers crash says so before its deadline ends it. */}
+              {r.status === "ROLLING_OUT" && exitSummary(r) ? <span className="text-xs text-amber-700" data-testid="release-crashing">crashing: {exitSummary(r)}</span> : null}
+              {r.id !== liveReleaseId && (r.status === "SUPERSEDED" || r.status === "LIVE") ? (
+                <Button variant="secondary" size="sm" className="ml-auto" disabled={rollback.isPending} onClick={() => rollback.mutate(r.id)}>
+                  Roll back
+                </Button>
+              ) : null}
+            </div>
+            {/* Why it failed, whole: the exit code and the last log lines are the point. */}
+            {r.status === "FAILED" && r.statusReason ? (
+              <pre className="mt-1 max-h-40 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs text-red-900" data-testid="release-reason">
+                {[exitSummary(r), r.statusReason].filter(Boolean).join("\n")}
+              </pre>
             ) : null}
           </li>
         ))}

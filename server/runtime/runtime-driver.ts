@@ -55,6 +55,8 @@ export interface LogStreamOptions {
   follow: boolean;
   /** Lines from the end of the existing log to send first. */
   tail?: number;
+  /** Only this release's replicas, exited ones included while the runtime keeps them (a crashing rollout's reason). */
+  releaseId?: string;
   signal?: AbortSignal;
 }
 

@@ -50,7 +50,11 @@ async function handle(deps: ApiDeps, req: http.IncomingMessage, res: http.Server
     if (!app) return sendError(res, 404, "app not found");
     const tail = Math.min(Math.max(Number(url.searchParams.get("tail") ?? 200) || 0, 0), 10_000);
     const follow = ["1", "true"].includes(url.searchParams.get("follow") ?? "");
-    return streamAppLogs(deps.engine, deps.instanceId, appId, app.liveReleaseId, { follow, tail }, res);
+    // A release being rolled out (or one that crashed) has logs before it is live. Containers are
+    // matched by app and release, so another app's release id finds nothing.
+    const release = url.searchParams.get("release");
+    if (release !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(release)) return sendError(res, 400, "bad release id");
+    return streamAppLogs(deps.engine, deps.instanceId, appId, release ?? app.liveReleaseId, { follow, tail }, res);
   }
   if (!sub && req.method === "DELETE") {
     deps.reconciler.suppress(appId);

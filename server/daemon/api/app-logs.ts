@@ -1,5 +1,6 @@
-// Streams the runtime logs of every replica of an app's live release as NDJSON LogLines. Follow
-// mode lasts until the client goes away.
+// Streams the runtime logs of every replica of one release of an app (the live one unless asked)
+// as NDJSON LogLines, exited replicas included while the engine keeps them. Follow mode lasts until
+// the client goes away.
 import type http from "node:http";
 import type { LogLine } from "../../runtime/runtime-driver";
 import type { Engine } from "../engine/engine";
@@ -8,13 +9,13 @@ export async function streamAppLogs(
   engine: Engine,
   instanceId: string,
   appId: string,
-  liveReleaseId: string | null,
+  releaseId: string | null,
   opts: { follow: boolean; tail: number },
   res: http.ServerResponse,
 ): Promise<void> {
   const abort = new AbortController();
   res.on("close", () => abort.abort());
-  const containers = (await engine.listManaged({ instance: instanceId, appId })).filter((c) => c.releaseId === liveReleaseId);
+  const containers = (await engine.listManaged({ instance: instanceId, appId })).filter((c) => c.releaseId === releaseId);
   res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store", "x-accel-buffering": "no" });
   // Headers out now, so a follow with no lines yet still reads as "connected".
   res.flushHeaders();

@@ -75,6 +75,7 @@ export class EmbeddedDriver implements RuntimeDriver {
 
   async *logs(app: AppRef, options: LogStreamOptions): AsyncIterable<LogLine> {
     const q = new URLSearchParams({ follow: options.follow ? "1" : "0", tail: String(options.tail ?? 200) });
+    if (options.releaseId) q.set("release", options.releaseId);
     let res: Response;
     try {
       res = await this.client.request("GET", `/v1/apps/${encodeURIComponent(app.appId)}/logs?${q}`, { signal: options.signal });

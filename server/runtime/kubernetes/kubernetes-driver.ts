@@ -162,7 +162,7 @@ export class KubernetesDriver implements RuntimeDriver {
 
   private async *followLogs(app: AppRef, options: LogStreamOptions): AsyncGenerator<LogLine> {
     const team = await this.teamClients(app.teamSlug);
-    yield* followPodLogs({ config: team.config, core: team.core, namespace: teamNamespace(app.teamSlug), labelSelector: `${LABEL.appId}=${app.appId}`, follow: options.follow, tail: options.tail, signal: options.signal });
+    yield* followPodLogs({ config: team.config, core: team.core, namespace: teamNamespace(app.teamSlug), labelSelector: `${LABEL.appId}=${app.appId}${options.releaseId ? `,${LABEL.release}=${options.releaseId}` : ""}`, follow: options.follow, tail: options.tail, signal: options.signal });
   }
 
   /** Deletes everything the app owns and waits until its pods are gone too. */

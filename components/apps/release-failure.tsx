@@ -1,0 +1,37 @@
+"use client";
+
+import { Card } from "@/components/ui/card";
+import type { ReleaseDto } from "@/server/releases/schemas";
+
+/** "exit code 3 · out of memory · restarted 4 times": what the runtime saw of a release's crashes. */
+export function exitSummary(r: ReleaseDto): string {
+  return [
+    r.lastExitCode !== null ? `exit code ${r.lastExitCode}` : null,
+    r.lastExitOomKilled ? "killed: out of memory" : null,
+    r.restartCount > 0 ? `restarted ${r.restartCount} time${r.restartCount === 1 ? "" : "s"}` : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+/**
+ * The newest release failed: why, in full (exit code, restarts, the last log lines), where the
+ * user looks first, and whether the previous release still serves. Gone once a newer release exists.
+ */
+export function ReleaseFailure({ release, liveVersion }: { release: ReleaseDto; liveVersion: number | null }) {
+  const summary = exitSummary(release);
+  return (
+    <Card className="border-red-200 bg-red-50" data-testid="release-failure" role="alert">
+      <p className="text-sm font-semibold text-red-900">
+        v{release.version} failed{summary ? `: ${summary}` : ""}
+        <span className="font-normal text-red-800">{liveVersion !== null ? ` · v${liveVersion} keeps serving` : " · nothing is serving"}</span>
+      </p>
+      {release.statusReason ? <p className="mt-1 text-sm text-red-900" data-testid="release-failure-reason">{release.statusReason}</p> : null}
+      {release.lastLogLines.length ? (
+        <pre data-testid="release-failure-log" className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap break-words rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
+          {release.lastLogLines.join("\n")}
+        </pre>
+      ) : null}
+    </Card>
+  );
+}
