@@ -7,7 +7,12 @@ import "./globals.css";
 // prerendered at build time would have scripts without one, which the policy blocks.
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = { title: "Slipway", description: "Deploy apps from git to your own machines." };
+export const metadata: Metadata = {
+  title: "Slipway",
+  description: "Deploy apps from git to your own machines.",
+  // public/: the logo's mark as an SVG, and an .ico for browsers that ask for /favicon.ico regardless.
+  icons: { icon: [{ url: "/favicon.ico", sizes: "any" }, { url: "/icon.svg", type: "image/svg+xml" }] },
+};
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

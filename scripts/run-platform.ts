@@ -117,11 +117,15 @@ function start(svc: Service): void {
   });
 }
 
+/**
+ * The sign-in page: it answers 200 without a session and runs no auth check, so the probe neither
+ * depends on the dashboard's sign-in redirect nor makes the server log anything about a visitor.
+ */
 function probeWeb(): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get({ host: webHost, port: webPort, path: "/", timeout: 2000 }, (res) => {
+    const req = http.get({ host: webHost, port: webPort, path: "/sign-in", timeout: 2000 }, (res) => {
       res.resume();
-      resolve(true);
+      resolve(res.statusCode === 200);
     });
     req.on("timeout", () => req.destroy());
     req.on("error", () => resolve(false));
