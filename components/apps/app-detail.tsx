@@ -1,6 +1,8 @@
 "use client";
 
 import Link from "next/link";
+import { useEffect } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -12,13 +14,18 @@ import { DeployOnPushCard } from "@/components/webhooks/deploy-on-push-card";
 import { AppSettingsForm } from "./app-settings-form";
 import { ReleaseFailure } from "./release-failure";
 import { ReleaseList } from "./release-list";
-import { useApp, useBuilds, useDeployApp, useReleases } from "./queries";
+import { appKeys, useApp, useBuilds, useDeployApp, useReleases } from "./queries";
 
 export function AppDetail({ appId }: { appId: string }) {
   const app = useApp(appId);
   const rolling = Boolean(app.data?.targetReleaseId && app.data.targetReleaseId !== app.data.liveRelease?.id);
   const builds = useBuilds(appId, rolling);
   const releases = useReleases(appId, rolling);
+  const qc = useQueryClient();
+  // A rollout just ended (live or failed): the releases list says how at once, not a poll later.
+  useEffect(() => {
+    if (!rolling) void qc.invalidateQueries({ queryKey: appKeys.releases(appId) });
+  }, [rolling, appId, qc]);
   const deploy = useDeployApp(appId);
   const me = useMe();
   // Viewers see the history; cancel is for members who may deploy (the API checks it again).
