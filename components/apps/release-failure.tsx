@@ -20,16 +20,19 @@ export function exitSummary(r: ReleaseDto): string {
  */
 export function ReleaseFailure({ release, liveVersion }: { release: ReleaseDto; liveVersion: number | null }) {
   const summary = exitSummary(release);
+  // A reason is a sentence, then (on later lines) what the app printed; the lines go in the log block.
+  const [sentence = "", ...printed] = (release.statusReason ?? "").split("\n");
+  const lines = printed.length ? printed : release.lastLogLines;
   return (
     <Card className="border-red-200 bg-red-50" data-testid="release-failure" role="alert">
       <p className="text-sm font-semibold text-red-900">
         v{release.version} failed{summary ? `: ${summary}` : ""}
         <span className="font-normal text-red-800">{liveVersion !== null ? ` · v${liveVersion} keeps serving` : " · nothing is serving"}</span>
       </p>
-      {release.statusReason ? <p className="mt-1 text-sm text-red-900" data-testid="release-failure-reason">{release.statusReason}</p> : null}
-      {release.lastLogLines.length ? (
+      {sentence ? <p className="mt-1 text-sm text-red-900" data-testid="release-failure-reason">{sentence}</p> : null}
+      {lines.length ? (
         <pre data-testid="release-failure-log" className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap break-words rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
-          {release.lastLogLines.join("\n")}
+          {lines.join("\n")}
         </pre>
       ) : null}
     </Card>
