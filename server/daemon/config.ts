@@ -16,6 +16,8 @@ export interface DaemonConfig {
   buildLeaseMs: number;
   /** how long a new release may take to pass its health check before it is failed */
   healthTimeoutMs: number;
+  /** crash loop of a release being rolled out: restart backoff (doubling, capped) and crashes that fail it */
+  crashLoop: { backoffBaseMs: number; backoffMaxMs: number; limit: number };
   logLevel: string;
   /** Where the embedded driver and tests find the bearer token. */
   tokenFile: string;
@@ -57,6 +59,11 @@ export function loadDaemonConfig(): DaemonConfig {
     // Not in server/env.ts because only slipwayd (and its tests) care.
     buildLeaseMs: Math.max(1000, Number(process.env.SLIPWAY_BUILD_LEASE_MS) || 30_000),
     healthTimeoutMs: Math.max(1000, Number(process.env.SLIPWAY_HEALTH_TIMEOUT_MS) || 60_000),
+    crashLoop: {
+      backoffBaseMs: Math.max(100, Number(process.env.SLIPWAY_CRASH_BACKOFF_MS) || 1000),
+      backoffMaxMs: Math.max(100, Number(process.env.SLIPWAY_CRASH_BACKOFF_MAX_MS) || 30_000),
+      limit: Math.max(1, Math.floor(Number(process.env.SLIPWAY_CRASH_LOOP_LIMIT)) || 3),
+    },
     logLevel: env.LOG_LEVEL,
     tokenFile: paths.tokenFile,
     podmanSocket: paths.podmanSocket,

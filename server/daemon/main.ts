@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     log,
     instanceId,
     healthTimeoutMs: config.healthTimeoutMs,
+    crashLoop: config.crashLoop,
     containerLimits: { pidsLimit: config.appPidsLimit },
     teamNetwork: isolate ? async (teamId) => (await ensureTeamNetwork(instanceId, teamId)).name : undefined,
   });

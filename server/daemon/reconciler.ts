@@ -4,13 +4,21 @@
 // deadlines, and losing those merely shortens a drain.
 import type { Db } from "../db";
 import type { Engine, ManagedContainer } from "./engine/engine";
-import { planContainer, type ContainerLimits } from "./engine/container-spec";
+import { planContainer, type ContainerLimits, type RestartPolicy } from "./engine/container-spec";
 import type { Logger } from "./logger";
 import { routeKey, type Route, type RouteTable } from "./ingress/route-table";
 import { loadDesiredApps, type DesiredApp, type DesiredRelease } from "./reconcile/desired-state";
 import { planReconcile, type ReleasePlan } from "./reconcile/plan";
 import { checkHealth } from "./reconcile/health-check";
-import { promoteRelease, failRollout, markRollingOut } from "./reconcile/release-status";
+import { promoteRelease, failRollout, markRollingOut, recordExit, supersedeAbandoned, type RolloutState } from "./reconcile/release-status";
+import {
+  crashDeadlineReason,
+  crashLoopReason,
+  DEFAULT_CRASH_LOOP,
+  isOutOfMemory,
+  restartBackoffMs,
+  type CrashLoopOptions,
+} from "./reconcile/crash-loop";
 
 export interface ReconcilerOptions {
   db: Db;
@@ -19,8 +27,10 @@ export interface ReconcilerOptions {
   log: Logger;
   instanceId: string;
   intervalMs?: number;
-  /** how long a new release may take to answer its health check */
+  /** how long a new release may take to answer its health check, from its rollout start (persisted) */
   healthTimeoutMs?: number;
+  /** restart backoff and crash limit for the containers of a release being rolled out */
+  crashLoop?: Partial<CrashLoopOptions>;
   /** how long old replicas keep running after the switch, for in-flight requests */
   drainMs?: number;
   /** pids cap and network for app containers */
@@ -35,6 +45,9 @@ export interface ReconcilerOptions {
 
 const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
 
+/** Log lines kept of a container that exited or failed its rollout. */
+const LAST_LOG_LINES = 20;
+
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
@@ -45,8 +58,15 @@ export class Reconciler {
   /** apps removed through the API: ignored for a while so a stale DB row does not revive them */
   private readonly suppressed = new Map<string, number>();
   private rollingOut = false;
+  private readonly crashLoop: CrashLoopOptions;
 
-  constructor(private readonly opts: ReconcilerOptions) {}
+  constructor(private readonly opts: ReconcilerOptions) {
+    this.crashLoop = { ...DEFAULT_CRASH_LOOP, ...opts.crashLoop };
+  }
+
+  private get healthTimeoutMs(): number {
+    return this.opts.healthTimeoutMs ?? 60_000;
+  }
 
   start(): void {
     this.schedule(0);
@@ -105,6 +125,8 @@ export class Reconciler {
     const { db, engine, log } = this.opts;
     const now = Date.now();
     for (const [id, until] of this.suppressed) if (until < now) this.suppressed.delete(id);
+    const settled = await supersedeAbandoned(db);
+    if (settled) log.info({ releases: settled }, "releases no app targets any more marked SUPERSEDED");
     const apps = (await loadDesiredApps(db)).filter((a) => !this.suppressed.has(a.appId));
     let actual = await engine.listManaged({ instance: this.opts.instanceId });
     const plan = planReconcile(apps, actual);
@@ -140,7 +162,7 @@ export class Reconciler {
     this.rebuildRoutes(await loadDesiredApps(db), actual);
   }
 
-  private async ensureReplicas(app: DesiredApp, release: DesiredRelease, rp: ReleasePlan): Promise<void> {
+  private async ensureReplicas(app: DesiredApp, release: DesiredRelease, rp: ReleasePlan, restartPolicy: RestartPolicy = "unless-stopped"): Promise<void> {
     if (!release.spec) return;
     const { engine, log } = this.opts;
     for (const c of rp.stopped) {
@@ -152,7 +174,7 @@ export class Reconciler {
     if (!rp.missing.length) return;
     const limits = await this.limitsFor(app.appId);
     for (const i of rp.missing) {
-      const plan = planContainer(release.spec, i, this.opts.instanceId, release.imageDigest, limits);
+      const plan = planContainer(release.spec, i, this.opts.instanceId, release.imageDigest, limits, restartPolicy);
       const id = await engine.createOrAdopt(plan);
       await engine.start(id);
       log.info({ appId: app.appId, container: plan.name }, "replica started");
@@ -166,14 +188,21 @@ export class Reconciler {
   }
 
   private async rollout(app: DesiredApp, target: DesiredRelease, rp: ReleasePlan): Promise<void> {
-    const { db, engine, log } = this.opts;
+    const { engine, log } = this.opts;
     if (!target.spec) {
       await this.abandon(app, target, target.specError ?? "unreadable release");
       return;
     }
-    if (target.status === "PENDING" || target.status === "SUPERSEDED") await markRollingOut(db, target.id);
+    let state = await markRollingOut(this.opts.db, target.id);
+    // Exited containers are restarted here, with backoff, not replaced: the crashes are counted.
+    for (const c of rp.stopped) {
+      const next = await this.handleExited(app, target, c, state);
+      if (next === "failed") return;
+      state = next;
+    }
     try {
-      await this.ensureReplicas(app, target, rp);
+      // The engine must not restart these by itself: a crash loop has to reach handleExited.
+      await this.ensureReplicas(app, target, { ...rp, stopped: [] }, "no");
     } catch (e) {
       await this.abandon(app, target, `Could not start the release's containers: ${e instanceof Error ? e.message : String(e)}`);
       return;
@@ -181,7 +210,6 @@ export class Reconciler {
     const containers = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter(
       (c) => c.releaseId === target.id && c.replica < app.replicas,
     );
-    const started = Math.min(...containers.map((c) => c.createdAt.getTime()));
     const results = await Promise.all(
       containers.map(async (c) =>
         c.state === "running" && c.hostPort ? { c, ...(await checkHealth(c.hostPort, target.spec!.healthCheckPath)) } : { c, ok: false, detail: c.state },
@@ -193,18 +221,75 @@ export class Reconciler {
       log.info({ appId: app.appId, releaseId: target.id, version: target.version, drained: old }, "release live");
       return;
     }
-    if (Date.now() - started > (this.opts.healthTimeoutMs ?? 60_000)) {
-      const last = results.find((r) => !r.ok);
-      const tail = last ? await this.lastLogLines(last.c.id) : "";
-      const spec = target.spec;
+    if (Date.now() - state.rolloutStartedAt.getTime() <= this.healthTimeoutMs) return;
+    const spec = target.spec;
+    if (state.lastExitAt && state.lastExitCode !== null) {
+      // It kept crashing without reaching the crash limit in time.
       await this.abandon(
         app,
         target,
-        `No replica answered GET ${spec.healthCheckPath} on port ${spec.containerPort} with a status below 500 within ${Math.round((this.opts.healthTimeoutMs ?? 60_000) / 1000)} s (last: ${last?.detail ?? "unknown"}). ` +
-          `Make sure the app listens on 0.0.0.0:${spec.containerPort} (the app's container port) and that ${spec.healthCheckPath} answers; the previous release keeps serving.` +
-          (tail ? ` Last log lines: ${tail}` : ""),
+        crashDeadlineReason({
+          exitCode: state.lastExitCode,
+          oomKilled: state.lastExitOomKilled,
+          memoryMib: spec.memoryMib,
+          restarts: state.restartCount,
+          lines: state.lastLogLines ? state.lastLogLines.split("\n") : [],
+          timeoutMs: this.healthTimeoutMs,
+        }),
       );
+      return;
     }
+    const last = results.find((r) => !r.ok);
+    const lines = last ? await this.lastLogLines(last.c.id) : [];
+    const tail = lines.join(" | ").slice(-500);
+    await this.abandon(
+      app,
+      target,
+      `No replica answered GET ${spec.healthCheckPath} on port ${spec.containerPort} with a status below 500 within ${Math.round(this.healthTimeoutMs / 1000)} s (last: ${last?.detail ?? "unknown"}). ` +
+        `Make sure the app listens on 0.0.0.0:${spec.containerPort} (the app's container port) and that ${spec.healthCheckPath} answers; the previous release keeps serving.` +
+        (tail ? ` Last log lines: ${tail}` : ""),
+      lines,
+    );
+  }
+
+  /**
+   * A container of the release being rolled out is not running: record its exit (once), end the
+   * rollout at the crash limit, otherwise start it again once its backoff (from the persisted
+   * exit) has passed.
+   */
+  private async handleExited(app: DesiredApp, target: DesiredRelease, c: ManagedContainer, state: RolloutState): Promise<RolloutState | "failed"> {
+    const { engine, log } = this.opts;
+    const spec = target.spec!;
+    if (c.state === "created") {
+      // Made but never started (a daemon killed in between).
+      await engine.start(c.id);
+      return state;
+    }
+    if (c.state !== "exited" && c.state !== "stopped") return state;
+    const exit = await engine.inspectExit(c.id);
+    if (!exit) return state;
+    if (exit.finishedAt && (!state.lastExitAt || exit.finishedAt > state.lastExitAt)) {
+      const facts = { exitCode: exit.exitCode, oomKilled: exit.oomKilled, memoryMib: spec.memoryMib };
+      const oom = isOutOfMemory(facts);
+      const lines = await this.lastLogLines(c.id);
+      const crashes = state.restartCount + 1;
+      const final = crashes >= this.crashLoop.limit;
+      const recorded = await recordExit(this.opts.db, target.id, { exitCode: exit.exitCode, oomKilled: oom, finishedAt: exit.finishedAt, lines, restarted: !final });
+      if (!recorded) return state;
+      log.warn({ appId: app.appId, releaseId: target.id, container: c.name, exitCode: exit.exitCode, oom, crashes }, "container of a rolling-out release exited");
+      if (final) {
+        await this.abandon(app, target, crashLoopReason({ ...facts, restarts: state.restartCount, lines }));
+        return "failed";
+      }
+      state = recorded;
+    }
+    const since = state.lastExitAt ?? exit.finishedAt;
+    const wait = restartBackoffMs(state.restartCount, this.crashLoop);
+    if (!since || Date.now() - since.getTime() >= wait) {
+      log.info({ appId: app.appId, container: c.name, restart: state.restartCount, afterMs: wait }, "restarting crashed container");
+      await engine.start(c.id);
+    }
+    return state;
   }
 
   private async promote(app: DesiredApp, target: DesiredRelease, healthy: ManagedContainer[]): Promise<number> {
@@ -220,22 +305,24 @@ export class Reconciler {
     return old.length;
   }
 
-  private async abandon(app: DesiredApp, target: DesiredRelease, reason: string): Promise<void> {
+  private async abandon(app: DesiredApp, target: DesiredRelease, reason: string, lastLogLines?: string[]): Promise<void> {
     const { db, engine, log } = this.opts;
     log.warn({ appId: app.appId, releaseId: target.id, reason }, "release failed");
     const mine = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter((c) => c.releaseId === target.id);
     for (const c of mine) await engine.stopAndRemove(c.id, 2);
-    await failRollout(db, app, target.id, reason);
+    await failRollout(db, app, target.id, reason, lastLogLines);
   }
 
-  private async lastLogLines(containerId: string): Promise<string> {
+  private async lastLogLines(containerId: string): Promise<string[]> {
     const lines: string[] = [];
     try {
-      for await (const l of this.opts.engine.logs(containerId, { follow: false, tail: 5 })) lines.push(l.line);
-    } catch {
-      return "";
+      for await (const l of this.opts.engine.logs(containerId, { follow: false, tail: LAST_LOG_LINES })) lines.push(l.line.slice(0, 500));
+    } catch (e) {
+      // The reason is still worth recording without them.
+      this.opts.log.warn({ container: containerId, err: String(e) }, "reading the last log lines failed");
+      return [];
     }
-    return lines.join(" | ").slice(0, 500);
+    return lines.slice(-LAST_LOG_LINES);
   }
 
   private rebuildRoutes(apps: DesiredApp[], actual: ManagedContainer[]): void {

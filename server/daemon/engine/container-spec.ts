@@ -63,7 +63,22 @@ export interface ContainerLimits {
   network?: string;
 }
 
-export function planContainer(spec: WorkloadSpec, replica: number, instanceId: string, image: string, limits: ContainerLimits = {}): ContainerPlan {
+/**
+ * "unless-stopped": the engine brings a crashed container back by itself, even while slipwayd is
+ * down (replicas of a live release). "no": slipwayd restarts it, with backoff, counting the
+ * crashes (replicas of a release being rolled out: a crash loop must end the rollout, and the
+ * engine would restart it at once, forever).
+ */
+export type RestartPolicy = "unless-stopped" | "no";
+
+export function planContainer(
+  spec: WorkloadSpec,
+  replica: number,
+  instanceId: string,
+  image: string,
+  limits: ContainerLimits = {},
+  restartPolicy: RestartPolicy = "unless-stopped",
+): ContainerPlan {
   const name = containerName(spec, replica, instanceId);
   const labels: Record<string, string> = {
     [LABEL.managed]: "true",
@@ -88,6 +103,8 @@ export function planContainer(spec: WorkloadSpec, replica: number, instanceId: s
         PortBindings: { [port]: [{ HostIp: "127.0.0.1", HostPort: "" }] },
         NanoCpus: spec.cpuMillicores * 1_000_000,
         Memory: spec.memoryMib * 1024 * 1024,
+        // No swap on top: past its memory the app is OOM-killed, and the release says so.
+        MemorySwap: spec.memoryMib * 1024 * 1024,
         ...(limits.pidsLimit ? { PidsLimit: limits.pidsLimit } : {}),
         ...(limits.network ? { NetworkMode: limits.network } : {}),
         CapDrop: ["ALL"],
@@ -103,7 +120,7 @@ export function planContainer(spec: WorkloadSpec, replica: number, instanceId: s
           { Name: "nofile", Soft: 10000, Hard: 10000 },
           { Name: "nproc", Soft: 4096, Hard: 4096 },
         ],
-        RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 },
+        RestartPolicy: { Name: restartPolicy, MaximumRetryCount: 0 },
       },
     },
   };

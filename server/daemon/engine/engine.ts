@@ -20,6 +20,25 @@ export interface ManagedContainer {
   createdAt: Date;
 }
 
+/** How a container's last run ended, as the engine recorded it. */
+export interface ContainerExit {
+  exitCode: number;
+  /** the engine saw the kernel's OOM killer end it (not every engine/cgroup layout reports this) */
+  oomKilled: boolean;
+  /** null while it never finished */
+  finishedAt: Date | null;
+  /** the memory limit it ran under, 0 for none */
+  memoryLimitBytes: number;
+}
+
+/** The engine's RFC 3339 time with nanoseconds, or null for its zero time ("0001-01-01…"). */
+export function parseEngineTime(s: string | undefined): Date | null {
+  if (!s || s.startsWith("0001-")) return null;
+  // Date.parse is only specified for milliseconds: cut the fraction to three digits.
+  const ms = Date.parse(s.replace(/(\.\d{3})\d+/, "$1"));
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
 export interface BuildOptions {
   context: Readable;
   tag: string;
@@ -314,6 +333,23 @@ export class Engine {
         createdAt: new Date(c.Created * 1000),
       };
     });
+  }
+
+  /** How the container's last run ended; null when the container is gone. */
+  async inspectExit(id: string): Promise<ContainerExit | null> {
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.docker.getContainer(id).inspect();
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw e;
+    }
+    return {
+      exitCode: info.State.ExitCode,
+      oomKilled: info.State.OOMKilled === true,
+      finishedAt: parseEngineTime(info.State.FinishedAt),
+      memoryLimitBytes: info.HostConfig?.Memory ?? 0,
+    };
   }
 
   inspect(id: string): Promise<Docker.ContainerInspectInfo> {

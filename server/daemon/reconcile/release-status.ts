@@ -3,8 +3,75 @@
 import type { Db } from "../../db";
 import type { DesiredApp } from "./desired-state";
 
-export async function markRollingOut(db: Db, releaseId: string): Promise<void> {
-  await db.release.updateMany({ where: { id: releaseId, status: { in: ["PENDING", "SUPERSEDED"] } }, data: { status: "ROLLING_OUT", statusReason: null } });
+/** What the reconciler persists about a rollout in progress (see the Release model). */
+export interface RolloutState {
+  rolloutStartedAt: Date;
+  restartCount: number;
+  lastExitCode: number | null;
+  lastExitAt: Date | null;
+  lastExitOomKilled: boolean;
+  lastLogLines: string | null;
+}
+
+const rolloutSelect = {
+  rolloutStartedAt: true,
+  restartCount: true,
+  lastExitCode: true,
+  lastExitAt: true,
+  lastExitOomKilled: true,
+  lastLogLines: true,
+} as const;
+
+/**
+ * Marks the release ROLLING_OUT, starting its clock and clearing what an earlier rollout of it
+ * recorded, and returns its rollout state. Already rolling out: the persisted start stands, so a
+ * restarted daemon keeps the original deadline.
+ */
+export async function markRollingOut(db: Db, releaseId: string): Promise<RolloutState> {
+  const now = new Date();
+  await db.release.updateMany({
+    where: { id: releaseId, status: { in: ["PENDING", "SUPERSEDED"] } },
+    data: {
+      status: "ROLLING_OUT",
+      statusReason: null,
+      rolloutStartedAt: now,
+      restartCount: 0,
+      lastExitCode: null,
+      lastExitAt: null,
+      lastExitOomKilled: false,
+      lastLogLines: null,
+    },
+  });
+  // Rolling out since before the column existed.
+  await db.release.updateMany({ where: { id: releaseId, status: "ROLLING_OUT", rolloutStartedAt: null }, data: { rolloutStartedAt: now } });
+  const r = await db.release.findUniqueOrThrow({ where: { id: releaseId }, select: rolloutSelect });
+  return { ...r, rolloutStartedAt: r.rolloutStartedAt ?? now };
+}
+
+/**
+ * Records one exit of a container of the release, once: only an exit newer than the last one
+ * recorded counts, so ticks (and daemons) that see the same exited container again change
+ * nothing. `restarted` counts it as a restart to come. Returns the state after, or null when the
+ * exit was already recorded.
+ */
+export async function recordExit(
+  db: Db,
+  releaseId: string,
+  exit: { exitCode: number; oomKilled: boolean; finishedAt: Date; lines: string[]; restarted: boolean },
+): Promise<RolloutState | null> {
+  const { count } = await db.release.updateMany({
+    where: { id: releaseId, status: "ROLLING_OUT", OR: [{ lastExitAt: null }, { lastExitAt: { lt: exit.finishedAt } }] },
+    data: {
+      ...(exit.restarted ? { restartCount: { increment: 1 } } : {}),
+      lastExitCode: exit.exitCode,
+      lastExitAt: exit.finishedAt,
+      lastExitOomKilled: exit.oomKilled,
+      lastLogLines: exit.lines.join("\n"),
+    },
+  });
+  if (!count) return null;
+  const r = await db.release.findUniqueOrThrow({ where: { id: releaseId }, select: rolloutSelect });
+  return { ...r, rolloutStartedAt: r.rolloutStartedAt ?? exit.finishedAt };
 }
 
 export async function promoteRelease(db: Db, appId: string, releaseId: string): Promise<void> {
@@ -20,12 +87,62 @@ export async function promoteRelease(db: Db, appId: string, releaseId: string): 
 }
 
 /** Marks the release FAILED (when reason is given) and points the app back at its live release. */
-export async function failRollout(db: Db, app: DesiredApp, releaseId: string, reason: string | null): Promise<void> {
+export async function failRollout(
+  db: Db,
+  app: DesiredApp,
+  releaseId: string,
+  reason: string | null,
+  lastLogLines?: string[],
+): Promise<void> {
   await db.$transaction(async (tx) => {
     if (reason !== null) {
-      await tx.release.updateMany({ where: { id: releaseId, status: { not: "LIVE" } }, data: { status: "FAILED", statusReason: reason } });
+      await tx.release.updateMany({
+        where: { id: releaseId, status: { not: "LIVE" } },
+        data: { status: "FAILED", statusReason: reason, ...(lastLogLines?.length ? { lastLogLines: lastLogLines.join("\n") } : {}) },
+      });
     }
     // Only if nobody has set a newer target meanwhile.
     await tx.app.updateMany({ where: { id: app.appId, targetReleaseId: releaseId }, data: { targetReleaseId: app.liveReleaseId } });
   });
+}
+
+/**
+ * A release that is neither an app's live release nor its target (a newer release or a rollback
+ * took its place) can never finish its rollout: it becomes SUPERSEDED instead of reading
+ * PENDING/ROLLING_OUT forever. Level-triggered: each tick settles whatever is left, whoever moved
+ * the target and whenever. Returns how many releases it settled.
+ */
+export async function supersedeAbandoned(db: Db): Promise<number> {
+  const stale = await db.release.findMany({
+    where: { status: { in: ["PENDING", "ROLLING_OUT"] } },
+    select: { id: true, version: true, app: { select: { liveReleaseId: true, targetReleaseId: true } }, appId: true },
+  });
+  const abandoned = stale.filter((r) => r.id !== r.app.targetReleaseId && r.id !== r.app.liveReleaseId);
+  if (!abandoned.length) return 0;
+  const targetIds = [...new Set(abandoned.map((r) => r.app.targetReleaseId).filter((x): x is string => !!x))];
+  const versions = new Map(
+    (await db.release.findMany({ where: { id: { in: targetIds } }, select: { id: true, version: true } })).map((r) => [r.id, r.version]),
+  );
+  let settled = 0;
+  for (const r of abandoned) {
+    const v = r.app.targetReleaseId ? versions.get(r.app.targetReleaseId) : undefined;
+    const reason = v !== undefined ? `Replaced by v${v} before it went live` : "Abandoned before it went live: the app no longer targets it";
+    // Guarded by the target too: it may have moved back to this release since the read above.
+    const { count } = await db.release.updateMany({
+      where: {
+        id: r.id,
+        status: { in: ["PENDING", "ROLLING_OUT"] },
+        // Spelled out with null: `not` alone leaves out rows whose column is NULL.
+        app: {
+          AND: [
+            { OR: [{ targetReleaseId: null }, { targetReleaseId: { not: r.id } }] },
+            { OR: [{ liveReleaseId: null }, { liveReleaseId: { not: r.id } }] },
+          ],
+        },
+      },
+      data: { status: "SUPERSEDED", statusReason: reason },
+    });
+    settled += count;
+  }
+  return settled;
 }

@@ -1,0 +1,65 @@
+// Crash-loop rules for a release being rolled out, as Kubernetes' CrashLoopBackOff: an exited
+// container is restarted after an exponentially growing pause measured from its (persisted) exit,
+// and the rollout fails after a number of crashes. Pure, so the rules are unit-tested directly.
+
+export interface CrashLoopOptions {
+  /** pause before the first restart; doubles with each further restart */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** crashes that end the rollout FAILED (the last one is not restarted) */
+  limit: number;
+}
+
+export const DEFAULT_CRASH_LOOP: CrashLoopOptions = { backoffBaseMs: 1000, backoffMaxMs: 30_000, limit: 3 };
+
+/** The pause before restart number `restart` (1 for the first restart). */
+export function restartBackoffMs(restart: number, o: Pick<CrashLoopOptions, "backoffBaseMs" | "backoffMaxMs">): number {
+  const n = Math.max(1, restart);
+  return Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** Math.min(n - 1, 30));
+}
+
+export interface ExitFacts {
+  exitCode: number;
+  /** the engine reported an OOM kill */
+  oomKilled: boolean;
+  memoryMib: number;
+}
+
+/**
+ * Whether the exit was the OOM killer. Some engine/cgroup layouts (Podman with runc on a hybrid
+ * cgroup v1 host, for one) never report OOMKilled; there, a SIGKILL (137) of a container under a
+ * memory limit that slipwayd did not stop (it only ever removes containers, which are then gone)
+ * is the kernel's OOM killer.
+ */
+export function isOutOfMemory(e: ExitFacts): boolean {
+  return e.oomKilled || (e.exitCode === 137 && e.memoryMib > 0);
+}
+
+/** "exited with code 3" or "was killed: out of memory (limit 64 MiB)". */
+export function describeExit(e: ExitFacts): string {
+  if (e.oomKilled) return `was killed: out of memory (limit ${e.memoryMib} MiB)`;
+  if (isOutOfMemory(e)) return `was killed (exit code 137, SIGKILL): out of memory (limit ${e.memoryMib} MiB)`;
+  return `exited with code ${e.exitCode}`;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
+function tail(lines: string[]): string {
+  return lines.length ? ` Last log lines:\n${lines.join("\n")}` : " It printed nothing.";
+}
+
+/** The reason of a rollout ended by its crash limit. */
+export function crashLoopReason(e: ExitFacts & { restarts: number; lines: string[] }): string {
+  return (
+    `The container ${describeExit(e)} after ${plural(e.restarts, "restart")} (crash loop: it stopped ${plural(e.restarts + 1, "time")} during the rollout); ` +
+    `the release was stopped and the previous release keeps serving.${tail(e.lines)}`
+  );
+}
+
+/** The reason of a rollout whose deadline passed while its containers kept crashing. */
+export function crashDeadlineReason(e: ExitFacts & { restarts: number; lines: string[]; timeoutMs: number }): string {
+  return (
+    `The release did not become healthy within ${Math.round(e.timeoutMs / 1000)} s of its rollout start: its container ${describeExit(e)} ` +
+    `(${plural(e.restarts, "restart")}); the release was stopped and the previous release keeps serving.${tail(e.lines)}`
+  );
+}

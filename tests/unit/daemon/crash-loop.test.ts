@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { crashDeadlineReason, crashLoopReason, describeExit, isOutOfMemory, restartBackoffMs } from "@/server/daemon/reconcile/crash-loop";
+import { parseEngineTime } from "@/server/daemon/engine/engine";
+
+describe("crash-loop rules", () => {
+  it("doubles the restart backoff from its base and caps it", () => {
+    const o = { backoffBaseMs: 1000, backoffMaxMs: 5000 };
+    expect([1, 2, 3, 4, 5, 60].map((n) => restartBackoffMs(n, o))).toEqual([1000, 2000, 4000, 5000, 5000, 5000]);
+    expect(restartBackoffMs(0, o)).toBe(1000);
+  });
+
+  it("tells an out-of-memory kill from an exit, also when the engine does not report OOMKilled", () => {
+    expect(describeExit({ exitCode: 3, oomKilled: false, memoryMib: 64 })).toBe("exited with code 3");
+    expect(describeExit({ exitCode: 137, oomKilled: true, memoryMib: 64 })).toBe("was killed: out of memory (limit 64 MiB)");
+    expect(describeExit({ exitCode: 137, oomKilled: false, memoryMib: 64 })).toContain("out of memory (limit 64 MiB)");
+    expect(isOutOfMemory({ exitCode: 137, oomKilled: false, memoryMib: 0 })).toBe(false);
+    expect(isOutOfMemory({ exitCode: 1, oomKilled: false, memoryMib: 64 })).toBe(false);
+  });
+
+  it("says what exited, how often it was restarted and what it printed last", () => {
+    const r = crashLoopReason({ exitCode: 3, oomKilled: false, memoryMib: 64, restarts: 2, lines: ["starting", "cannot create /data"] });
+    expect(r).toContain("exited with code 3 after 2 restarts");
+    expect(r).toContain("previous release keeps serving");
+    expect(r.endsWith("Last log lines:\nstarting\ncannot create /data")).toBe(true);
+    expect(crashLoopReason({ exitCode: 0, oomKilled: false, memoryMib: 64, restarts: 1, lines: [] })).toContain("after 1 restart (");
+    const d = crashDeadlineReason({ exitCode: 3, oomKilled: false, memoryMib: 64, restarts: 4, lines: ["x"], timeoutMs: 20_000 });
+    expect(d).toContain("within 20 s");
+    expect(d).toContain("exited with code 3 (4 restarts)");
+  });
+});
+
+describe("parseEngineTime", () => {
+  it("reads nanosecond RFC 3339 times and the engine's zero time", () => {
+    expect(parseEngineTime("2026-11-28T21:29:32.381914398Z")?.toISOString()).toBe("2026-11-28T21:29:32.381Z");
+    expect(parseEngineTime("2026-11-28T21:29:32Z")?.toISOString()).toBe("2026-11-28T21:29:32.000Z");
+    expect(parseEngineTime("0001-01-01T00:00:00Z")).toBeNull();
+    expect(parseEngineTime(undefined)).toBeNull();
+  });
+});
