@@ -1,0 +1,158 @@
+// A release that crashes at start, end to end in Debian's Chromium against the real platform: v1 is
+// deployed and serves; then a commit whose app prints why it cannot start and exits 3 is deployed.
+// While it rolls out, the page follows the new release's own logs (so the line is on screen while
+// it happens); within the health deadline the release ends FAILED and the page says so with the
+// exit code and that last log line; the "rolling out…" badge goes away; and the app's URL answers
+// v1 with a 200 to every request throughout.
+import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
+import { createFixtureRepo, type FixtureRepo } from "../tests/support/git-fixtures";
+import { ensureTestBaseImage, TEST_BASE_IMAGE } from "../tests/support/test-images";
+import { ingressGet } from "../tests/support/net";
+
+test.describe.configure({ mode: "serial" });
+
+/** The platform's health deadline for a rollout, short so the journey is too. */
+const HEALTH_TIMEOUT_MS = 20_000;
+/** What the crashing app prints before it exits: the reason a user needs to see. */
+const CRASH_LINE = "cannot create /data: Read-only file system";
+const CRASH_EXIT_CODE = 3;
+
+/** An app that fails at start the way a real one does when it cannot create its data directory. */
+function crashingDockerfile(): string {
+  return [
+    `FROM ${TEST_BASE_IMAGE}`,
+    `CMD ["sh", "-c", "echo 'slipway crash fixture v2 starting'; echo '${CRASH_LINE}' >&2; exit ${CRASH_EXIT_CODE}"]`,
+    "",
+  ].join("\n");
+}
+
+let platform: Platform;
+let repo: FixtureRepo;
+const slugs = { app: "web", project: "shop", team: "default" };
+
+test.beforeAll(async () => {
+  test.setTimeout(600_000);
+  await ensureTestBaseImage();
+  repo = await createFixtureRepo({ version: "v1" });
+  // Its own platform: its user signs up first (platform admin), and the deadline is short.
+  platform = await startPlatform({ env: { SLIPWAY_HEALTH_TIMEOUT_MS: String(HEALTH_TIMEOUT_MS) } });
+});
+
+test.afterAll(async () => {
+  await platform?.stop();
+});
+
+test("a release that crashes at start shows its exit code and last log line while the previous release keeps serving", async ({ page, context }) => {
+  test.setTimeout(480_000);
+  const appUrl = platform.appUrl(slugs);
+
+  await page.goto(platform.setupLink());
+  await page.getByLabel("Name").fill("Ada");
+  await page.getByLabel("Email").fill("ada@example.test");
+  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+
+  // The fixture repository is a path on this machine: the platform admin allows local repositories.
+  await page.getByRole("link", { name: "Team" }).click();
+  const allowLocal = page.getByTestId("allow-local-sources");
+  const saved = page.waitForResponse((r) => r.url().endsWith("/api/v1/platform/settings") && r.request().method() === "PUT");
+  await allowLocal.click();
+  expect((await saved).status()).toBe(200);
+  await expect(allowLocal).toBeChecked();
+
+  await page.getByRole("link", { name: "Projects" }).click();
+  await page.getByLabel("Project name").fill("shop");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await page.getByRole("link", { name: /^shop/ }).click();
+  await page.getByLabel("App name").fill("web");
+  await page.getByLabel("Repository URL").fill(repo.fileUrl);
+  await page.getByRole("button", { name: "Create app" }).click();
+  await expect(page.getByRole("heading", { name: "web" })).toBeVisible();
+
+  // v1 goes live and serves.
+  await page.getByTestId("deploy-button").click();
+  const rows = page.getByTestId("build-history").getByTestId("build-row");
+  await expect(rows.first()).toContainText("#1", { timeout: 30_000 });
+  await expect(rows.first()).toContainText("SUCCEEDED", { timeout: 180_000 });
+  await expect(page.getByTestId("live-release")).toContainText("v1", { timeout: 120_000 });
+  const site = await context.newPage();
+  await site.goto(appUrl);
+  await expect(site.locator("#version")).toHaveText("version v1");
+
+  // Whether the crash line was ever on screen while the logs followed the release being rolled
+  // out: the rollout may last only seconds, so the page watches itself rather than being polled.
+  await page.evaluate((line) => {
+    const w = window as unknown as { seenWhileRollingOut: boolean };
+    w.seenWhileRollingOut = false;
+    const check = () => {
+      const source = document.querySelector('[data-testid="log-source"][aria-pressed="true"]')?.textContent ?? "";
+      const log = document.querySelector('[data-testid="runtime-log"]')?.textContent ?? "";
+      if (source.includes("rolling out") && log.includes(line)) w.seenWhileRollingOut = true;
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  }, CRASH_LINE);
+
+  // A client keeps requesting the app's URL from here on: every answer must be v1's 200.
+  const host = new URL(appUrl).hostname;
+  const seen = { ok: 0, failed: [] as string[], versions: new Set<string>() };
+  let hammering = true;
+  const hammer = (async () => {
+    while (hammering) {
+      try {
+        const res = await ingressGet(platform.ingressPort, host);
+        if (res.status === 200) {
+          seen.ok++;
+          const v = /version (v\d+)/.exec(res.body)?.[1];
+          if (v) seen.versions.add(v);
+        } else seen.failed.push(`HTTP ${res.status}`);
+      } catch (e) {
+        seen.failed.push((e as Error).message);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+
+  try {
+    // The crashing commit, deployed from the page.
+    await repo.commitFiles({ Dockerfile: crashingDockerfile() }, "v2: needs /data");
+    await page.getByTestId("deploy-button").click();
+    await expect(rows.first()).toContainText("#2", { timeout: 30_000 });
+    await expect(rows.first()).toContainText("SUCCEEDED", { timeout: 180_000 });
+    const built = Date.now();
+
+    // Within the deadline (and a margin for the page's polling) the release is FAILED, and the
+    // page says why: the exit code and the line the app printed.
+    const failure = page.getByTestId("release-failure");
+    await expect(failure).toBeVisible({ timeout: HEALTH_TIMEOUT_MS + 20_000 });
+    const failedAfter = Date.now() - built;
+    await expect(failure).toContainText("v2 failed");
+    await expect(failure).toContainText(new RegExp(`exit(ed with)? code ${CRASH_EXIT_CODE}\\b`));
+    await expect(failure).toContainText(CRASH_LINE);
+    await expect(failure).toContainText("v1 keeps serving");
+    expect(failedAfter, "the failure showed within the health deadline and a margin").toBeLessThan(HEALTH_TIMEOUT_MS + 20_000);
+    await expect(page.getByTestId("rolling-out")).toBeHidden();
+    await expect(page.getByTestId("live-release")).toContainText("v1");
+    const v2 = page.getByTestId("release-row").filter({ hasText: "v2" });
+    await expect(v2).toContainText("failed");
+    await expect(v2.getByTestId("release-reason")).toContainText(CRASH_LINE);
+    await expect(page.getByTestId("release-row").filter({ hasText: "v1" })).toContainText("live");
+
+    // During the rollout, the runtime logs followed v2's own containers and showed the line.
+    expect(await page.evaluate(() => (window as unknown as { seenWhileRollingOut: boolean }).seenWhileRollingOut)).toBe(true);
+    // Back on the live release's logs once the rollout ended.
+    await expect(page.getByTestId("log-source")).toHaveText("v1 (live)");
+
+    // Keep requesting a little past the failure: stopping v2's containers must not touch v1.
+    await page.waitForTimeout(3_000);
+  } finally {
+    hammering = false;
+    await hammer;
+  }
+  expect(seen.failed, `failed requests during the crashing rollout (of ${seen.ok + seen.failed.length})`).toEqual([]);
+  expect(seen.ok).toBeGreaterThan(50);
+  expect([...seen.versions]).toEqual(["v1"]);
+  await site.reload();
+  await expect(site.locator("#version")).toHaveText("version v1");
+  await page.screenshot({ path: "test-results/e2e/crashed-release.png", fullPage: true });
+});
