@@ -16,10 +16,13 @@ const globalForDb = globalThis as unknown as { slipwayDb?: Db };
 // rewriting a rollback journal with several, and readers (the web) never block the writer
 // (slipwayd) or the other way round. synchronous=NORMAL is WAL's usual pairing: never corrupts,
 // may lose the last commits on power loss. Measured: the scale route's p50 halves (bench/scale-route.ts).
+// busy_timeout: the web and slipwayd are two processes writing one file; on a loaded machine a
+// writer waited past 5 s once (a test's insert timed out while slipwayd built and rolled out), so
+// a writer waits up to 15 s for the other before giving up.
 class WalSqlite extends PrismaBetterSQLite3 {
   override async connect() {
     const adapter = await super.connect();
-    await adapter.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    await adapter.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 15000;");
     return adapter;
   }
 }
