@@ -15,14 +15,21 @@ export function exitSummary(r: ReleaseDto): string {
 }
 
 /**
+ * A reason is a sentence, then (on later lines) what the app printed. The last lines are the ones
+ * that say why (earlier ones repeat each restart's start-up), so only those are kept.
+ */
+export function splitReason(r: ReleaseDto, keep: number): { sentence: string; lines: string[] } {
+  const [sentence = "", ...printed] = (r.statusReason ?? "").split("\n");
+  return { sentence, lines: (printed.length ? printed : r.lastLogLines).slice(-keep) };
+}
+
+/**
  * The newest release failed: why, in full (exit code, restarts, the last log lines), where the
  * user looks first, and whether the previous release still serves. Gone once a newer release exists.
  */
 export function ReleaseFailure({ release, liveVersion }: { release: ReleaseDto; liveVersion: number | null }) {
   const summary = exitSummary(release);
-  // A reason is a sentence, then (on later lines) what the app printed; the lines go in the log block.
-  const [sentence = "", ...printed] = (release.statusReason ?? "").split("\n");
-  const lines = printed.length ? printed : release.lastLogLines;
+  const { sentence, lines } = splitReason(release, 12);
   return (
     <Card className="border-red-200 bg-red-50" data-testid="release-failure" role="alert">
       <p className="text-sm font-semibold text-red-900">
@@ -31,7 +38,7 @@ export function ReleaseFailure({ release, liveVersion }: { release: ReleaseDto; 
       </p>
       {sentence ? <p className="mt-1 text-sm text-red-900" data-testid="release-failure-reason">{sentence}</p> : null}
       {lines.length ? (
-        <pre data-testid="release-failure-log" className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap break-words rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
+        <pre data-testid="release-failure-log" className="mt-2 max-h-72 overflow-auto whitespace-pre-wrap break-words rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
           {lines.join("\n")}
         </pre>
       ) : null}

@@ -5,7 +5,14 @@ import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/error-text";
 import { useReleases, useRollback } from "./queries";
-import { exitSummary } from "./release-failure";
+import { exitSummary, splitReason } from "./release-failure";
+import type { ReleaseDto } from "@/server/releases/schemas";
+
+/** Exit code and restarts, the reason's sentence, and the last lines the app printed. */
+function failureText(r: ReleaseDto): string {
+  const { sentence, lines } = splitReason(r, 3);
+  return [exitSummary(r), sentence, ...lines].filter(Boolean).join("\n");
+}
 
 export function ReleaseList({ appId, liveReleaseId, busy }: { appId: string; liveReleaseId: string | null; busy: boolean }) {
   const releases = useReleases(appId, busy);
@@ -33,8 +40,8 @@ export function ReleaseList({ appId, liveReleaseId, busy }: { appId: string; liv
             </div>
             {/* Why it failed, whole: the exit code and the last log lines are the point. */}
             {r.status === "FAILED" && r.statusReason ? (
-              <pre className="mt-1 max-h-40 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs text-red-900" data-testid="release-reason">
-                {[exitSummary(r), r.statusReason].filter(Boolean).join("\n")}
+              <pre className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 font-mono text-xs text-red-900" data-testid="release-reason">
+                {failureText(r)}
               </pre>
             ) : null}
           </li>
