@@ -194,15 +194,18 @@ export class Reconciler {
       return;
     }
     let state = await markRollingOut(this.opts.db, target.id);
-    // Exited containers are restarted here, with backoff, not replaced: the crashes are counted.
-    for (const c of rp.stopped) {
-      const next = await this.handleExited(app, target, c, state);
+    for (const c of [...rp.stopped, ...rp.running]) {
+      const next = await this.handleCrash(app, target, c, state);
       if (next === "failed") return;
-      state = next;
+      if (next === "replace") rp.missing.push(c.replica);
+      else state = next;
     }
+    // A replica that crashed comes back after its backoff, as a container slipwayd restarts
+    // itself ("no"), so that each further exit is seen with its code. Until the first crash, the
+    // engine's own restart policy stands: it keeps a live release up while slipwayd is down.
+    const inBackoff = state.lastExitAt !== null && Date.now() - state.lastExitAt.getTime() < restartBackoffMs(state.restartCount, this.crashLoop);
     try {
-      // The engine must not restart these by itself: a crash loop has to reach handleExited.
-      await this.ensureReplicas(app, target, { ...rp, stopped: [] }, "no");
+      await this.ensureReplicas(app, target, { ...rp, stopped: [], missing: inBackoff ? [] : rp.missing }, state.lastExitAt ? "no" : "unless-stopped");
     } catch (e) {
       await this.abandon(app, target, `Could not start the release's containers: ${e instanceof Error ? e.message : String(e)}`);
       return;
@@ -223,7 +226,7 @@ export class Reconciler {
     }
     if (Date.now() - state.rolloutStartedAt.getTime() <= this.healthTimeoutMs) return;
     const spec = target.spec;
-    if (state.lastExitAt && state.lastExitCode !== null) {
+    if (state.lastExitAt) {
       // It kept crashing without reaching the crash limit in time.
       await this.abandon(
         app,
@@ -253,38 +256,60 @@ export class Reconciler {
   }
 
   /**
-   * A container of the release being rolled out is not running: record its exit (once), end the
-   * rollout at the crash limit, otherwise start it again once its backoff (from the persisted
-   * exit) has passed.
+   * Looks at a container of the release being rolled out: records a crash once (an exit newer
+   * than the last one recorded), ends the rollout at the crash limit, and otherwise brings the
+   * replica back after its backoff (from the persisted exit): by starting a container slipwayd
+   * restarts itself again, or, for one the engine restarts by its policy (at once, and forgetting
+   * the exit code), by replacing it ("replace": the caller recreates the replica).
    */
-  private async handleExited(app: DesiredApp, target: DesiredRelease, c: ManagedContainer, state: RolloutState): Promise<RolloutState | "failed"> {
+  private async handleCrash(
+    app: DesiredApp,
+    target: DesiredRelease,
+    c: ManagedContainer,
+    state: RolloutState,
+  ): Promise<RolloutState | "failed" | "replace"> {
     const { engine, log } = this.opts;
     const spec = target.spec!;
+    const selfRestarted = c.restartPolicy === "no";
     if (c.state === "created") {
       // Made but never started (a daemon killed in between).
       await engine.start(c.id);
       return state;
     }
-    if (c.state !== "exited" && c.state !== "stopped") return state;
+    const down = c.state === "exited" || c.state === "stopped";
+    if (!down && c.state !== "running") return state;
     const exit = await engine.inspectExit(c.id);
     if (!exit) return state;
+    // Exits the engine answered with a restart of its own, plus the one it is down from now.
+    const crashes = (selfRestarted ? 0 : exit.restartCount) + (down ? 1 : 0);
+    if (!crashes) return state;
     if (exit.finishedAt && (!state.lastExitAt || exit.finishedAt > state.lastExitAt)) {
-      const facts = { exitCode: exit.exitCode, oomKilled: exit.oomKilled, memoryMib: spec.memoryMib };
-      const oom = isOutOfMemory(facts);
+      // Known only while it is down: the engine resets the code when it restarts a container.
+      const exitCode = down ? exit.exitCode : null;
+      const facts = { exitCode, oomKilled: exit.oomKilled, memoryMib: spec.memoryMib };
+      const oom = exitCode !== null && isOutOfMemory(facts);
       const lines = await this.lastLogLines(c.id);
-      const crashes = state.restartCount + 1;
-      const final = crashes >= this.crashLoop.limit;
-      const recorded = await recordExit(this.opts.db, target.id, { exitCode: exit.exitCode, oomKilled: oom, finishedAt: exit.finishedAt, lines, restarted: !final });
+      const limit = this.crashLoop.limit;
+      // The rollout ends on an exit seen with its code; crashes the engine hid count up to the limit.
+      const final = exitCode !== null && state.restartCount + crashes >= limit;
+      const restarts = final ? Math.max(0, Math.min(crashes - 1, limit - 1 - state.restartCount)) : Math.min(crashes, Math.max(0, limit - 1 - state.restartCount));
+      const recorded = await recordExit(this.opts.db, target.id, { exitCode, oomKilled: oom, finishedAt: exit.finishedAt, lines, restarts });
       if (!recorded) return state;
-      log.warn({ appId: app.appId, releaseId: target.id, container: c.name, exitCode: exit.exitCode, oom, crashes }, "container of a rolling-out release exited");
+      log.warn({ appId: app.appId, releaseId: target.id, container: c.name, exitCode, oom, crashes: recorded.restartCount + (final ? 1 : 0) }, "container of a rolling-out release exited");
       if (final) {
-        await this.abandon(app, target, crashLoopReason({ ...facts, restarts: state.restartCount, lines }));
+        await this.abandon(app, target, crashLoopReason({ ...facts, restarts: recorded.restartCount, lines }));
         return "failed";
       }
       state = recorded;
     }
-    const since = state.lastExitAt ?? exit.finishedAt;
+    if (!selfRestarted) {
+      log.info({ appId: app.appId, container: c.name }, "replacing a crashed container of a rolling-out release by one slipwayd restarts itself");
+      await engine.stopAndRemove(c.id, 1);
+      return "replace";
+    }
+    if (!down) return state;
     const wait = restartBackoffMs(state.restartCount, this.crashLoop);
+    const since = state.lastExitAt ?? exit.finishedAt;
     if (!since || Date.now() - since.getTime() >= wait) {
       log.info({ appId: app.appId, container: c.name, restart: state.restartCount, afterMs: wait }, "restarting crashed container");
       await engine.start(c.id);

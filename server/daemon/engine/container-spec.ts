@@ -11,6 +11,8 @@ export const LABEL = {
   release: "slipway.release",
   replica: "slipway.replica",
   port: "slipway.port",
+  /** the restart policy it was created with (see RestartPolicy); absent on older containers: unless-stopped */
+  restart: "slipway.restart",
 } as const;
 
 const ID = /^[a-z0-9]+$/;
@@ -64,10 +66,10 @@ export interface ContainerLimits {
 }
 
 /**
- * "unless-stopped": the engine brings a crashed container back by itself, even while slipwayd is
- * down (replicas of a live release). "no": slipwayd restarts it, with backoff, counting the
- * crashes (replicas of a release being rolled out: a crash loop must end the rollout, and the
- * engine would restart it at once, forever).
+ * "unless-stopped": the engine brings a crashed container back by itself, at once and forever,
+ * even while slipwayd is down (every replica starts so). "no": slipwayd restarts it, with
+ * backoff, seeing each exit code (the replacement of a replica that crashed during its rollout:
+ * a crash loop must end the rollout). The engine cannot change a container's policy later.
  */
 export type RestartPolicy = "unless-stopped" | "no";
 
@@ -87,6 +89,7 @@ export function planContainer(
     [LABEL.release]: spec.releaseId,
     [LABEL.replica]: String(replica),
     [LABEL.port]: String(spec.containerPort),
+    [LABEL.restart]: restartPolicy,
   };
   const port = `${spec.containerPort}/tcp`;
   return {

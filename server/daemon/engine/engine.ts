@@ -4,7 +4,7 @@
 import Docker from "dockerode";
 import type { Readable } from "node:stream";
 import { splitImageRef } from "../../runtime/kubernetes/cluster-image-ref";
-import { LABEL, type ContainerPlan } from "./container-spec";
+import { LABEL, type ContainerPlan, type RestartPolicy } from "./container-spec";
 import { demuxLogLines, type EngineLogLine } from "./log-demux";
 
 export interface ManagedContainer {
@@ -18,6 +18,8 @@ export interface ManagedContainer {
   state: string;
   hostPort: number | null;
   createdAt: Date;
+  /** from its label; unset on containers made before the label existed (they are unless-stopped) */
+  restartPolicy?: RestartPolicy;
 }
 
 /** How a container's last run ended, as the engine recorded it. */
@@ -29,6 +31,12 @@ export interface ContainerExit {
   finishedAt: Date | null;
   /** the memory limit it ran under, 0 for none */
   memoryLimitBytes: number;
+  /**
+   * how often the engine restarted it by its restart policy. The engine resets exitCode when it
+   * restarts a container: while it runs again, exitCode says nothing of the exit before.
+   */
+  restartCount: number;
+  running: boolean;
 }
 
 /** The engine's RFC 3339 time with nanoseconds, or null for its zero time ("0001-01-01…"). */
@@ -331,6 +339,7 @@ export class Engine {
         state: c.State,
         hostPort: published?.PublicPort ?? null,
         createdAt: new Date(c.Created * 1000),
+        ...(labels[LABEL.restart] === "no" ? { restartPolicy: "no" as const } : {}),
       };
     });
   }
@@ -349,6 +358,8 @@ export class Engine {
       oomKilled: info.State.OOMKilled === true,
       finishedAt: parseEngineTime(info.State.FinishedAt),
       memoryLimitBytes: info.HostConfig?.Memory ?? 0,
+      restartCount: (info as { RestartCount?: number }).RestartCount ?? 0,
+      running: info.State.Running === true,
     };
   }
 

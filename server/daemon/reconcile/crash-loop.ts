@@ -19,7 +19,8 @@ export function restartBackoffMs(restart: number, o: Pick<CrashLoopOptions, "bac
 }
 
 export interface ExitFacts {
-  exitCode: number;
+  /** null when the engine restarted the container before slipwayd saw how it exited */
+  exitCode: number | null;
   /** the engine reported an OOM kill */
   oomKilled: boolean;
   memoryMib: number;
@@ -37,6 +38,7 @@ export function isOutOfMemory(e: ExitFacts): boolean {
 
 /** "exited with code 3" or "was killed: out of memory (limit 64 MiB)". */
 export function describeExit(e: ExitFacts): string {
+  if (e.exitCode === null) return "stopped (the engine restarted it before slipwayd saw its exit code)";
   if (e.oomKilled) return `was killed: out of memory (limit ${e.memoryMib} MiB)`;
   if (isOutOfMemory(e)) return `was killed (exit code 137, SIGKILL): out of memory (limit ${e.memoryMib} MiB)`;
   return `exited with code ${e.exitCode}`;

@@ -49,20 +49,20 @@ export async function markRollingOut(db: Db, releaseId: string): Promise<Rollout
 }
 
 /**
- * Records one exit of a container of the release, once: only an exit newer than the last one
+ * Records the exit(s) of a container of the release, once: only an exit newer than the last one
  * recorded counts, so ticks (and daemons) that see the same exited container again change
- * nothing. `restarted` counts it as a restart to come. Returns the state after, or null when the
- * exit was already recorded.
+ * nothing. `restarts` of them are (or will be) restarted; exitCode null when unknown. Returns the
+ * state after, or null when the exit was already recorded.
  */
 export async function recordExit(
   db: Db,
   releaseId: string,
-  exit: { exitCode: number; oomKilled: boolean; finishedAt: Date; lines: string[]; restarted: boolean },
+  exit: { exitCode: number | null; oomKilled: boolean; finishedAt: Date; lines: string[]; restarts: number },
 ): Promise<RolloutState | null> {
   const { count } = await db.release.updateMany({
     where: { id: releaseId, status: "ROLLING_OUT", OR: [{ lastExitAt: null }, { lastExitAt: { lt: exit.finishedAt } }] },
     data: {
-      ...(exit.restarted ? { restartCount: { increment: 1 } } : {}),
+      ...(exit.restarts > 0 ? { restartCount: { increment: exit.restarts } } : {}),
       lastExitCode: exit.exitCode,
       lastExitAt: exit.finishedAt,
       lastExitOomKilled: exit.oomKilled,

@@ -13,6 +13,7 @@ describe("crash-loop rules", () => {
     expect(describeExit({ exitCode: 3, oomKilled: false, memoryMib: 64 })).toBe("exited with code 3");
     expect(describeExit({ exitCode: 137, oomKilled: true, memoryMib: 64 })).toBe("was killed: out of memory (limit 64 MiB)");
     expect(describeExit({ exitCode: 137, oomKilled: false, memoryMib: 64 })).toContain("out of memory (limit 64 MiB)");
+    expect(describeExit({ exitCode: null, oomKilled: false, memoryMib: 64 })).toContain("restarted it before slipwayd saw its exit code");
     expect(isOutOfMemory({ exitCode: 137, oomKilled: false, memoryMib: 0 })).toBe(false);
     expect(isOutOfMemory({ exitCode: 1, oomKilled: false, memoryMib: 64 })).toBe(false);
   });
