@@ -276,16 +276,20 @@ export class Reconciler {
       await engine.start(c.id);
       return state;
     }
-    const down = c.state === "exited" || c.state === "stopped";
-    if (!down && c.state !== "running") return state;
+    if (c.state !== "exited" && c.state !== "stopped" && c.state !== "running") return state;
     const exit = await engine.inspectExit(c.id);
     if (!exit) return state;
+    const down = !exit.running;
     // Exits the engine answered with a restart of its own, plus the one it is down from now.
     const crashes = (selfRestarted ? 0 : exit.restartCount) + (down ? 1 : 0);
     if (!crashes) return state;
     if (exit.finishedAt && (!state.lastExitAt || exit.finishedAt > state.lastExitAt)) {
-      // Known only while it is down: the engine resets the code when it restarts a container.
-      const exitCode = down ? exit.exitCode : null;
+      // The engine resets the code of a container it restarts by its policy, even before it runs
+      // again: for those, the engine's event log is the record. Inspect is exact for containers
+      // only slipwayd restarts.
+      const exitCode = selfRestarted
+        ? exit.exitCode
+        : ((await this.lastExitCodeFromEvents(c, state)) ?? (down ? exit.exitCode : null));
       const facts = { exitCode, oomKilled: exit.oomKilled, memoryMib: spec.memoryMib };
       const oom = exitCode !== null && isOutOfMemory(facts);
       const lines = await this.lastLogLines(c.id);
@@ -336,6 +340,17 @@ export class Reconciler {
     const mine = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter((c) => c.releaseId === target.id);
     for (const c of mine) await engine.stopAndRemove(c.id, 2);
     await failRollout(db, app, target.id, reason, lastLogLines);
+  }
+
+  private async lastExitCodeFromEvents(c: ManagedContainer, state: RolloutState): Promise<number | null> {
+    try {
+      const exits = await this.opts.engine.exitEvents(c.id, state.lastExitAt ?? state.rolloutStartedAt);
+      return exits.at(-1)?.exitCode ?? null;
+    } catch (e) {
+      // The crash still counts, with its code unknown.
+      this.opts.log.warn({ container: c.name, err: String(e) }, "reading the engine's exit events failed");
+      return null;
+    }
   }
 
   private async lastLogLines(containerId: string): Promise<string[]> {

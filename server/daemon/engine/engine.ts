@@ -363,6 +363,43 @@ export class Engine {
     };
   }
 
+  /**
+   * The container's exits since `since`, oldest first, from the engine's event log: the exit code
+   * of a container that its restart policy already brought back (inspect has forgotten it).
+   * Podman files them as "died", Docker as "die"; both carry the code as the attribute exitCode.
+   */
+  async exitEvents(id: string, since: Date): Promise<{ at: Date; exitCode: number }[]> {
+    const until = Math.ceil(Date.now() / 1000) + 1;
+    for (const event of ["died", "die"]) {
+      const stream = (await this.docker.getEvents({
+        since: Math.floor(since.getTime() / 1000),
+        until,
+        filters: { container: [id], event: [event] },
+      } as Docker.GetEventsOptions)) as unknown as Readable;
+      let text = "";
+      const timer = setTimeout(() => stream.destroy(), 3000);
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString("utf8");
+      } catch (e) {
+        // Cut off by the timer: what arrived so far is used.
+        if (!stream.destroyed) throw e;
+      } finally {
+        clearTimeout(timer);
+      }
+      const exits = text
+        .split(/\n|(?<=\})(?=\{)/)
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as { timeNano?: number; time?: number; Actor?: { Attributes?: Record<string, string> } })
+        .map((e) => ({
+          at: new Date(e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000),
+          exitCode: Number(e.Actor?.Attributes?.exitCode ?? e.Actor?.Attributes?.containerExitCode),
+        }))
+        .filter((e) => Number.isInteger(e.exitCode) && e.at >= since);
+      if (exits.length) return exits.sort((a, b) => a.at.getTime() - b.at.getTime());
+    }
+    return [];
+  }
+
   inspect(id: string): Promise<Docker.ContainerInspectInfo> {
     return this.docker.getContainer(id).inspect();
   }

@@ -192,8 +192,10 @@ describe("every rollout ends", () => {
     expect(ended.status).toBe("FAILED");
     expect(ended.rolloutStartedAt?.getTime()).toBe(startedAt.getTime());
     // Its first exit came while slipwayd was down: the engine restarted it (its policy keeps a
-    // live release up without slipwayd), so the deadline, not the crash limit, ends it.
+    // live release up without slipwayd), and the code comes from the engine's event log. The
+    // deadline, not the crash limit, ends it.
     expect(ended.statusReason).toContain("did not become healthy within 20 s of its rollout start");
+    expect(ended.statusReason).toContain("exited with code 4");
     expect(ended.statusReason).toContain("giving up");
     expect(ended.restartCount).toBeGreaterThanOrEqual(1);
     expect(endedAt - startedAt.getTime()).toBeLessThan(HEALTH_TIMEOUT_MS + 4000);
