@@ -3,7 +3,7 @@
 // rebuilds the ingress route table. Nothing it needs survives only in memory except drain
 // deadlines, and losing those merely shortens a drain.
 import type { Db } from "../db";
-import type { Engine, ManagedContainer } from "./engine/engine";
+import { parseEngineTime, type Engine, type ManagedContainer } from "./engine/engine";
 import { planContainer, type ContainerLimits, type RestartPolicy } from "./engine/container-spec";
 import type { Logger } from "./logger";
 import { routeKey, type Route, type RouteTable } from "./ingress/route-table";
@@ -292,7 +292,8 @@ export class Reconciler {
         : ((await this.lastExitCodeFromEvents(c, state)) ?? (down ? exit.exitCode : null));
       const facts = { exitCode, oomKilled: exit.oomKilled, memoryMib: spec.memoryMib };
       const oom = exitCode !== null && isOutOfMemory(facts);
-      const lines = await this.lastLogLines(c.id);
+      // Down, the lines of the run that ended; restarted by the engine, the latest lines.
+      const lines = await this.lastLogLines(c.id, down ? exit.startedAt : null);
       const limit = this.crashLoop.limit;
       // The rollout ends on an exit seen with its code; crashes the engine hid count up to the limit.
       const final = exitCode !== null && state.restartCount + crashes >= limit;
@@ -353,16 +354,27 @@ export class Reconciler {
     }
   }
 
-  private async lastLogLines(containerId: string): Promise<string[]> {
-    const lines: string[] = [];
+  /**
+   * The container's last log lines, oldest first, stdout and stderr merged in time order (to the
+   * second: Podman's compat API stamps no finer); only those from the second the run began at
+   * `since`, when given (a restarted container keeps the lines of its earlier runs), unless that
+   * leaves none.
+   */
+  private async lastLogLines(containerId: string, since: Date | null = null): Promise<string[]> {
+    const lines: { at: number; line: string }[] = [];
     try {
-      for await (const l of this.opts.engine.logs(containerId, { follow: false, tail: LAST_LOG_LINES })) lines.push(l.line.slice(0, 500));
+      for await (const l of this.opts.engine.logs(containerId, { follow: false, tail: LAST_LOG_LINES * 5 })) {
+        lines.push({ at: parseEngineTime(l.time)?.getTime() ?? 0, line: l.line.slice(0, 500) });
+      }
     } catch (e) {
       // The reason is still worth recording without them.
       this.opts.log.warn({ container: containerId, err: String(e) }, "reading the last log lines failed");
       return [];
     }
-    return lines.slice(-LAST_LOG_LINES);
+    // A stable sort: lines of one stream with the same time keep their order.
+    lines.sort((a, b) => a.at - b.at);
+    const ofRun = since ? lines.filter((l) => l.at >= Math.floor(since.getTime() / 1000) * 1000) : lines;
+    return (ofRun.length ? ofRun : lines).slice(-LAST_LOG_LINES).map((l) => l.line);
   }
 
   private rebuildRoutes(apps: DesiredApp[], actual: ManagedContainer[]): void {

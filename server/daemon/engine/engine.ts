@@ -29,6 +29,8 @@ export interface ContainerExit {
   oomKilled: boolean;
   /** null while it never finished */
   finishedAt: Date | null;
+  /** when its current (or, once down, its last) run started */
+  startedAt: Date | null;
   /** the memory limit it ran under, 0 for none */
   memoryLimitBytes: number;
   /**
@@ -357,6 +359,7 @@ export class Engine {
       exitCode: info.State.ExitCode,
       oomKilled: info.State.OOMKilled === true,
       finishedAt: parseEngineTime(info.State.FinishedAt),
+      startedAt: parseEngineTime(info.State.StartedAt),
       memoryLimitBytes: info.HostConfig?.Memory ?? 0,
       restartCount: (info as { RestartCount?: number }).RestartCount ?? 0,
       running: info.State.Running === true,
