@@ -3,6 +3,7 @@
 // use, revoked.
 import http from "node:http";
 import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
+import { signUpInBrowser } from "./support/journey-steps";
 
 test.describe.configure({ mode: "serial" });
 
@@ -36,12 +37,7 @@ function script(method: string, pathname: string, token: string, body?: unknown)
 }
 
 test("a member creates a token on the team page, a script uses it, the member revokes it", async ({ page }) => {
-  await page.goto(platform.setupLink());
-  await page.getByLabel("Name").fill("Tess");
-  await page.getByLabel("Email").fill("tess@example.test");
-  await page.getByLabel("Password").fill("a-long-password");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await signUpInBrowser(page, platform.setupLink(), { name: "Tess", email: "tess@example.test" });
 
   await page.getByRole("link", { name: "Team" }).click();
   const card = page.getByTestId("api-tokens-card");

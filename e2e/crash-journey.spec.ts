@@ -5,6 +5,7 @@
 // exit code and that last log line; the "rolling out…" badge goes away; and the app's URL answers
 // v1 with a 200 to every request throughout.
 import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
+import { allowLocalSources, createProjectAndApp, signUpInBrowser } from "./support/journey-steps";
 import { createFixtureRepo, type FixtureRepo } from "../tests/support/git-fixtures";
 import { ensureTestBaseImage, TEST_BASE_IMAGE } from "../tests/support/test-images";
 import { ingressGet } from "../tests/support/net";
@@ -46,29 +47,12 @@ test("a release that crashes at start shows its exit code and last log line whil
   test.setTimeout(480_000);
   const appUrl = platform.appUrl(slugs);
 
-  await page.goto(platform.setupLink());
-  await page.getByLabel("Name").fill("Ada");
-  await page.getByLabel("Email").fill("ada@example.test");
-  await page.getByLabel("Password").fill("a-long-password");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await signUpInBrowser(page, platform.setupLink(), { name: "Ada", email: "ada@example.test" });
 
   // The fixture repository is a path on this machine: the platform admin allows local repositories.
-  await page.getByRole("link", { name: "Team" }).click();
-  const allowLocal = page.getByTestId("allow-local-sources");
-  const saved = page.waitForResponse((r) => r.url().endsWith("/api/v1/platform/settings") && r.request().method() === "PUT");
-  await allowLocal.click();
-  expect((await saved).status()).toBe(200);
-  await expect(allowLocal).toBeChecked();
+  await allowLocalSources(page);
 
-  await page.getByRole("link", { name: "Projects" }).click();
-  await page.getByLabel("Project name").fill("shop");
-  await page.getByRole("button", { name: "Create project" }).click();
-  await page.getByRole("link", { name: /^shop/ }).click();
-  await page.getByLabel("App name").fill("web");
-  await page.getByLabel("Repository URL").fill(repo.fileUrl);
-  await page.getByRole("button", { name: "Create app" }).click();
-  await expect(page.getByRole("heading", { name: "web" })).toBeVisible();
+  await createProjectAndApp(page, { project: "shop", app: "web", repositoryUrl: repo.fileUrl });
 
   // v1 goes live and serves.
   await page.getByTestId("deploy-button").click();

@@ -8,6 +8,7 @@
 // browser does send the session cookie along (SameSite=Lax does not stop same-site requests):
 // the refusals come from Slipway's checks, not from the cookie staying home.
 import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
+import { signUpInBrowser } from "./support/journey-steps";
 import { createFixtureRepo, fixtureDockerfile, type FixtureRepo } from "../tests/support/git-fixtures";
 import { ensureTestBaseImage } from "../tests/support/test-images";
 import { ingressGet } from "../tests/support/net";
@@ -95,12 +96,7 @@ test("a tenant app's page cannot make a signed-in visitor's browser change anyth
   });
 
   // The victim signs up and is signed in; the dashboard renders and hydrates under its CSP.
-  await page.goto(platform.setupLink());
-  await page.getByLabel("Name").fill("Victor");
-  await page.getByLabel("Email").fill("victor@example.test");
-  await page.getByLabel("Password").fill("a-long-password");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await signUpInBrowser(page, platform.setupLink(), { name: "Victor", email: "victor@example.test" });
   const dashboard = await page.goto(`${web}/`);
   const csp = dashboard?.headers()["content-security-policy"] ?? "";
   expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);

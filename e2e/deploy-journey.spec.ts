@@ -3,6 +3,7 @@
 // Deploy with live build steps and log → the URL serves the app → runtime logs stream → a new
 // commit is deployed with no failed request in between.
 import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
+import { allowLocalSources, signUpInBrowser } from "./support/journey-steps";
 import { createFixtureRepo, startupLine, type FixtureRepo } from "../tests/support/git-fixtures";
 import { ensureTestBaseImage } from "../tests/support/test-images";
 import { ingressGet } from "../tests/support/net";
@@ -42,23 +43,11 @@ test("a developer deploys a git repository from the browser and redeploys withou
 
   // Sign up through the first-time setup link `npm start` prints: the first user becomes platform
   // admin and owner of the default team.
-  await page.goto(platform.setupLink());
-  await page.getByLabel("Name").fill("Ada");
-  await page.getByLabel("Email").fill("ada@example.test");
-  await page.getByLabel("Password").fill("a-long-password");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await signUpInBrowser(page, platform.setupLink(), { name: "Ada", email: "ada@example.test" });
   await expect(page.getByTestId("current-team")).toContainText("default");
 
   // The platform admin allows local repositories (the fixture repo is a path on this machine).
-  await page.getByRole("link", { name: "Team" }).click();
-  const allowLocal = page.getByTestId("allow-local-sources");
-  // click, not check(): the box is controlled by the settings query and flips a render later.
-  // The flip is optimistic, so the saved answer is awaited too.
-  const saved = page.waitForResponse((r) => r.url().endsWith("/api/v1/platform/settings") && r.request().method() === "PUT");
-  await allowLocal.click();
-  expect((await saved).status()).toBe(200);
-  await expect(allowLocal).toBeChecked();
+  await allowLocalSources(page);
 
   // A project name that is not a DNS label is refused with a clear message.
   await page.getByRole("link", { name: "Projects" }).click();

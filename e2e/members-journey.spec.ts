@@ -2,6 +2,7 @@
 // an invitee signs up through it and lands in the team, another accepts while signed in and switches
 // teams in the header, roles change, a member leaves. No daemon needed.
 import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
+import { signUpInBrowser } from "./support/journey-steps";
 import type { Browser, Page } from "@playwright/test";
 
 test.describe.configure({ mode: "serial" });
@@ -17,15 +18,6 @@ test.afterAll(async () => {
   await platform?.stop();
 });
 
-async function signUpAt(page: Page, url: string, name: string, email: string | null) {
-  await page.goto(url);
-  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
-  await page.getByLabel("Name").fill(name);
-  if (email) await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a-long-password");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
-}
 
 async function invite(page: Page, email: string, role: string): Promise<string> {
   await page.goto(`${platform.webUrl}/team`);
@@ -44,7 +36,7 @@ async function newPage(browser: Browser): Promise<Page> {
 
 test("team admins invite by link, invitees join, roles change, members switch teams and leave", async ({ page, browser }) => {
   test.setTimeout(240_000);
-  await signUpAt(page, platform.setupLink(), "Ada", "ada@example.test");
+  await signUpInBrowser(page, platform.setupLink(), { name: "Ada", email: "ada@example.test" });
   await expect(page.getByTestId("current-team")).toContainText("default");
 
   // Bob signs up through his invitation link: he joins "default" as a developer, and nothing else.
@@ -55,7 +47,7 @@ test("team admins invite by link, invitees join, roles change, members switch te
   await bob.getByRole("link", { name: "Sign up" }).click();
   await expect(bob.getByTestId("auth-notice")).toContainText("invited you to join Default as developer");
   await expect(bob.getByLabel("Email")).toHaveValue("bob@example.test");
-  await signUpAt(bob, bob.url(), "Bob", null);
+  await signUpInBrowser(bob, bob.url(), { name: "Bob", email: null });
   await expect(bob.getByTestId("current-team")).toContainText("default · developer");
   await expect(bob.getByTestId("team-switcher")).toHaveCount(0);
 
@@ -66,7 +58,7 @@ test("team admins invite by link, invitees join, roles change, members switch te
 
   // Carol has her own team; she accepts an invitation while signed in and switches between teams.
   const carol = await newPage(browser);
-  await signUpAt(carol, `${platform.webUrl}/sign-up`, "Carol", "carol@example.test");
+  await signUpInBrowser(carol, `${platform.webUrl}/sign-up`, { name: "Carol", email: "carol@example.test" });
   await expect(carol.getByTestId("current-team")).toContainText("carol");
   const carolLink = await invite(page, "carol@example.test", "VIEWER");
   await carol.goto(carolLink);

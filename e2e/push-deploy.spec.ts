@@ -6,6 +6,7 @@
 // Deploy, and the app serves the new text. The deliveries page lists the push with its answer,
 // and redeliver re-sends it.
 import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
+import { allowLocalSources, createProjectAndApp, signUpInBrowser } from "./support/journey-steps";
 import { createGitServer, type GitServer } from "./support/git-server";
 import { createFixtureRepo, fixtureDockerfile } from "../tests/support/git-fixtures";
 import { ensureTestBaseImage } from "../tests/support/test-images";
@@ -34,29 +35,12 @@ test("a git push to a repository with a webhook builds and serves the pushed com
   test.setTimeout(480_000);
   const appUrl = platform.appUrl(slugs);
 
-  await page.goto(platform.setupLink());
-  await page.getByLabel("Name").fill("Ada");
-  await page.getByLabel("Email").fill("ada@example.test");
-  await page.getByLabel("Password").fill("a-long-password");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+  await signUpInBrowser(page, platform.setupLink(), { name: "Ada", email: "ada@example.test" });
 
   // The git server is a path on this machine: the platform admin allows local repositories.
-  await page.getByRole("link", { name: "Team" }).click();
-  const allowLocal = page.getByTestId("allow-local-sources");
-  const saved = page.waitForResponse((r) => r.url().endsWith("/api/v1/platform/settings") && r.request().method() === "PUT");
-  await allowLocal.click();
-  expect((await saved).status()).toBe(200);
-  await expect(allowLocal).toBeChecked();
+  await allowLocalSources(page);
 
-  await page.getByRole("link", { name: "Projects" }).click();
-  await page.getByLabel("Project name").fill("shop");
-  await page.getByRole("button", { name: "Create project" }).click();
-  await page.getByRole("link", { name: /^shop/ }).click();
-  await page.getByLabel("App name").fill("web");
-  await page.getByLabel("Repository URL").fill(gitServer.bareDir);
-  await page.getByRole("button", { name: "Create app" }).click();
-  await expect(page.getByRole("heading", { name: "web" })).toBeVisible();
+  await createProjectAndApp(page, { project: "shop", app: "web", repositoryUrl: gitServer.bareDir });
 
   // The first deploy, by hand.
   await page.getByTestId("deploy-button").click();
