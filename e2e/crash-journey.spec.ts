@@ -8,7 +8,7 @@ import { bareTest as test, expect, startPlatform, type Platform } from "./suppor
 import { allowLocalSources, createProjectAndApp, signUpInBrowser } from "./support/journey-steps";
 import { createFixtureRepo, type FixtureRepo } from "../tests/support/git-fixtures";
 import { ensureTestBaseImage, TEST_BASE_IMAGE } from "../tests/support/test-images";
-import { ingressGet } from "../tests/support/net";
+import { pollIngress } from "./support/ingress-poller";
 
 test.describe.configure({ mode: "serial" });
 
@@ -79,23 +79,8 @@ test("a release that crashes at start shows its exit code and last log line whil
 
   // A client keeps requesting the app's URL from here on: every answer must be v1's 200.
   const host = new URL(appUrl).hostname;
-  const seen = { ok: 0, failed: [] as string[], versions: new Set<string>() };
-  let hammering = true;
-  const hammer = (async () => {
-    while (hammering) {
-      try {
-        const res = await ingressGet(platform.ingressPort, host);
-        if (res.status === 200) {
-          seen.ok++;
-          const v = /version (v\d+)/.exec(res.body)?.[1];
-          if (v) seen.versions.add(v);
-        } else seen.failed.push(`HTTP ${res.status}`);
-      } catch (e) {
-        seen.failed.push((e as Error).message);
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
+  const poller = pollIngress(platform.ingressPort, host);
+  const seen = poller.seen;
 
   try {
     // The crashing commit, deployed from the page.
@@ -130,8 +115,7 @@ test("a release that crashes at start shows its exit code and last log line whil
     // Keep requesting a little past the failure: stopping v2's containers must not touch v1.
     await page.waitForTimeout(3_000);
   } finally {
-    hammering = false;
-    await hammer;
+    await poller.stop();
   }
   expect(seen.failed, `failed requests during the crashing rollout (of ${seen.ok + seen.failed.length})`).toEqual([]);
   expect(seen.ok).toBeGreaterThan(50);

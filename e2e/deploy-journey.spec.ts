@@ -6,7 +6,7 @@ import { bareTest as test, expect, startPlatform, type Platform } from "./suppor
 import { allowLocalSources, signUpInBrowser } from "./support/journey-steps";
 import { createFixtureRepo, startupLine, type FixtureRepo } from "../tests/support/git-fixtures";
 import { ensureTestBaseImage } from "../tests/support/test-images";
-import { ingressGet } from "../tests/support/net";
+import { pollIngress } from "./support/ingress-poller";
 
 test.describe.configure({ mode: "serial" });
 
@@ -98,31 +98,15 @@ test("a developer deploys a git repository from the browser and redeploys withou
   // A new commit, deployed while a client keeps requesting the URL: no request may fail.
   await repo.commitVersion("v2");
   const host = new URL(appUrl).hostname;
-  const seen = { ok: 0, failed: [] as string[], versions: new Set<string>() };
-  let hammering = true;
-  const hammer = (async () => {
-    while (hammering) {
-      try {
-        const res = await ingressGet(platform.ingressPort, host);
-        if (res.status === 200) {
-          seen.ok++;
-          const v = /version (v\d+)/.exec(res.body)?.[1];
-          if (v) seen.versions.add(v);
-        } else seen.failed.push(`HTTP ${res.status}`);
-      } catch (e) {
-        seen.failed.push((e as Error).message);
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
+  const poller = pollIngress(platform.ingressPort, host);
+  const seen = poller.seen;
   await page.getByTestId("deploy-button").click();
   await expect(page.getByTestId("build-panel")).toContainText("Build #2");
   await expect(page.getByTestId("build-status")).toHaveText("SUCCEEDED", { timeout: 180_000 });
   await expect(page.getByTestId("live-release")).toContainText("v2", { timeout: 120_000 });
   // Keep requesting through the old release's drain and removal.
   await page.waitForTimeout(8_000);
-  hammering = false;
-  await hammer;
+  await poller.stop();
   expect(seen.failed, `failed requests during the redeploy (of ${seen.ok + seen.failed.length})`).toEqual([]);
   expect(seen.ok).toBeGreaterThan(50);
   expect([...seen.versions].sort()).toEqual(["v1", "v2"]);

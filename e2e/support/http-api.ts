@@ -25,6 +25,18 @@ export interface ApiClient {
   ok(method: string, pathname: string, body?: unknown): Promise<ApiResponse["json"]>;
 }
 
+/** Status, text, and the JSON it holds (null when it is not JSON: the assertion then shows the text). */
+export async function readResponse(res: Response): Promise<ApiResponse> {
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json, text };
+}
+
 export type Credentials = { cookie: string } | { token: string };
 
 export function apiClient(platform: Platform, credentials: Credentials): ApiClient {
@@ -42,14 +54,7 @@ export function apiClient(platform: Platform, credentials: Credentials): ApiClie
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
-    return { status: res.status, json, text };
+    return readResponse(res);
   };
   const client: ApiClient = {
     request,

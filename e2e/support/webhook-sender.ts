@@ -14,6 +14,7 @@
 // - Bitbucket Cloud `repo:push`: push.changes[] {new {type, name, target {hash, message, author}}, old, created, closed}.
 // - Slipway's generic hook: {ref, sha, message?, author?}.
 import { createHmac, randomUUID } from "node:crypto";
+import { readResponse, type ApiResponse } from "./http-api";
 
 export const PROVIDERS = ["github", "gitlab", "gitea", "forgejo", "bitbucket", "generic"] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -238,22 +239,9 @@ export function sign(hook: Hook, secret: string | null, signedBody: string = hoo
   return { ...hook, headers: h };
 }
 
-export interface HookResponse {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted field by field
-  json: any;
-  text: string;
-}
+export type HookResponse = ApiResponse;
 
 /** POSTs the hook's exact body with its headers. */
 export async function sendHook(url: string, hook: Hook, body: string = hook.body): Promise<HookResponse> {
-  const res = await fetch(url, { method: "POST", headers: hook.headers, body });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json, text };
+  return readResponse(await fetch(url, { method: "POST", headers: hook.headers, body }));
 }
