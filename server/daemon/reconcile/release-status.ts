@@ -28,6 +28,12 @@ const rolloutSelect = {
  * restarted daemon keeps the original deadline.
  */
 export async function markRollingOut(db: Db, releaseId: string): Promise<RolloutState> {
+  // Called on every tick of a rollout: once it is rolling out with its clock set, only read.
+  const current = await db.release.findUniqueOrThrow({ where: { id: releaseId }, select: { ...rolloutSelect, status: true } });
+  if (current.status === "ROLLING_OUT" && current.rolloutStartedAt) {
+    const { status: _status, ...state } = current;
+    return { ...state, rolloutStartedAt: current.rolloutStartedAt };
+  }
   const now = new Date();
   await db.release.updateMany({
     where: { id: releaseId, status: { in: ["PENDING", "SUPERSEDED"] } },
