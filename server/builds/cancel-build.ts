@@ -9,6 +9,7 @@ import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import type { BuildDto } from "./schemas";
 import { buildDtoInclude, toBuildDto } from "./to-build-dto";
+import { userLabel } from "../auth/user-label";
 
 export interface CancelBuildOptions {
   actor: Actor;
@@ -18,7 +19,7 @@ export interface CancelBuildOptions {
 export async function cancelBuild({ actor, buildId }: CancelBuildOptions): Promise<BuildDto> {
   const db = getDb();
   const user = await db.user.findUnique({ where: { id: actor.userId }, select: { name: true, email: true } });
-  const who = user?.name || user?.email || actor.email;
+  const who = user ? userLabel(user) : actor.email;
   const build = await db.$transaction(async (tx) => {
     const b = await tx.build.findFirst({ where: { id: buildId, teamId: actor.teamId }, include: { app: { select: { slug: true } } } });
     if (!b) throw notFound("Build");

@@ -1,5 +1,6 @@
 import type { Db, Tx } from "../db";
 import type { BuildDto, BuildTrigger } from "./schemas";
+import { userLabel } from "../auth/user-label";
 
 export const buildDtoInclude = {
   steps: { orderBy: { position: "asc" as const } },
@@ -36,7 +37,7 @@ const TRIGGERS: readonly string[] = ["manual", "push", "redeliver"] satisfies Bu
 export async function toBuildDtos(db: Db | Tx, rows: BuildRow[], now = new Date()): Promise<BuildDto[]> {
   const ids = [...new Set(rows.flatMap((b) => [b.createdById, b.canceledById]).filter((id): id is string => Boolean(id)))];
   const users = ids.length ? await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } }) : [];
-  const names = new Map(users.map((u) => [u.id, u.name || u.email]));
+  const names = new Map(users.map((u) => [u.id, userLabel(u)]));
   const person = (id: string | null) => (id && names.has(id) ? { name: names.get(id)! } : null);
   return rows.map((b) => ({
     id: b.id,

@@ -19,6 +19,7 @@ import { buildStepsFor, StepRecorder, type BuildStepName } from "./build-steps";
 import { classifyGitUrl, cloneRepo, isCommitSha, readHeadCommit } from "./git-source";
 import { BuildLogSink } from "./log-sink";
 import { isOtherImageName } from "./build-output";
+import { userLabel } from "../auth/user-label";
 
 export interface RunBuildOptions {
   db: Db;
@@ -300,7 +301,7 @@ async function canceledBy(db: Db, buildId: string): Promise<string | null> {
   if (b?.status !== "CANCELED") return null;
   if (!b.canceledById) return "";
   const user = await db.user.findUnique({ where: { id: b.canceledById }, select: { name: true, email: true } });
-  return user?.name || user?.email || "";
+  return user ? userLabel(user) : "";
 }
 
 function formatDuration(ms: number): string {
