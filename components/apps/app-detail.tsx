@@ -15,6 +15,7 @@ import { AppSettingsForm } from "./app-settings-form";
 import { ReleaseFailure } from "./release-failure";
 import { ReleaseList } from "./release-list";
 import { appKeys, useApp, useBuilds, useDeployApp, useReleases } from "./queries";
+import { refreshQueries } from "@/components/providers/refresh-queries";
 
 export function AppDetail({ appId }: { appId: string }) {
   const app = useApp(appId);
@@ -24,7 +25,7 @@ export function AppDetail({ appId }: { appId: string }) {
   const qc = useQueryClient();
   // A rollout just ended (live or failed): the releases list says how at once, not a poll later.
   useEffect(() => {
-    if (!rolling) void qc.invalidateQueries({ queryKey: appKeys.releases(appId) });
+    if (!rolling) void refreshQueries(qc, { queryKey: appKeys.releases(appId) });
   }, [rolling, appId, qc]);
   const deploy = useDeployApp(appId);
   const me = useMe();

@@ -3,6 +3,7 @@ import { api } from "@/components/api-client";
 import type { AppDto, CreateAppInput, UpdateAppInput } from "@/server/apps/schemas";
 import type { BuildDto } from "@/server/builds/schemas";
 import type { ReleaseDto } from "@/server/releases/schemas";
+import { refreshQueries } from "@/components/providers/refresh-queries";
 
 export const appKeys = {
   list: (projectId: string) => ["apps", "list", projectId] as const,
@@ -33,7 +34,7 @@ export function useCreateApp(projectId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: CreateAppInput) => api<AppDto>(`/api/v1/projects/${projectId}/apps`, { method: "POST", body: input }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: appKeys.list(projectId) }),
+    onSuccess: () => refreshQueries(qc, { queryKey: appKeys.list(projectId) }),
   });
 }
 
@@ -49,7 +50,7 @@ export function useDeployApp(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => api<{ build: BuildDto }>(`/api/v1/apps/${id}/deploy`, { method: "POST" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: appKeys.builds(id) }),
+    onSuccess: () => refreshQueries(qc, { queryKey: appKeys.builds(id) }),
   });
 }
 
@@ -57,7 +58,7 @@ export function useRollback(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (releaseId: string) => api<{ id: string; version: number }>(`/api/v1/apps/${id}/releases/${releaseId}/rollback`, { method: "POST" }),
-    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: appKeys.one(id) }), qc.invalidateQueries({ queryKey: appKeys.releases(id) })]),
+    onSuccess: () => refreshQueries(qc, { queryKey: appKeys.one(id) }, { queryKey: appKeys.releases(id) }),
   });
 }
 

@@ -8,6 +8,7 @@ import { appKeys } from "@/components/apps/queries";
 import { useEventStream } from "@/components/logs/use-event-stream";
 import type { BuildDto, BuildLogLineDto } from "@/server/builds/schemas";
 import { triggerText } from "./build-text";
+import { refreshQueries } from "@/components/providers/refresh-queries";
 
 function duration(b: { startedAt: string | null; finishedAt: string | null }): string {
   if (!b.startedAt) return "";
@@ -28,8 +29,7 @@ export function BuildPanel({ build }: { build: BuildDto }) {
   const { lines, state } = useEventStream<BuildLogLineDto>(`/api/v1/builds/${build.id}/logs`, {
     onEvent: (event) => {
       if (event === "build" || event === "end") {
-        void qc.invalidateQueries({ queryKey: appKeys.builds(build.appId) });
-        void qc.invalidateQueries({ queryKey: appKeys.one(build.appId) });
+        void refreshQueries(qc, { queryKey: appKeys.builds(build.appId) }, { queryKey: appKeys.one(build.appId) });
       }
     },
   });

@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
 import type { ClusterDto, RegisterClusterInput, UpdateClusterInput } from "@/server/clusters/schemas";
+import { refreshQueries } from "@/components/providers/refresh-queries";
 
 export const clusterKeys = {
   all: ["clusters"] as const,
@@ -19,7 +20,7 @@ export function useRegisterCluster() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: RegisterClusterInput) => api<ClusterDto>("/api/v1/clusters", { method: "POST", body: input }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: clusterKeys.all }),
+    onSuccess: () => refreshQueries(qc, { queryKey: clusterKeys.all }),
   });
 }
 
@@ -43,6 +44,6 @@ export function useDeleteCluster() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api<void>(`/api/v1/clusters/${id}`, { method: "DELETE" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: clusterKeys.all }),
+    onSuccess: () => refreshQueries(qc, { queryKey: clusterKeys.all }),
   });
 }

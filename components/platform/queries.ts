@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
 import type { PlatformTeamDto, TeamQuotaInput } from "@/server/quotas/schemas";
+import { refreshQueries } from "@/components/providers/refresh-queries";
 
 export const platformKeys = { teams: ["platform", "teams"] as const, defaultQuota: ["platform", "default-quota"] as const };
 
@@ -14,7 +15,7 @@ export function useUpdateTeamQuota() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ teamId, quota }: { teamId: string; quota: TeamQuotaInput }) => api<TeamQuotaInput>(`/api/v1/platform/teams/${teamId}/quota`, { method: "PUT", body: quota }),
-    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: platformKeys.teams }), qc.invalidateQueries({ queryKey: ["team", "quota"] })]),
+    onSuccess: () => refreshQueries(qc, { queryKey: platformKeys.teams }, { queryKey: ["team", "quota"] }),
   });
 }
 

@@ -2,6 +2,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 import { api } from "@/components/api-client";
 import { appKeys } from "@/components/apps/queries";
 import type { CreateProjectInput, ProjectDto, UpdateProjectInput, UpdateProjectResult } from "@/server/projects/schemas";
+import { refreshQueries } from "@/components/providers/refresh-queries";
 
 export const projectKeys = {
   all: ["projects"] as const,
@@ -18,7 +19,7 @@ export function useCreateProject() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: CreateProjectInput) => api<ProjectDto>("/api/v1/projects", { method: "POST", body: input }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: projectKeys.all }),
+    onSuccess: () => refreshQueries(qc, { queryKey: projectKeys.all }),
   });
 }
 
@@ -29,7 +30,7 @@ export function useUpdateProject(id: string) {
     onSuccess: ({ warning: _warning, ...project }) => {
       qc.setQueryData(projectKeys.one(id), project);
       // Apps copy the project's target.
-      return Promise.all([qc.invalidateQueries({ queryKey: projectKeys.all, exact: true }), qc.invalidateQueries({ queryKey: appKeys.list(id) })]);
+      return refreshQueries(qc, { queryKey: projectKeys.all, exact: true }, { queryKey: appKeys.list(id) });
     },
   });
 }

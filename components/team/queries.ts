@@ -4,6 +4,7 @@ import type { ProjectQuotaInput, TeamQuotaDto } from "@/server/quotas/schemas";
 import type { PlatformSettingsDto } from "@/server/settings/schemas";
 import type { CreatedInvitationDto, InvitationDto } from "@/server/invitations/schemas";
 import type { ApiTokenDto, CreateApiTokenInput, CreatedApiTokenDto } from "@/server/auth/api-tokens/schemas";
+import { refreshQueries } from "@/components/providers/refresh-queries";
 
 export interface MeDto {
   user: { id: string; email: string; isPlatformAdmin: boolean };
@@ -38,7 +39,7 @@ export function useCreateInvitation() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (i: { email: string; role: string }) => api<CreatedInvitationDto>("/api/v1/team/invitations", { method: "POST", body: i }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: invitationKeys.list }),
+    onSuccess: () => refreshQueries(qc, { queryKey: invitationKeys.list }),
   });
 }
 
@@ -46,7 +47,7 @@ export function useRevokeInvitation() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api(`/api/v1/team/invitations/${id}`, { method: "DELETE" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: invitationKeys.list }),
+    onSuccess: () => refreshQueries(qc, { queryKey: invitationKeys.list }),
   });
 }
 
@@ -54,7 +55,7 @@ export function useChangeMemberRole() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (m: { userId: string; role: string }) => api<MemberDto>(`/api/v1/team/members/${m.userId}`, { method: "PATCH", body: { role: m.role } }),
-    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: teamKeys.members }), qc.invalidateQueries({ queryKey: teamKeys.me })]),
+    onSettled: () => refreshQueries(qc, { queryKey: teamKeys.members }, { queryKey: teamKeys.me }),
   });
 }
 
@@ -62,7 +63,7 @@ export function useRemoveMember() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (userId: string) => api(`/api/v1/team/members/${userId}`, { method: "DELETE" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: teamKeys.members }),
+    onSuccess: () => refreshQueries(qc, { queryKey: teamKeys.members }),
   });
 }
 
@@ -76,7 +77,7 @@ export function useUpdateProjectQuota() {
   return useMutation({
     mutationFn: ({ projectId, limits }: { projectId: string; limits: ProjectQuotaInput }) =>
       api<{ id: string; slug: string; limits: ProjectQuotaInput }>(`/api/v1/projects/${projectId}/quota`, { method: "PUT", body: limits }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: teamKeys.quota }),
+    onSuccess: () => refreshQueries(qc, { queryKey: teamKeys.quota }),
   });
 }
 
@@ -105,7 +106,7 @@ export function useCreateApiToken() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (t: CreateApiTokenInput) => api<CreatedApiTokenDto>("/api/v1/team/tokens", { method: "POST", body: t }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: tokenKeys.list }),
+    onSuccess: () => refreshQueries(qc, { queryKey: tokenKeys.list }),
   });
 }
 
@@ -113,6 +114,6 @@ export function useRevokeApiToken() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api<ApiTokenDto>(`/api/v1/team/tokens/${id}`, { method: "DELETE" }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: tokenKeys.list }),
+    onSuccess: () => refreshQueries(qc, { queryKey: tokenKeys.list }),
   });
 }

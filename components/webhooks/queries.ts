@@ -10,6 +10,7 @@ import type {
   WebhookSettingsDto,
 } from "@/server/webhooks/schemas";
 import { DELIVERIES_PAGE_DEFAULT } from "@/server/webhooks/constants";
+import { refreshQueries } from "@/components/providers/refresh-queries";
 
 export const webhookKeys = {
   settings: (appId: string) => ["apps", appId, "webhook"] as const,
@@ -75,6 +76,6 @@ export function useRedeliver(appId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api<RedeliveryResult>(`/api/v1/apps/${appId}/deliveries/${id}/redeliver`, { method: "POST" }),
-    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: webhookKeys.deliveries(appId), exact: true }), qc.invalidateQueries({ queryKey: appKeys.builds(appId) })]),
+    onSuccess: () => refreshQueries(qc, { queryKey: webhookKeys.deliveries(appId), exact: true }, { queryKey: appKeys.builds(appId) }),
   });
 }

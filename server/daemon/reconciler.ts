@@ -47,6 +47,8 @@ const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
 
 /** Log lines kept of a container that exited or failed its rollout. */
 const LAST_LOG_LINES = 20;
+/** how long to wait before reading an exited run's log again when it showed no line */
+const LOG_SETTLE_MS = 300;
 
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -293,7 +295,7 @@ export class Reconciler {
       const facts = { exitCode, oomKilled: exit.oomKilled, memoryMib: spec.memoryMib };
       const oom = exitCode !== null && isOutOfMemory(facts);
       // Down, the lines of the run that ended; restarted by the engine, the latest lines.
-      const lines = await this.lastLogLines(c.id, down ? exit.startedAt : null);
+      const lines = await this.linesOfExit(c.id, down ? exit.startedAt : null, state);
       const limit = this.crashLoop.limit;
       // The rollout ends on an exit seen with its code; crashes the engine hid count up to the limit.
       const final = exitCode !== null && state.restartCount + crashes >= limit;
@@ -352,6 +354,22 @@ export class Reconciler {
       this.opts.log.warn({ container: c.name, err: String(e) }, "reading the engine's exit events failed");
       return null;
     }
+  }
+
+  /**
+   * The last lines of a run that just ended. The engine can report the exit a moment before its
+   * log holds the run's last lines (conmon drains the container's pipes after the process is
+   * gone), so an empty read is retried once; a run that still shows none (a fresh replacement
+   * container read too early) gets the lines recorded at the release's previous crash, which
+   * are the same program's.
+   */
+  private async linesOfExit(containerId: string, since: Date | null, state: RolloutState): Promise<string[]> {
+    const lines = await this.lastLogLines(containerId, since);
+    if (lines.length) return lines;
+    await new Promise((r) => setTimeout(r, LOG_SETTLE_MS));
+    const again = await this.lastLogLines(containerId, since);
+    if (again.length) return again;
+    return state.lastLogLines ? state.lastLogLines.split("\n") : [];
   }
 
   /**
