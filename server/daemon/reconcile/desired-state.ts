@@ -28,6 +28,13 @@ export interface DesiredApp {
   targetReleaseId: string | null;
   live: DesiredRelease | null;
   target: DesiredRelease | null;
+  /** stopped by its team: no replica runs, routes answer 503 "stopped" */
+  stopped: boolean;
+  /** raised by a restart: live replicas of an older generation are replaced one at a time */
+  restartGeneration: number;
+  autoRollback: boolean;
+  /** verified custom hostnames (lower case), routed like the app's own hostname, served with TLS */
+  domains: string[];
 }
 
 type AppRow = { id: string; slug: string; replicas: number; project: { slug: string; runtimeClass: string }; team: { slug: string } };
@@ -72,7 +79,11 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
 export async function loadDesiredApps(db: Db, runtimeTarget: string | { startsWith: string } = "embedded"): Promise<DesiredApp[]> {
   const apps = await db.app.findMany({
     where: { runtimeTarget },
-    include: { project: { select: { slug: true, runtimeClass: true } }, team: { select: { slug: true } } },
+    include: {
+      project: { select: { slug: true, runtimeClass: true } },
+      team: { select: { slug: true } },
+      domains: { where: { verifiedAt: { not: null } }, select: { hostname: true }, orderBy: { hostname: "asc" } },
+    },
   });
   const ids = apps.flatMap((a) => [a.liveReleaseId, a.targetReleaseId]).filter((x): x is string => !!x);
   const releases = new Map((await db.release.findMany({ where: { id: { in: [...new Set(ids)] } } })).map((r) => [r.id, r]));
@@ -90,6 +101,10 @@ export async function loadDesiredApps(db: Db, runtimeTarget: string | { startsWi
       targetReleaseId: a.targetReleaseId,
       live: live ? toDesiredRelease(a, live) : null,
       target: target ? toDesiredRelease(a, target) : null,
+      stopped: a.stopped,
+      restartGeneration: a.restartGeneration,
+      autoRollback: a.autoRollback,
+      domains: a.domains.map((d) => d.hostname),
     };
   });
 }

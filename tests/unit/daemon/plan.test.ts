@@ -16,6 +16,10 @@ const app = (over: Partial<DesiredApp> = {}): DesiredApp => ({
   targetReleaseId: "r1",
   live: rel("r1"),
   target: rel("r1"),
+  stopped: false,
+  restartGeneration: 0,
+  autoRollback: true,
+  domains: [],
   ...over,
 });
 
