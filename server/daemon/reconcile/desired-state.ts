@@ -35,6 +35,12 @@ export interface DesiredApp {
   autoRollback: boolean;
   /** verified custom hostnames (lower case), routed like the app's own hostname, served with TLS */
   domains: string[];
+  /**
+   * Hostnames still to be proved by HTTP: the ingress answers GET
+   * http://<hostname>/.well-known/slipway-challenge/<id> with the token, so pointing the name at
+   * Slipway proves control of it (server/domains).
+   */
+  challenges: { hostname: string; id: string; token: string }[];
 }
 
 type AppRow = { id: string; slug: string; replicas: number; project: { slug: string; runtimeClass: string }; team: { slug: string } };
@@ -82,7 +88,7 @@ export async function loadDesiredApps(db: Db, runtimeTarget: string | { startsWi
     include: {
       project: { select: { slug: true, runtimeClass: true } },
       team: { select: { slug: true } },
-      domains: { where: { verifiedAt: { not: null } }, select: { hostname: true }, orderBy: { hostname: "asc" } },
+      domains: { select: { id: true, hostname: true, verifiedAt: true, verificationToken: true }, orderBy: { hostname: "asc" } },
     },
   });
   const ids = apps.flatMap((a) => [a.liveReleaseId, a.targetReleaseId]).filter((x): x is string => !!x);
@@ -104,7 +110,8 @@ export async function loadDesiredApps(db: Db, runtimeTarget: string | { startsWi
       stopped: a.stopped,
       restartGeneration: a.restartGeneration,
       autoRollback: a.autoRollback,
-      domains: a.domains.map((d) => d.hostname),
+      domains: a.domains.filter((d) => d.verifiedAt).map((d) => d.hostname),
+      challenges: a.domains.filter((d) => !d.verifiedAt).map((d) => ({ hostname: d.hostname, id: d.id, token: d.verificationToken })),
     };
   });
 }

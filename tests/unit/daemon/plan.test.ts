@@ -20,6 +20,7 @@ const app = (over: Partial<DesiredApp> = {}): DesiredApp => ({
   restartGeneration: 0,
   autoRollback: true,
   domains: [],
+  challenges: [],
   ...over,
 });
 
