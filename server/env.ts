@@ -26,6 +26,12 @@ const schema = z.object({
   // Comma-separated DNS servers (ip or ip:port) used to resolve git hosts before they are checked
   // and pinned; empty = the system resolver. Tests point it at a DNS server on 127.0.0.1.
   SLIPWAY_DNS_SERVERS: z.string().default(""),
+  // The DNS server ("host:port") custom-domain checks ask (the TXT proof, the A/AAAA of the HTTP
+  // proof); unset: the servers of SLIPWAY_DNS_SERVERS, else the system's resolvers. Tests point it at
+  // a DNS server on 127.0.0.1.
+  SLIPWAY_DNS_RESOLVER: z.string().trim().min(1).optional(),
+  // The port an HTTP proof of a custom domain is fetched from (production: 80; tests: the ingress's).
+  SLIPWAY_DOMAIN_HTTP_PORT: port.default(80),
   // Build and container caps (slipwayd). Sizes in MiB; fractions allowed (tests use tiny limits).
   // The platform's cap on every build; each team's own limit (TeamQuota.buildTimeoutSeconds) applies below it.
   SLIPWAY_BUILD_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(6 * 60 * 60),
