@@ -12,6 +12,8 @@ export class HostRefused extends Error {
     readonly reason: "unresolvable" | "internal",
     readonly host: string,
     message: string,
+    /** the refused address, for reason "internal" */
+    readonly address?: string,
   ) {
     super(message);
     this.name = "HostRefused";
@@ -27,10 +29,9 @@ function configuredServers(): string[] {
     .filter(Boolean);
 }
 
-async function resolveAll(host: string): Promise<string[]> {
+async function resolveAll(host: string, servers: string[]): Promise<string[]> {
   // RFC 6761: localhost names are loopback whatever a DNS server says.
   if (host === "localhost" || host.endsWith(".localhost")) return ["127.0.0.1", "::1"];
-  const servers = configuredServers();
   if (servers.length === 0) return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
   const resolver = new Resolver({ timeout: RESOLVE_TIMEOUT_MS, tries: 2 });
   resolver.setServers(servers);
@@ -48,20 +49,22 @@ export interface ResolveAndCheckOptions {
   host: string;
   /** Platform setting: loopback, private and metadata addresses are allowed. */
   allowPrivate: boolean;
+  /** DNS servers to ask (ip or ip:port); default SLIPWAY_DNS_SERVERS; empty: the system resolver. */
+  servers?: string[];
 }
 
 /**
  * Every address `host` resolves to, each one allowed by the policy; throws HostRefused otherwise.
  * An IP literal is checked as it is, without DNS.
  */
-export async function resolveAndCheck({ host, allowPrivate }: ResolveAndCheckOptions): Promise<string[]> {
+export async function resolveAndCheck({ host, allowPrivate, servers = configuredServers() }: ResolveAndCheckOptions): Promise<string[]> {
   const bare = host.replace(/^\[|\]$/g, "");
   let addresses: string[];
   if (isIP(bare)) {
     addresses = [bare];
   } else {
     try {
-      addresses = await resolveAll(bare);
+      addresses = await resolveAll(bare, servers);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
       throw new HostRefused("unresolvable", bare, `Cannot resolve the host ${bare} (${code}). Check the URL.`);
@@ -74,6 +77,7 @@ export async function resolveAndCheck({ host, allowPrivate }: ResolveAndCheckOpt
         "internal",
         bare,
         `${bare} resolves to a loopback, private or metadata address (${bad}), which builds may not reach. A platform admin can allow private git hosts.`,
+        bad,
       );
     }
   }

@@ -1,6 +1,7 @@
 // A DNS server on 127.0.0.1 for tests, answering from a script: each (name, type) has a sequence
 // of answers, the nth query gets the nth (the last one repeats), so a name can resolve to a public
-// address first and to loopback afterwards (DNS rebinding). Every query is logged.
+// address first and to loopback afterwards (DNS rebinding); TXT answers are lists of records
+// (custom-domain proofs). Every query is logged.
 //
 //   const dns = await startDnsServer({ "rebind.test": { A: [["203.0.113.7"], ["127.0.0.1"]] } });
 //   process.env.SLIPWAY_DNS_SERVERS = dns.address;   // "127.0.0.1:<port>"
@@ -10,7 +11,8 @@ import type { AddressInfo } from "node:net";
 import * as packet from "dns-packet";
 
 export interface DnsScript {
-  [name: string]: { A?: string[][]; AAAA?: string[][] };
+  /** TXT: each answer is a list of records (each record one string) */
+  [name: string]: { A?: string[][]; AAAA?: string[][]; TXT?: string[][] };
 }
 
 export interface DnsServer {
@@ -47,9 +49,11 @@ export async function startDnsServer(initial: DnsScript): Promise<DnsServer> {
     const key = `${name}/${type}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    const sequence = type === "A" || type === "AAAA" ? entry?.[type] : undefined;
-    const addresses = sequence?.length ? (sequence[Math.min(n, sequence.length - 1)] ?? []) : [];
-    const answers: packet.Answer[] = addresses.map((data) => ({ type: type as "A", name: question.name, ttl: 0, class: "IN", data }));
+    const sequence = type === "A" || type === "AAAA" || type === "TXT" ? entry?.[type] : undefined;
+    const values = sequence?.length ? (sequence[Math.min(n, sequence.length - 1)] ?? []) : [];
+    const answers: packet.Answer[] = values.map((data) =>
+      type === "TXT" ? { type: "TXT", name: question.name, ttl: 0, class: "IN", data } : { type: type as "A", name: question.name, ttl: 0, class: "IN", data },
+    );
     const response = packet.encode({
       type: "response",
       id: query.id,

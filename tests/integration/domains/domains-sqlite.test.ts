@@ -1,0 +1,3 @@
+import { defineDomainsSuite } from "./domains-suite";
+
+defineDomainsSuite(async () => undefined);
