@@ -39,6 +39,8 @@ export const updateAppInput = z
     cpuMillicores: appSettingsShape.cpuMillicores,
     memoryMib: appSettingsShape.memoryMib,
     replicas: appSettingsShape.replicas,
+    // Roll back on its own when a live release starts crashing soon after it went live.
+    autoRollback: z.boolean(),
   })
   .partial();
 export type UpdateAppInput = z.input<typeof updateAppInput>;
@@ -63,5 +65,18 @@ export interface AppDto {
   url: string | null;
   liveRelease: { id: string; version: number; imageDigest: string; liveAt: string | null } | null;
   targetReleaseId: string | null;
+  /** Stopped: no replica runs (config and releases kept); start brings the live release back. */
+  stopped: boolean;
+  /** Raised by each restart; the runtime replaces the replicas one at a time when it changes. */
+  restartGeneration: number;
+  /** Roll back by itself when a live release starts crashing soon after it went live. */
+  autoRollback: boolean;
   createdAt: string;
 }
+
+/** GET /api/v1/apps/<id>/events: ?cursor=<last event id of the previous page>&limit=<1..100, default 20>. */
+export const appEventListQuery = z.object({
+  cursor: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type AppEventListQuery = z.infer<typeof appEventListQuery>;

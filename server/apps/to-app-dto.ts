@@ -25,6 +25,9 @@ interface AppRow {
   runtimeTarget: string;
   targetReleaseId: string | null;
   liveReleaseId: string | null;
+  stopped: boolean;
+  restartGeneration: number;
+  autoRollback: boolean;
   createdAt: Date;
   project: { slug: string };
   team: { slug: string };
@@ -62,6 +65,9 @@ export function toAppDto(app: AppRow, clusterDomains: ReadonlyMap<string, string
     url: urlOf(app, clusterDomains),
     liveRelease: live ? { id: live.id, version: live.version, imageDigest: live.imageDigest, liveAt: live.liveAt?.toISOString() ?? null } : null,
     targetReleaseId: app.targetReleaseId,
+    stopped: app.stopped,
+    restartGeneration: app.restartGeneration,
+    autoRollback: app.autoRollback,
     createdAt: app.createdAt.toISOString(),
   };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 // The one quota check. Every change that can grow a team's usage (deploy, rollback, scale or
-// resize, a new app, storage) calls it inside the same transaction as the change. It refuses a
+// resize, starting a stopped app, a new app, storage) calls it inside the same transaction as the change. It refuses a
 // change that would take the team past its ceiling, or the project past the limit a team admin
 // set for it, naming the limit, the usage and the value so the user knows exactly what to change.
 import type { Tx } from "../db";
@@ -16,7 +16,9 @@ export type AppChange =
   /** an existing release becomes the target (a rollback): its per-replica size */
   | { kind: "release"; cpuMillicores: number; memoryMib: number }
   /** the app row changes; a replicas change applies to what runs at once */
-  | { kind: "update"; replicas?: number; cpuMillicores?: number; memoryMib?: number };
+  | { kind: "update"; replicas?: number; cpuMillicores?: number; memoryMib?: number }
+  /** a stopped app starts: its replicas run again */
+  | { kind: "start" };
 
 export interface AssertWithinQuotaOptions {
   teamId: string;
@@ -66,6 +68,8 @@ function nextFootprint(parts: AppFootprintParts, change: AppChange) {
       return appFootprint({ ...parts, targetCpu: change.cpuMillicores, targetMemory: change.memoryMib });
     case "update":
       return appFootprint(parts, change);
+    case "start":
+      return appFootprint(parts, { stopped: false });
   }
 }
 

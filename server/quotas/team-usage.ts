@@ -6,7 +6,8 @@ import "server-only";
 //     - its target release's (pending or rolling out: both may run during a rollout),
 //     - the app row's size while a build is queued or running (that build will release it),
 //   times the app row's replicas (the scale the runtime is asked to run; quota-checked on every
-//   change). Plus the number of apps, volume storage and running builds.
+//   change), or times 0 while the app is stopped (it runs no replica; starting it is checked like a
+//   scale up). Plus the number of apps, volume storage and running builds.
 // One SQL aggregate for all of it, on SQLite and PostgreSQL alike (CASE instead of GREATEST, quoted
 // Prisma table names), so that a check stays cheap with a thousand apps in a team.
 import type { Db, Tx } from "../db";
@@ -42,6 +43,8 @@ export interface AppFootprintParts {
   /** the app row's per-replica size */
   rowCpu: number;
   rowMemory: number;
+  /** stopped: no replica runs, so it holds nothing (its replicas and releases are kept) */
+  stopped: boolean;
 }
 
 export interface AppUsage {
@@ -59,8 +62,8 @@ const emptyUsage = (): Usage => ({ cpuMillicores: 0, memoryMib: 0, storageGib: 0
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 /** The footprint of one app given its parts, optionally with the app row changed. */
-export function appFootprint(p: AppFootprintParts, change: { replicas?: number; cpuMillicores?: number; memoryMib?: number } = {}): { cpuMillicores: number; memoryMib: number } {
-  const replicas = change.replicas ?? p.replicas;
+export function appFootprint(p: AppFootprintParts, change: { replicas?: number; cpuMillicores?: number; memoryMib?: number; stopped?: boolean } = {}): { cpuMillicores: number; memoryMib: number } {
+  const replicas = (change.stopped ?? p.stopped) ? 0 : (change.replicas ?? p.replicas);
   const rowCpu = p.buildPending ? (change.cpuMillicores ?? p.rowCpu) : 0;
   const rowMemory = p.buildPending ? (change.memoryMib ?? p.rowMemory) : 0;
   return {
@@ -76,19 +79,20 @@ function appPartsSql(where: Prisma.Sql): Prisma.Sql {
       a."replicas" AS "replicas", a."cpuMillicores" AS "rowCpu", a."memoryMib" AS "rowMemory",
       COALESCE(l."cpuMillicores", 0) AS "liveCpu", COALESCE(l."memoryMib", 0) AS "liveMemory",
       COALESCE(t."cpuMillicores", 0) AS "targetCpu", COALESCE(t."memoryMib", 0) AS "targetMemory",
-      CASE WHEN EXISTS (SELECT 1 FROM "Build" b WHERE b."appId" = a."id" AND b."status" IN ('QUEUED', 'RUNNING')) THEN 1 ELSE 0 END AS "buildPending"
+      CASE WHEN EXISTS (SELECT 1 FROM "Build" b WHERE b."appId" = a."id" AND b."status" IN ('QUEUED', 'RUNNING')) THEN 1 ELSE 0 END AS "buildPending",
+      CASE WHEN a."stopped" THEN 1 ELSE 0 END AS "stopped"
     FROM "App" a
     LEFT JOIN "Release" l ON l."id" = a."liveReleaseId"
     LEFT JOIN "Release" t ON t."id" = a."targetReleaseId" AND t."status" IN ('PENDING', 'ROLLING_OUT', 'LIVE')
     WHERE ${where}`;
 }
 
-// max(live, target, pending build's row) per replica, times replicas — as SQL over appPartsSql.
-const cpuSql = Prisma.sql`x."replicas" * CASE
+// max(live, target, pending build's row) per replica, times replicas (0 when stopped) — as SQL over appPartsSql.
+const cpuSql = Prisma.sql`(1 - x."stopped") * x."replicas" * CASE
   WHEN x."liveCpu" >= x."targetCpu" AND x."liveCpu" >= x."buildPending" * x."rowCpu" THEN x."liveCpu"
   WHEN x."targetCpu" >= x."buildPending" * x."rowCpu" THEN x."targetCpu"
   ELSE x."buildPending" * x."rowCpu" END`;
-const memorySql = Prisma.sql`x."replicas" * CASE
+const memorySql = Prisma.sql`(1 - x."stopped") * x."replicas" * CASE
   WHEN x."liveMemory" >= x."targetMemory" AND x."liveMemory" >= x."buildPending" * x."rowMemory" THEN x."liveMemory"
   WHEN x."targetMemory" >= x."buildPending" * x."rowMemory" THEN x."targetMemory"
   ELSE x."buildPending" * x."rowMemory" END`;
@@ -191,6 +195,7 @@ interface PartsRow {
   targetCpu: unknown;
   targetMemory: unknown;
   buildPending: unknown;
+  stopped: unknown;
 }
 
 function toParts(r: PartsRow): AppFootprintParts {
@@ -206,6 +211,7 @@ function toParts(r: PartsRow): AppFootprintParts {
     targetCpu: num(r.targetCpu),
     targetMemory: num(r.targetMemory),
     buildPending: num(r.buildPending) === 1,
+    stopped: num(r.stopped) === 1,
   };
 }
 
@@ -267,14 +273,14 @@ export async function getUsageForAppChange(db: Db | Tx, teamId: string, appId: s
   const rows = await db.$queryRaw<ChangeRow[]>`
     SELECT 'p' AS "kind", x."projectId" AS "projectId", COUNT(*) AS "apps", SUM(${cpuSql}) AS "cpu", SUM(${memorySql}) AS "memory",
       NULL AS "appId", NULL AS "slug", NULL AS "replicas", NULL AS "rowCpu", NULL AS "rowMemory", NULL AS "liveCpu", NULL AS "liveMemory",
-      NULL AS "targetCpu", NULL AS "targetMemory", NULL AS "buildPending",
+      NULL AS "targetCpu", NULL AS "targetMemory", NULL AS "buildPending", NULL AS "stopped",
       NULL AS "projectSlug", NULL AS "pCpu", NULL AS "pMemory", NULL AS "pStorage", NULL AS "pApps"
     FROM (${appPartsSql(Prisma.sql`a."teamId" = ${teamId} AND a."id" <> ${appId}`)}) x
     GROUP BY x."projectId"
     UNION ALL
     SELECT 'a', y."projectId", NULL, NULL, NULL,
       y."appId", y."slug", y."replicas", y."rowCpu", y."rowMemory", y."liveCpu", y."liveMemory",
-      y."targetCpu", y."targetMemory", y."buildPending",
+      y."targetCpu", y."targetMemory", y."buildPending", y."stopped",
       p."slug", p."quotaCpuMillicores", p."quotaMemoryMib", p."quotaStorageGib", p."quotaMaxApps"
     FROM (${appPartsSql(Prisma.sql`a."teamId" = ${teamId} AND a."id" = ${appId}`)}) y
     JOIN "Project" p ON p."id" = y."projectId"`;

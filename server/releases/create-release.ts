@@ -6,6 +6,8 @@ import { getDb, type Db, type Tx } from "../db";
 import { notFound } from "../errors";
 import type { Release } from "../generated/sqlite/client";
 import { recordAudit } from "../audit/record-audit";
+import { userLabel } from "../auth/user-label";
+import { recordAppEvent } from "../apps/events/record-app-event";
 
 export const configSnapshotSchema = z.object({
   containerPort: z.number().int(),
@@ -35,6 +37,19 @@ export interface CreateReleaseOptions {
 }
 
 const MAX_VERSION_RACE_RETRIES = 3;
+
+/**
+ * The timeline's line for a new release: "deploying v8 (build #12 by Ada)". The person is the
+ * build's (who pressed deploy or re-sent a delivery); a push names its commit and author instead.
+ */
+async function deployStarted(tx: Tx, version: number, buildId: string | undefined): Promise<{ message: string; actor: { id: string; label: string } | null }> {
+  const build = buildId ? await tx.build.findUnique({ where: { id: buildId }, select: { number: true, createdById: true, commitSha: true, commitAuthor: true } }) : null;
+  if (!build) return { message: `deploying v${version}`, actor: null };
+  const user = build.createdById ? await tx.user.findUnique({ where: { id: build.createdById }, select: { id: true, name: true, email: true } }) : null;
+  if (user) return { message: `deploying v${version} (build #${build.number} by ${userLabel(user)})`, actor: { id: user.id, label: userLabel(user) } };
+  const commit = build.commitSha ? `, push of ${build.commitSha.slice(0, 7)}${build.commitAuthor ? ` by ${build.commitAuthor}` : ""}` : "";
+  return { message: `deploying v${version} (build #${build.number}${commit})`, actor: null };
+}
 
 export async function createRelease(options: CreateReleaseOptions): Promise<Release> {
   const db = options.db ?? getDb();
@@ -76,6 +91,7 @@ export async function createRelease(options: CreateReleaseOptions): Promise<Rele
           targetId: release.id,
           data: { app: app.slug, version: release.version, buildId: options.buildId ?? null, imageDigest: options.imageDigest },
         });
+        await recordAppEvent(tx, { teamId: app.teamId, appId: app.id, kind: "deploy_started", releaseId: release.id, ...(await deployStarted(tx, release.version, options.buildId)) });
         await options.alsoInTransaction?.(tx, release);
         return release;
       });

@@ -8,11 +8,14 @@ import { recordAudit } from "../audit/record-audit";
 import { getAppOrThrow } from "../apps/get-app";
 import { assertWithinQuota } from "../quotas/assert-within-quota";
 import { configSnapshotSchema } from "./create-release";
-import { getEmbeddedDriver } from "../runtime/embedded/embedded-driver";
+import { nudgeSlipwayd } from "../runtime/embedded/nudge-slipwayd";
+import { eventActor } from "../apps/events/event-actor";
+import { recordAppEvent } from "../apps/events/record-app-event";
 
 export async function rollbackRelease({ actor, appId, releaseId }: { actor: Actor; appId: string; releaseId: string }) {
   const app = await getAppOrThrow({ actor, appId });
   const db = getDb();
+  const who = await eventActor(db, actor);
   const release = await db.$transaction(async (tx) => {
     const from = await tx.release.findFirst({ where: { id: releaseId, appId: app.id, teamId: actor.teamId } });
     if (!from) throw notFound("Release");
@@ -41,9 +44,10 @@ export async function rollbackRelease({ actor, appId, releaseId }: { actor: Acto
     });
     await tx.app.update({ where: { id: app.id }, data: { targetReleaseId: created.id } });
     await recordAudit(tx, { actor, action: "release.rollback", targetType: "release", targetId: created.id, data: { toVersion: from.version } });
+    await recordAppEvent(tx, { teamId: actor.teamId, appId: app.id, kind: "rolled_back", message: `rolled back to v${from.version} by ${who.label} (as v${created.version})`, releaseId: created.id, actor: who });
     return created;
   });
   // slipwayd's reconcilers roll out releases on every target.
-  await getEmbeddedDriver().nudge().catch(() => undefined);
+  await nudgeSlipwayd(`rollback of app ${app.id}`);
   return { id: release.id, version: release.version };
 }

@@ -64,6 +64,9 @@ const VALID: Record<string, RouteCase> = {
   "DELETE /apps/[appId]": { expect: [200, 202, 204] },
   "POST /apps/[appId]/deploy": { expect: [202] },
   "POST /apps/[appId]/releases/[releaseId]/rollback": { expect: [202] },
+  "POST /apps/[appId]/restart": { expect: [202] },
+  "POST /apps/[appId]/stop": { expect: [202] },
+  "POST /apps/[appId]/start": { expect: [202] },
   "POST /builds/[buildId]/cancel": { expect: [200] },
   // The first switch-on generates the secret (and answers it once).
   "PATCH /apps/[appId]/webhook": { body: () => ({ deployOnPush: true, branchFilter: "release/*" }), expect: [200] },
@@ -244,6 +247,9 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
         break;
       case "appId":
         values.appId = await ensureApp();
+        // Operations need an app they can act on: a restart a live release, a start a stopped app.
+        if (route.pattern.endsWith("/restart")) await factory.release(team.id, values.appId);
+        if (route.pattern.endsWith("/start")) await world.db.app.update({ where: { id: values.appId }, data: { stopped: true } });
         break;
       case "buildId": {
         // Only a queued or running build can be canceled (a finished one answers 409).

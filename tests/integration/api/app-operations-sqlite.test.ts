@@ -1,0 +1,3 @@
+import { defineAppOperationsSuite } from "./app-operations-suite";
+
+defineAppOperationsSuite(async () => undefined);
