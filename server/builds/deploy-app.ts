@@ -7,7 +7,7 @@ import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getAppOrThrow } from "../apps/get-app";
 import { assertWithinQuota } from "../quotas/assert-within-quota";
-import { getEmbeddedDriver } from "../runtime/embedded/embedded-driver";
+import { nudgeSlipwayd } from "../runtime/embedded/nudge-slipwayd";
 import type { BuildDto, BuildTrigger } from "./schemas";
 import { buildDtoInclude, toBuildDto } from "./to-build-dto";
 
@@ -38,6 +38,6 @@ export async function deployApp({ actor, appId, trigger = "manual" }: DeployAppO
   });
   // Wake slipwayd (it builds for every target, and rolls cluster apps out too) so the build starts
   // now rather than at its next poll; it polls anyway.
-  await getEmbeddedDriver().nudge().catch(() => undefined);
+  await nudgeSlipwayd(`deploy of app ${app.id}`);
   return toBuildDto(db, build);
 }

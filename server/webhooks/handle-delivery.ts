@@ -8,7 +8,7 @@ import type { Actor } from "../auth/actor";
 import { recordAudit, type SystemActor } from "../audit/record-audit";
 import type { Tx } from "../db";
 import { logger } from "../logger";
-import { getEmbeddedDriver } from "../runtime/embedded/embedded-driver";
+import { nudgeSlipwayd } from "../runtime/embedded/nudge-slipwayd";
 import { effectiveBranchFilter, matchesBranchFilter } from "./branch-filter";
 import { enqueuePushBuild } from "./enqueue-push-build";
 import { pruneDeliveriesSometimes } from "./prune-deliveries";
@@ -93,7 +93,7 @@ export async function handleDelivery(options: HandleDeliveryOptions): Promise<De
   if (answer.status === 202) {
     // Wake slipwayd so the build starts now rather than at its next poll; it polls anyway, so a
     // daemon that is down or restarting loses nothing.
-    await getEmbeddedDriver().nudge().catch(() => undefined);
+    await nudgeSlipwayd(`push to app ${app.id}`);
   }
   await pruneDeliveriesSometimes(app.id);
   return answer;
