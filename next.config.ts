@@ -19,7 +19,6 @@ const nextConfig: NextConfig = {
     "pino-pretty",
     "thread-stream",
     "tar-fs",
-    "http-proxy-3",
     "@kubernetes/client-node",
   ],
   typedRoutes: false,

@@ -3,7 +3,7 @@
 # missing, runs `apt-get update` at most once and only when something must be installed, and
 # changes no host configuration unless the host would otherwise pick a runtime that fails here.
 #
-#   scripts/ensure-system.sh                   podman + runc, git, busybox-static, build tools
+#   scripts/ensure-system.sh                   podman + runc, caddy, git, busybox-static, build tools
 #   scripts/ensure-system.sh --with-postgres   … and PostgreSQL (integration tests)
 #   scripts/ensure-system.sh --with-browser    … and Debian's Chromium (Playwright journeys)
 #   scripts/ensure-system.sh --for-tests       all of the above + mmdebstrap, docker-registry
@@ -34,6 +34,8 @@ fi
 # recommends (rootless networking and storage); catatonit backs `--init`.
 wanted=(podman runc conmon containernetworking-plugins catatonit uidmap slirp4netns fuse-overlayfs iptables
         git busybox-static ca-certificates)
+# The ingress proxy: slipwayd runs Caddy itself, with its own config and state under the data dir.
+wanted+=(caddy)
 # better-sqlite3 and cpu-features are compiled by `npm ci` when no prebuilt binary can be fetched.
 wanted+=(python3 make g++)
 [ "$with_postgres" = 1 ] && wanted+=(postgresql)
@@ -84,6 +86,19 @@ if installed crun && [ "$(id -u)" -eq 0 ]; then
     printf '# Written by Slipway'"'"'s ensure-system.sh: crun fails on hybrid cgroup v1 hosts.\n[engine]\nruntime = "runc"\n' >"$dropin"
     say "crun is installed: wrote $dropin so that podman uses runc."
   fi
+fi
+
+# Debian's caddy package starts a caddy.service serving /etc/caddy/Caddyfile on port 80. slipwayd
+# runs its own Caddy (admin API on a socket in its data dir), and the packaged one would hold the
+# port an ingress on 80 needs: stop and disable it where systemd runs; without systemd it never started.
+if installed caddy && [ "$(id -u)" -eq 0 ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  if systemctl is-enabled --quiet caddy.service 2>/dev/null || systemctl is-active --quiet caddy.service 2>/dev/null; then
+    systemctl disable --now caddy.service >/dev/null 2>&1 || say "WARNING: could not stop Debian's caddy.service; it may hold port 80." >&2
+    say "stopped and disabled Debian's caddy.service (slipwayd runs its own Caddy)."
+  fi
+fi
+if ! command -v caddy >/dev/null 2>&1; then
+  say "WARNING: caddy is not on PATH; slipwayd cannot start its ingress proxy." >&2
 fi
 
 if ! podman --runtime runc version --format '{{.Client.Version}}' >/dev/null 2>&1; then

@@ -14,6 +14,12 @@ const schema = z.object({
   SLIPWAY_INGRESS_PORT: port.default(8088),
   // Apps are served at http://<app>.<project>.<team>.<domain>:<ingress port>/.
   SLIPWAY_INGRESS_DOMAIN: z.string().default("localhost"),
+  // Verified custom domains are served over HTTPS on this port (plain HTTP on the ingress port redirects there).
+  SLIPWAY_INGRESS_HTTPS_PORT: port.default(443),
+  // Who signs custom domains' certificates: "acme" (Let's Encrypt; the ports must be reachable as
+  // 80/443 from the internet) or "internal" (the ingress proxy's own CA: tests, private networks).
+  SLIPWAY_TLS_ISSUER: z.enum(["acme", "internal"]).default("acme"),
+  SLIPWAY_ACME_EMAIL: z.string().email().optional(),
   SLIPWAY_PUBLIC_URL: z.string().url().optional(),
   DOCKER_HOST: z.string().optional(),
   SLIPWAY_BUILD_WORKERS: z.coerce.number().int().min(1).max(16).default(2),

@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import readline from "node:readline";
 import { freePort } from "../../tests/support/net";
+import { stopCaddy } from "../../server/daemon/ingress/caddy-process";
 import { removeNetworkIsolation } from "../../server/daemon/engine/network-isolation";
 
 export { freePort };
@@ -41,6 +42,8 @@ export interface Platform {
   webPort: number;
   daemonPort: number;
   ingressPort: number;
+  /** verified custom domains answer HTTPS here (certificates from the ingress proxy's internal CA) */
+  ingressHttpsPort: number;
   /** http://localhost:<web port>, also SLIPWAY_PUBLIC_URL */
   webUrl: string;
   /** The URL an app is served at through the ingress proxy. */
@@ -206,7 +209,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   ensureWebBuild();
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "slipway-e2e-"));
-  const [webPort, daemonPort, ingressPort] = [await freePort(), await freePort(), await freePort()];
+  const [webPort, daemonPort, ingressPort, ingressHttpsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const databaseUrl = options.databaseUrl ?? `file:${path.join(dataDir, "slipway.db")}`;
   const webUrl = `http://${options.webHost ?? "localhost"}:${webPort}`;
   const env: Record<string, string> = {
@@ -215,6 +218,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     SLIPWAY_WEB_PORT: String(webPort),
     SLIPWAY_DAEMON_PORT: String(daemonPort),
     SLIPWAY_INGRESS_PORT: String(ingressPort),
+    SLIPWAY_INGRESS_HTTPS_PORT: String(ingressHttpsPort),
+    SLIPWAY_TLS_ISSUER: "internal",
     SLIPWAY_PUBLIC_URL: webUrl,
     SLIPWAY_BUILD_WORKERS: "1",
     NEXT_TELEMETRY_DISABLED: "1",
@@ -252,6 +257,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     webPort,
     daemonPort,
     ingressPort,
+    ingressHttpsPort,
     webUrl,
     env,
     appUrl: ({ app, project, team }, pathname = "/") =>
@@ -283,6 +289,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       if (stopped) return;
       stopped = true;
       await Promise.all([web.stop(), daemon.stop()]);
+      // The ingress proxy outlives slipwayd by design: the run's own is stopped here.
+      await stopCaddy(dataDir);
       web.close();
       daemon.close();
       removeEngineLeftovers(dataDir);

@@ -10,6 +10,9 @@ export interface DaemonConfig {
   apiPort: number;
   ingressPort: number;
   ingressDomain: string;
+  ingressHttpsPort: number;
+  tlsIssuer: "acme" | "internal";
+  acmeEmail?: string;
   dockerHost?: string;
   buildWorkers: number;
   /** how long a build's lease lasts without a heartbeat before another worker may retry it */
@@ -54,6 +57,9 @@ export function loadDaemonConfig(): DaemonConfig {
     apiPort: env.SLIPWAY_DAEMON_PORT,
     ingressPort: env.SLIPWAY_INGRESS_PORT,
     ingressDomain: env.SLIPWAY_INGRESS_DOMAIN.toLowerCase(),
+    ingressHttpsPort: env.SLIPWAY_INGRESS_HTTPS_PORT,
+    tlsIssuer: env.SLIPWAY_TLS_ISSUER,
+    acmeEmail: env.SLIPWAY_ACME_EMAIL,
     dockerHost: env.DOCKER_HOST,
     buildWorkers: env.SLIPWAY_BUILD_WORKERS,
     // Not in server/env.ts because only slipwayd (and its tests) care.

@@ -1,6 +1,7 @@
-// slipwayd: the embedded runtime daemon. Starts the engine, reconciler, ingress proxy, build
-// workers and its API; all state lives in the database and the engine, so SIGKILL at any point
-// followed by a restart loses nothing and starts nothing twice.
+// slipwayd: the embedded runtime daemon. Starts the engine, the ingress proxy (a Caddy process of
+// its own that outlives slipwayd), reconciler, build workers and its API; all state lives in the
+// database, the engine and Caddy's autosave, so SIGKILL at any point followed by a restart loses
+// nothing, starts nothing twice and drops no request.
 import "server-only";
 import path from "node:path";
 import { getDb } from "../db";
@@ -10,8 +11,10 @@ import { daemonPaths, loadDaemonConfig } from "./config";
 import { dockerFromHost, Engine } from "./engine/engine";
 import { ensurePodmanService } from "./engine/podman-service";
 import { ensureNetworkIsolation, ensureTeamNetwork } from "./engine/network-isolation";
-import { startIngress } from "./ingress/ingress-server";
 import { RouteTable } from "./ingress/route-table";
+import { ensureCaddy, superviseCaddy } from "./ingress/caddy-process";
+import { caddyPaths } from "./ingress/caddy-paths";
+import { caddyRoutePusher } from "./ingress/caddy-routes";
 import { ensureInstanceId } from "./instance-id";
 import { createLogger } from "./logger";
 import { Reconciler } from "./reconciler";
@@ -42,7 +45,24 @@ async function main(): Promise<void> {
     if (isolate) await ensureNetworkIsolation(instanceId);
   };
 
-  const routes = new RouteTable(config.ingressDomain);
+  // The data plane first: adopted when it survived the previous slipwayd (it kept serving the
+  // routes it had), started with its autosaved routes otherwise.
+  const caddy = caddyPaths(config.dataDir);
+  await ensureCaddy({ dataDir: config.dataDir, log });
+  const pusher = caddyRoutePusher(
+    caddy.adminSocket,
+    {
+      domain: config.ingressDomain,
+      httpPort: config.ingressPort,
+      httpsPort: config.ingressHttpsPort,
+      tlsIssuer: config.tlsIssuer,
+      acmeEmail: config.acmeEmail,
+      adminSocket: caddy.adminSocket,
+    },
+    log.child({ component: "ingress" }),
+  );
+  const caddySupervisor = superviseCaddy({ dataDir: config.dataDir, log, onRespawn: () => pusher.invalidate() });
+  const routes = new RouteTable(config.ingressDomain, pusher.sink);
   const reconciler = new Reconciler({
     db,
     engine,
@@ -54,10 +74,10 @@ async function main(): Promise<void> {
     containerLimits: { pidsLimit: config.appPidsLimit },
     teamNetwork: isolate ? async (teamId) => (await ensureTeamNetwork(instanceId, teamId)).name : undefined,
   });
-  // The first pass rebuilds the route table from DB + engine before the proxy takes requests,
-  // so after a restart the same containers serve at once.
+  // The first pass rebuilds the route table from DB + engine; until it is pushed, Caddy serves
+  // what it had (the same containers after a restart, so that push changes nothing).
   await reconciler.reconcileNow();
-  const ingress = await startIngress({ port: config.ingressPort, routes, log });
+  if (!(await pusher.settled(15_000))) log.warn("ingress routes not applied yet; still retrying in the background");
   // Releases of apps whose project targets a Kubernetes cluster: same database, other driver.
   const clusters = new ClusterReconciler({ db, log: log.child({ component: "clusters" }), getDriver: getClusterDriver });
   const workers = new BuildWorkers({
@@ -112,13 +132,14 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 20_000).unref();
     api.close();
     api.closeAllConnections();
-    await ingress.close();
-    log.debug("ingress closed");
+    // The ingress proxy keeps serving: it is not slipwayd's to stop.
+    caddySupervisor.stop();
     await workers.stop();
     log.debug("build workers stopped");
     await reconciler.stop();
     await clusters.stop();
     log.debug("reconcilers stopped");
+    pusher.close();
     await db.$disconnect().catch(() => undefined);
     process.exit(0);
   };

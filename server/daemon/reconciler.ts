@@ -326,8 +326,10 @@ export class Reconciler {
 
   private async promote(app: DesiredApp, target: DesiredRelease, healthy: ManagedContainer[]): Promise<number> {
     const { db, engine } = this.opts;
-    // Switch traffic first: from here on, new requests only reach the new replicas.
-    this.opts.routes.setUpstreams(app.appId, healthy.map(upstreamOf));
+    // Switch traffic first and wait until the ingress proxy has taken it: from then on, new
+    // requests only reach the new replicas, so the old ones may drain. Throws when the proxy did
+    // not take it in time: the release is then not promoted, and the next tick tries again.
+    await this.opts.routes.setUpstreams(app.appId, healthy.map(upstreamOf));
     await promoteRelease(db, app.appId, target.id);
     const deadline = Date.now() + (this.opts.drainMs ?? 5000);
     const old = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter((c) => c.releaseId !== target.id);
@@ -400,6 +402,9 @@ export class Reconciler {
       appId: a.appId,
       key: routeKey(a.teamSlug, a.projectSlug, a.appSlug),
       live: !!a.live,
+      stopped: a.stopped,
+      domains: a.domains,
+      challenges: a.challenges,
       upstreams: a.live
         ? actual
             .filter((c) => c.appId === a.appId && c.releaseId === a.live!.id && c.state === "running" && c.hostPort)
@@ -407,6 +412,7 @@ export class Reconciler {
             .map(upstreamOf)
         : [],
     }));
-    this.opts.routes.replace(routes);
+    // Not awaited: the pusher applies it (or retries) in the background; only a promotion waits.
+    void this.opts.routes.replace(routes);
   }
 }

@@ -13,6 +13,7 @@ import { copySqliteTemplate } from "./test-db";
 export { freePort, ingressGet };
 import { daemonPaths } from "../../server/daemon/config";
 import { removeNetworkIsolation } from "../../server/daemon/engine/network-isolation";
+import { stopCaddy } from "../../server/daemon/ingress/caddy-process";
 
 const run = promisify(execFile);
 // Not __dirname: the generated Prisma client defines a global one pointing into server/generated.
@@ -45,6 +46,8 @@ export interface DaemonProcess {
   databaseUrl: string;
   apiPort: number;
   ingressPort: number;
+  /** HTTPS for verified custom domains (the ingress proxy's internal CA: ingressCaRootPath(dataDir)) */
+  ingressHttpsPort: number;
   env: NodeJS.ProcessEnv;
   child: ChildProcess | null;
   /** everything the daemon printed (stdout + stderr) since the harness was created */
@@ -65,6 +68,7 @@ export interface DaemonOptions {
 export async function createDaemon(opts: DaemonOptions): Promise<DaemonProcess> {
   const apiPort = await freePort();
   const ingressPort = await freePort();
+  const ingressHttpsPort = await freePort();
   let out = "";
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -72,6 +76,8 @@ export async function createDaemon(opts: DaemonOptions): Promise<DaemonProcess> 
     DATABASE_URL: opts.databaseUrl,
     SLIPWAY_DAEMON_PORT: String(apiPort),
     SLIPWAY_INGRESS_PORT: String(ingressPort),
+    SLIPWAY_INGRESS_HTTPS_PORT: String(ingressHttpsPort),
+    SLIPWAY_TLS_ISSUER: "internal",
     SLIPWAY_INGRESS_DOMAIN: "localhost",
     SLIPWAY_BUILD_WORKERS: "2",
     LOG_LEVEL: "info",
@@ -83,6 +89,7 @@ export async function createDaemon(opts: DaemonOptions): Promise<DaemonProcess> 
     databaseUrl: opts.databaseUrl,
     apiPort,
     ingressPort,
+    ingressHttpsPort,
     env,
     child: null,
     output: () => out,
@@ -134,9 +141,11 @@ export function makeDataDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `slipway-${prefix}-`));
 }
 
-/** Removes every container, network and firewall chain this data dir's daemon made and stops its Podman service. */
+/** Removes every container, network and firewall chain this data dir's daemon made and stops its Podman service and ingress proxy. */
 export async function cleanupDaemonResources(dataDir: string): Promise<void> {
   const paths = daemonPaths(dataDir);
+  // The ingress proxy (Caddy) outlives slipwayd by design; a test's own goes with its data dir.
+  await stopCaddy(dataDir);
   if (existsSync(paths.instanceFile)) {
     const id = readFileSync(paths.instanceFile, "utf8").trim();
     const { stdout } = await run("podman", ["ps", "-a", "-q", "--filter", `label=slipway.instance=${id}`]);

@@ -1,8 +1,16 @@
-// Host → upstream routing for the ingress proxy. Apps live at
-// <app>.<project>.<team>.<domain>[:port]; the table is swapped whole, so a request sees either
-// the old release's replicas or the new one's, never a half-updated list.
+// The routes slipwayd wants the ingress proxy to serve: one per app, keyed by its host labels.
+// The reconciler rebuilds them each tick and switches one app's upstreams at promotion; every
+// change goes to the sink (the Caddy pusher, caddy-routes.ts), which renders and applies it.
+// Apps live at <app>.<project>.<team>.<domain>[:port] and at their verified custom domains.
 
 import { appHostLabels } from "../../apps/app-url";
+
+export interface DomainChallenge {
+  hostname: string;
+  /** the Domain row's id: the proof is served at /.well-known/slipway-challenge/<id> */
+  id: string;
+  token: string;
+}
 
 export interface Route {
   appId: string;
@@ -12,13 +20,19 @@ export interface Route {
   live: boolean;
   /** e.g. http://127.0.0.1:40417, one per running replica of the live release */
   upstreams: string[];
+  /** verified custom hostnames (lower case): served over HTTPS, plain HTTP redirects there */
+  domains: string[];
+  /** pending HTTP proofs of ownership: GET http://<hostname>/.well-known/slipway-challenge/<id> → token */
+  challenges: DomainChallenge[];
+  /** stopped by its team: answers 503 "app stopped" instead of proxying */
+  stopped: boolean;
 }
 
-export type Lookup =
-  | { kind: "unknown" }
-  | { kind: "not-deployed"; route: Route }
-  | { kind: "no-replicas"; route: Route }
-  | { kind: "ok"; route: Route; upstreams: string[] };
+/**
+ * Receives the whole table after each change. The promise resolves once the proxy serves that
+ * table (or a later one) and rejects only when `mustApplyWithinMs` passed first.
+ */
+export type RouteSink = (routes: Route[], mustApplyWithinMs?: number) => Promise<void>;
 
 export function routeKey(teamSlug: string, projectSlug: string, appSlug: string): string {
   return appHostLabels({ teamSlug, projectSlug, appSlug });
@@ -39,25 +53,42 @@ export function parseHost(host: string | undefined, domain: string): string | nu
   return labels.join(".");
 }
 
+/** How long a promotion waits for the proxy to take the new upstreams before it gives up (and retries next tick). */
+export const SWITCH_TIMEOUT_MS = 10_000;
+
 export class RouteTable {
   private routes = new Map<string, Route>();
-  private cursor = new Map<string, number>();
 
-  constructor(readonly domain: string) {}
+  /** Without a sink (unit tests) changes stay in memory. */
+  constructor(
+    readonly domain: string,
+    private readonly sink: RouteSink = () => Promise.resolve(),
+  ) {}
 
-  replace(routes: Route[]): void {
+  /**
+   * Swap the whole table. Resolves once the proxy serves it; never rejects (the sink keeps
+   * retrying), so the reconciler's tick need not wait for it.
+   */
+  replace(routes: Route[]): Promise<void> {
     this.routes = new Map(routes.map((r) => [r.key, r]));
+    return this.publish();
   }
 
-  /** Switch one app's upstreams now (the reconciler promotes a release between full rebuilds). */
-  setUpstreams(appId: string, upstreams: string[]): void {
+  /**
+   * Switch one app's upstreams now (the reconciler promotes a release between full rebuilds).
+   * Resolves once the proxy sends new requests only to these upstreams, so the caller may start
+   * draining the old ones; rejects when the proxy did not take them within SWITCH_TIMEOUT_MS.
+   */
+  setUpstreams(appId: string, upstreams: string[]): Promise<void> {
     for (const r of this.routes.values()) {
       if (r.appId === appId) this.routes.set(r.key, { ...r, live: true, upstreams });
     }
+    return this.sink(this.all(), SWITCH_TIMEOUT_MS);
   }
 
-  remove(appId: string): void {
+  remove(appId: string): Promise<void> {
     for (const [k, r] of this.routes) if (r.appId === appId) this.routes.delete(k);
+    return this.publish();
   }
 
   all(): Route[] {
@@ -68,16 +99,7 @@ export class RouteTable {
     return this.all().find((r) => r.appId === appId);
   }
 
-  /** Upstreams in round-robin order: the first is this request's pick, the rest are fallbacks. */
-  lookup(host: string | undefined): Lookup {
-    const key = parseHost(host, this.domain);
-    const route = key ? this.routes.get(key) : undefined;
-    if (!route) return { kind: "unknown" };
-    if (!route.live) return { kind: "not-deployed", route };
-    if (!route.upstreams.length) return { kind: "no-replicas", route };
-    const n = route.upstreams.length;
-    const start = (this.cursor.get(route.key) ?? 0) % n;
-    this.cursor.set(route.key, start + 1);
-    return { kind: "ok", route, upstreams: [...route.upstreams.slice(start), ...route.upstreams.slice(0, start)] };
+  private publish(): Promise<void> {
+    return this.sink(this.all());
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseHost, RouteTable, routeKey } from "@/server/daemon/ingress/route-table";
+import { parseHost, RouteTable, routeKey, type Route } from "@/server/daemon/ingress/route-table";
 
 describe("parseHost", () => {
   it("maps <app>.<project>.<team>.<domain>[:port] to a route key, case-insensitively", () => {
@@ -16,42 +16,51 @@ describe("parseHost", () => {
   });
 });
 
+const route = (appId: string, app: string, over: Partial<Route> = {}): Route => ({
+  appId,
+  key: routeKey("acme", "shop", app),
+  live: true,
+  upstreams: [],
+  domains: [],
+  challenges: [],
+  stopped: false,
+  ...over,
+});
+
 describe("RouteTable", () => {
   const table = () => {
-    const t = new RouteTable("localhost");
-    t.replace([
-      { appId: "a1", key: routeKey("acme", "shop", "web"), live: true, upstreams: ["http://127.0.0.1:1", "http://127.0.0.1:2"] },
-      { appId: "a2", key: routeKey("acme", "shop", "idle"), live: false, upstreams: [] },
-      { appId: "a3", key: routeKey("acme", "shop", "down"), live: true, upstreams: [] },
-    ]);
-    return t;
+    const pushed: Route[][] = [];
+    const deadlines: (number | undefined)[] = [];
+    const t = new RouteTable("localhost", (routes, within) => {
+      pushed.push(routes);
+      deadlines.push(within);
+      return Promise.resolve();
+    });
+    return { t, pushed, deadlines };
   };
 
-  it("round-robins over replicas and offers the others as fallbacks", () => {
-    const t = table();
-    const picks = [0, 1, 2, 3].map(() => {
-      const l = t.lookup("web.shop.acme.localhost:8088");
-      if (l.kind !== "ok") throw new Error(l.kind);
-      return l.upstreams;
-    });
-    expect(picks.map((p) => p[0])).toEqual(["http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:1", "http://127.0.0.1:2"]);
-    expect(picks[0]).toEqual(["http://127.0.0.1:1", "http://127.0.0.1:2"]);
-    expect(picks[1]).toEqual(["http://127.0.0.1:2", "http://127.0.0.1:1"]);
+  it("hands every change, whole, to the sink", async () => {
+    const { t, pushed } = table();
+    await t.replace([route("a1", "web", { upstreams: ["http://127.0.0.1:1"] }), route("a2", "idle", { live: false })]);
+    await t.remove("a2");
+    expect(pushed.map((p) => p.map((r) => r.appId))).toEqual([["a1", "a2"], ["a1"]]);
+    expect(t.byApp("a2")).toBeUndefined();
+    expect(t.all()).toHaveLength(1);
   });
 
-  it("tells unknown, not deployed and no-replica apps apart", () => {
-    const t = table();
-    expect(t.lookup("nope.shop.acme.localhost").kind).toBe("unknown");
-    expect(t.lookup("idle.shop.acme.localhost").kind).toBe("not-deployed");
-    expect(t.lookup("down.shop.acme.localhost").kind).toBe("no-replicas");
+  it("switches one app's upstreams, marks it live and asks the sink to apply it within a deadline", async () => {
+    const { t, pushed, deadlines } = table();
+    await t.replace([route("a1", "web", { upstreams: ["http://127.0.0.1:1"] }), route("a2", "idle", { live: false, domains: ["shop.example.com"] })]);
+    await t.setUpstreams("a2", ["http://127.0.0.1:9"]);
+    expect(t.byApp("a2")).toMatchObject({ live: true, upstreams: ["http://127.0.0.1:9"], domains: ["shop.example.com"] });
+    expect(t.byApp("a1")!.upstreams).toEqual(["http://127.0.0.1:1"]);
+    expect(pushed.at(-1)!.find((r) => r.appId === "a2")!.upstreams).toEqual(["http://127.0.0.1:9"]);
+    expect(deadlines).toEqual([undefined, 10_000]);
   });
 
-  it("switches one app's upstreams at once and removes apps", () => {
-    const t = table();
-    t.setUpstreams("a2", ["http://127.0.0.1:9"]);
-    const l = t.lookup("idle.shop.acme.localhost");
-    expect(l.kind === "ok" && l.upstreams).toEqual(["http://127.0.0.1:9"]);
-    t.remove("a1");
-    expect(t.lookup("web.shop.acme.localhost").kind).toBe("unknown");
+  it("passes on the sink's refusal to switch, so a promotion does not drain what still serves", async () => {
+    const t = new RouteTable("localhost", (_routes, within) => (within ? Promise.reject(new Error("not applied")) : Promise.resolve()));
+    await t.replace([route("a1", "web")]);
+    await expect(t.setUpstreams("a1", ["http://127.0.0.1:2"])).rejects.toThrow("not applied");
   });
 });
