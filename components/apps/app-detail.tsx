@@ -11,6 +11,7 @@ import { BuildHistory } from "@/components/builds/build-history";
 import { useMe } from "@/components/team/queries";
 import { RuntimeLogs, type LogSource } from "@/components/logs/runtime-logs";
 import { DeployOnPushCard } from "@/components/webhooks/deploy-on-push-card";
+import { DomainsCard } from "@/components/domains/domains-card";
 import { AppSettingsForm } from "./app-settings-form";
 import { ReleaseFailure } from "./release-failure";
 import { ReleaseList } from "./release-list";
@@ -87,6 +88,8 @@ export function AppDetail({ appId }: { appId: string }) {
         <AppSettingsForm app={a} />
       </div>
       <DeployOnPushCard appId={a.id} />
+      {/* app:write, like app settings: the same members as deploy (the API checks it again) */}
+      <DomainsCard appId={a.id} canWrite={canDeploy} />
     </div>
   );
 }
