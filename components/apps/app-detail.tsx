@@ -13,6 +13,8 @@ import { RuntimeLogs, type LogSource } from "@/components/logs/runtime-logs";
 import { DeployOnPushCard } from "@/components/webhooks/deploy-on-push-card";
 import { DomainsCard } from "@/components/domains/domains-card";
 import { AppSettingsForm } from "./app-settings-form";
+import { AppOperations } from "./app-operations";
+import { AppEvents } from "./app-events";
 import { ReleaseFailure } from "./release-failure";
 import { ReleaseList } from "./release-list";
 import { appKeys, useApp, useBuilds, useDeployApp, useReleases } from "./queries";
@@ -62,6 +64,7 @@ export function AppDetail({ appId }: { appId: string }) {
             <Badge>not deployed</Badge>
           )}
           {rolling ? <Badge tone="running" data-testid="rolling-out">rolling out…</Badge> : null}
+          {a.stopped ? <Badge tone="warning" data-testid="app-stopped">stopped</Badge> : null}
           <Button onClick={() => deploy.mutate()} disabled={deploy.isPending || building} data-testid="deploy-button">
             {building ? "Deploying…" : "Deploy"}
           </Button>
@@ -73,7 +76,7 @@ export function AppDetail({ appId }: { appId: string }) {
         <Card className="flex items-center gap-3 py-3">
           {a.url ? (
             <>
-              <span className="text-sm text-slate-600">Serving at</span>
+              <span className="text-sm text-slate-600">{a.stopped ? "Stopped (answers 503) at" : "Serving at"}</span>
               <a href={a.url} target="_blank" rel="noreferrer" className="font-mono text-sm text-blue-700 underline" data-testid="app-url">{a.url}</a>
             </>
           ) : (
@@ -81,12 +84,14 @@ export function AppDetail({ appId }: { appId: string }) {
           )}
         </Card>
       ) : null}
+      <AppOperations app={a} canDeploy={canDeploy} />
       <BuildHistory appId={a.id} builds={builds.data ?? []} canDeploy={canDeploy} />
       <RuntimeLogs appId={a.id} sources={logSources} />
       <div className="grid gap-6 lg:grid-cols-2">
         <ReleaseList appId={a.id} liveReleaseId={a.liveRelease?.id ?? null} busy={rolling} />
         <AppSettingsForm app={a} />
       </div>
+      <AppEvents appId={a.id} />
       <DeployOnPushCard appId={a.id} />
       {/* app:write, like app settings: the same members as deploy (the API checks it again) */}
       <DomainsCard appId={a.id} canWrite={canDeploy} />

@@ -3,6 +3,7 @@ import { api } from "@/components/api-client";
 import type { AppDto, CreateAppInput, UpdateAppInput } from "@/server/apps/schemas";
 import type { BuildDto } from "@/server/builds/schemas";
 import type { ReleaseDto } from "@/server/releases/schemas";
+import type { AppEventPageDto } from "@/server/apps/events/schemas";
 import { refreshQueries } from "@/components/providers/refresh-queries";
 
 export const appKeys = {
@@ -10,6 +11,7 @@ export const appKeys = {
   one: (id: string) => ["apps", id] as const,
   builds: (id: string) => ["apps", id, "builds"] as const,
   releases: (id: string) => ["apps", id, "releases"] as const,
+  events: (id: string) => ["apps", id, "events"] as const,
 };
 
 export const appsQuery = (projectId: string) =>
@@ -17,6 +19,13 @@ export const appsQuery = (projectId: string) =>
 export const appQuery = (id: string) => queryOptions({ queryKey: appKeys.one(id), queryFn: () => api<AppDto>(`/api/v1/apps/${id}`) });
 export const buildsQuery = (id: string) => queryOptions({ queryKey: appKeys.builds(id), queryFn: () => api<BuildDto[]>(`/api/v1/apps/${id}/builds`) });
 export const releasesQuery = (id: string) => queryOptions({ queryKey: appKeys.releases(id), queryFn: () => api<ReleaseDto[]>(`/api/v1/apps/${id}/releases`) });
+
+export const eventsQuery = (id: string) => queryOptions({ queryKey: appKeys.events(id), queryFn: () => api<AppEventPageDto>(`/api/v1/apps/${id}/events?limit=20`) });
+
+/** One older page of an app's timeline (newest first, after the event `cursor`). */
+export function fetchOlderAppEvents(appId: string, cursor: string): Promise<AppEventPageDto> {
+  return api<AppEventPageDto>(`/api/v1/apps/${appId}/events?cursor=${encodeURIComponent(cursor)}&limit=20`);
+}
 
 export const useApps = (projectId: string) => useQuery(appsQuery(projectId));
 
@@ -29,6 +38,8 @@ export function useApp(id: string) {
 }
 export const useBuilds = (id: string, busy: boolean) => useQuery({ ...buildsQuery(id), refetchInterval: busy ? 1000 : 5000 });
 export const useReleases = (id: string, busy: boolean) => useQuery({ ...releasesQuery(id), refetchInterval: busy ? 1000 : 5000 });
+/** The timeline polls: the runtime records events too (deployed, crashed, rolled back). */
+export const useAppEvents = (id: string) => useQuery({ ...eventsQuery(id), refetchInterval: 5000 });
 
 export function useCreateApp(projectId: string) {
   const qc = useQueryClient();
@@ -42,7 +53,25 @@ export function useUpdateApp(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: UpdateAppInput) => api<AppDto>(`/api/v1/apps/${id}`, { method: "PATCH", body: input }),
-    onSuccess: (app) => qc.setQueryData(appKeys.one(id), app),
+    onSuccess: (app) => {
+      qc.setQueryData(appKeys.one(id), app);
+      // A new scale is on the timeline.
+      return refreshQueries(qc, { queryKey: appKeys.events(id) });
+    },
+  });
+}
+
+export type AppOperation = "restart" | "stop" | "start";
+
+/** Restart, stop or start: answers the app as it now is; the timeline has the new event. */
+export function useAppOperation(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (operation: AppOperation) => api<AppDto>(`/api/v1/apps/${id}/${operation}`, { method: "POST" }),
+    onSuccess: (app) => {
+      qc.setQueryData(appKeys.one(id), app);
+      return refreshQueries(qc, { queryKey: appKeys.events(id) });
+    },
   });
 }
 
