@@ -107,6 +107,13 @@ export class FixtureFactory {
     });
   }
 
+  /** A pending custom domain of the app (hostname under example.test), with its proof token. */
+  async domain(teamId: string, appId: string) {
+    return this.db.domain.create({
+      data: { teamId, appId, hostname: `${this.slug("dom")}.example.test`, verificationToken: randomBytes(32).toString("base64url") },
+    });
+  }
+
   async build(teamId: string, appId: string, status: "QUEUED" | "SUCCEEDED" | "FAILED" = "SUCCEEDED") {
     const max = await this.db.build.aggregate({ where: { appId }, _max: { number: true } });
     const finished = status === "QUEUED" ? null : new Date();

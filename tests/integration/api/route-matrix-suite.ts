@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE, setupApiTestEnv } from "../../support/api-harness";
 import { createFixtureRepo, type FixtureRepo } from "../../support/git-fixtures";
 import { FixtureFactory, unreachableKubeconfig } from "../../support/fixtures-factory";
+import { startDnsServer, type DnsScript, type DnsServer } from "../../support/dns-server";
 import type { Db } from "@/server/db";
 
 type Role = "OWNER" | "ADMIN" | "DEVELOPER" | "VIEWER";
@@ -30,7 +31,7 @@ const ROLE_TABLE: Record<Role, ReadonlySet<string>> = {
 
 // Path parameters that name a team's record (another team's → 404), records that belong to no team
 // (clusters; teams under /platform), and invitation links (a signed-in user, no team needed).
-const TENANT_PARAMS = new Set(["projectId", "appId", "buildId", "releaseId", "deliveryId", "tokenId", "invitationId", "userId"]);
+const TENANT_PARAMS = new Set(["projectId", "appId", "buildId", "releaseId", "deliveryId", "domainId", "tokenId", "invitationId", "userId"]);
 const PLATFORM_PARAMS = new Set(["clusterId", "teamId"]);
 const INVITATION_PARAMS = new Set(["token"]);
 
@@ -68,6 +69,10 @@ const VALID: Record<string, RouteCase> = {
   "POST /apps/[appId]/stop": { expect: [202] },
   "POST /apps/[appId]/start": { expect: [202] },
   "POST /builds/[buildId]/cancel": { expect: [200] },
+  "POST /apps/[appId]/domains": { body: ({ factory }) => ({ hostname: `${factory.slug("d")}.example.test` }), expect: [201] },
+  "DELETE /apps/[appId]/domains/[domainId]": { expect: [204] },
+  // The matrix's DNS server holds each fixture domain's TXT record: the check passes.
+  "POST /apps/[appId]/domains/[domainId]/verify": { body: () => ({ method: "txt" }), expect: [200] },
   // The first switch-on generates the secret (and answers it once).
   "PATCH /apps/[appId]/webhook": { body: () => ({ deployOnPush: true, branchFilter: "release/*" }), expect: [200] },
   "POST /apps/[appId]/webhook/secret": { expect: [201] },
@@ -210,6 +215,9 @@ interface World {
   users: Record<string, { id: string; email: string; team: "A" | "B" | "P"; role: Role; isPlatformAdmin: boolean }>;
   credentials: Record<ActorName, { cookie?: string; token?: string; userKey?: string }>;
   tokens: { key: string; teamId: string; userId: string; role: Role; name: string; tokenHash: string; tokenPrefix: string }[];
+  /** answers custom-domain checks (SLIPWAY_DNS_RESOLVER): each fixture domain's TXT proof */
+  dns: DnsServer;
+  dnsScript: DnsScript;
 }
 
 /** Records for one case: each path parameter gets a fresh record in `teamId`, consistent with the others. */
@@ -238,7 +246,7 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
     return appId;
   };
   // Dependencies first: an app's build or release belongs to that app.
-  const order = ["projectId", "appId", "buildId", "releaseId", "deliveryId", "tokenId", "invitationId", "userId", "clusterId", "teamId", "token"];
+  const order = ["projectId", "appId", "buildId", "releaseId", "deliveryId", "domainId", "tokenId", "invitationId", "userId", "clusterId", "teamId", "token"];
   const params = [...route.params].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   for (const param of params) {
     switch (param) {
@@ -268,6 +276,14 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
         const d = await factory.delivery(team.id, await ensureApp());
         values.deliveryId = d.id;
         secrets.push(d.id, d.deliveryId);
+        break;
+      }
+      case "domainId": {
+        const d = await factory.domain(team.id, await ensureApp());
+        world.dnsScript[`_slipway-challenge.${d.hostname}`] = { TXT: [[d.verificationToken]] };
+        world.dns.setScript(world.dnsScript);
+        values.domainId = d.id;
+        secrets.push(d.id, d.hostname, d.verificationToken);
         break;
       }
       case "tokenId": {
@@ -415,6 +431,9 @@ export function defineRouteMatrixSuite(prepare: () => Promise<string | undefined
   beforeAll(async () => {
     // Read once per process by the route wrapper: set before the first route call.
     process.env.SLIPWAY_API_MUTATIONS_PER_MINUTE = "1000000";
+    const dnsScript: DnsScript = {};
+    const dns = await startDnsServer(dnsScript);
+    process.env.SLIPWAY_DNS_RESOLVER = dns.address;
     setupApiTestEnv({ databaseUrl: await prepare() });
     const { getDb } = await import("@/server/db");
     const db = getDb();
@@ -453,12 +472,14 @@ export function defineRouteMatrixSuite(prepare: () => Promise<string | undefined
       tokens.push({ key: actor.name, teamId: t.row.teamId, userId: owner.id, role: actor.role, name: t.row.name, tokenHash: t.row.tokenHash, tokenPrefix: t.row.tokenPrefix });
       credentials[actor.name] = { token: t.token, userKey: ownerKey };
     }
-    world = { db, factory, repo, teams, users, credentials, tokens };
+    world = { db, factory, repo, teams, users, credentials, tokens, dns, dnsScript };
   });
 
   afterAll(async () => {
     const { getDb } = await import("@/server/db");
     await getDb().$disconnect();
+    delete process.env.SLIPWAY_DNS_RESOLVER;
+    await world?.dns.close();
   });
 
   describe("route matrix", () => {
