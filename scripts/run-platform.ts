@@ -7,6 +7,7 @@ import http from "node:http";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
+import { daemonCommand } from "./daemon-command";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const webPort = Number(process.env.SLIPWAY_WEB_PORT ?? 3000);
@@ -49,10 +50,9 @@ const web: Service = {
 const daemon: Service = {
   name: "slipwayd",
   tag: paint(35, "[daemon]"),
-  // `node --import tsx` rather than the tsx CLI: one process instead of a wrapper and a child, so a
-  // crash cannot leave an orphan holding the daemon's ports.
-  command: process.execPath,
-  args: ["--import", "tsx", "--conditions=react-server", path.join(root, "server/daemon/main.ts")],
+  // The compiled daemon (start.sh built it; rebuilt here if sources changed since). One process,
+  // not a wrapper and a child, so a crash cannot leave an orphan holding the daemon's ports.
+  ...daemonCommand(),
   ready: false,
   startedAt: 0,
   restarts: 0,
@@ -107,7 +107,8 @@ function start(svc: Service): void {
       void stopAll(1);
       return;
     }
-    const delay = Math.min(30_000, 1000 * 2 ** Math.max(0, svc.quickCrashes - 1));
+    // A first crash restarts at once (slipwayd is back in well under a second); a crash loop backs off.
+    const delay = svc.quickCrashes <= 1 ? 0 : Math.min(30_000, 1000 * 2 ** (svc.quickCrashes - 2));
     log(`${svc.name} exited ${signal ?? `with code ${code}`}; restarting in ${Math.round(delay / 1000)} s.`);
     setTimeout(() => {
       if (stopping) return;

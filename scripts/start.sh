@@ -5,7 +5,8 @@
 #   2. npm packages (`npm ci` when node_modules is missing or older than the lock file)
 #   3. Prisma clients, 4. database migrations (SQLite in $SLIPWAY_DATA_DIR, or $DATABASE_URL)
 #   5. `next build` when sources changed since the last build
-#   6. the web server and slipwayd under scripts/run-platform.ts
+#   6. slipwayd compiled to dist/slipwayd (scripts/build-daemon.mjs, about a second)
+#   7. the web server and slipwayd under scripts/run-platform.ts
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -16,10 +17,10 @@ fail() { printf '\n\033[31mnpm start failed: %s\033[0m\n' "$*" >&2; exit 1; }
 node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
 [ "$node_major" -ge 20 ] || fail "Node.js 20.9 or newer is required (found $(node -v 2>/dev/null || echo none))."
 
-step "1/6 System packages"
+step "1/7 System packages"
 bash scripts/ensure-system.sh || fail "system packages are missing (see above)."
 
-step "2/6 npm packages"
+step "2/7 npm packages"
 # A stamp of the manifest + lock file tells whether node_modules matches them.
 deps_hash="$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)"
 stamp="node_modules/.slipway-deps-hash"
@@ -38,7 +39,7 @@ else
   echo "$deps_hash" >"$stamp"
 fi
 
-step "3/6 Prisma clients"
+step "3/7 Prisma clients"
 mkdir -p .data
 if ! npm run --silent db:generate >.data/db-generate.log 2>&1; then
   cat .data/db-generate.log >&2
@@ -46,7 +47,7 @@ if ! npm run --silent db:generate >.data/db-generate.log 2>&1; then
 fi
 echo "generated server/generated/{sqlite,postgres}."
 
-step "4/6 Database migrations"
+step "4/7 Database migrations"
 if [ -n "${DATABASE_URL:-}" ]; then
   echo "database: ${DATABASE_URL%%\?*}" | sed -E 's#//([^:@/]+):[^@/]*@#//\1:***@#'
 else
@@ -59,7 +60,7 @@ else
   fail "migrations failed."
 fi
 
-step "5/6 Web build"
+step "5/7 Web build"
 # Rebuild only when something the build reads is newer than the last build.
 build_inputs=(app components server lib public prisma/schema.prisma next.config.ts postcss.config.mjs
               tsconfig.json package-lock.json)
@@ -72,6 +73,10 @@ else
   NEXT_TELEMETRY_DISABLED=1 node_modules/.bin/next build || fail "next build failed."
 fi
 
-step "6/6 Starting the web server and slipwayd"
+step "6/7 slipwayd build"
+# Plain JavaScript, so the daemon starts in a fraction of a second with no TypeScript loader.
+node scripts/build-daemon.mjs || fail "building slipwayd failed."
+
+step "7/7 Starting the web server and slipwayd"
 export NEXT_TELEMETRY_DISABLED=1
 exec node --import tsx "$ROOT/scripts/run-platform.ts"

@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import readline from "node:readline";
 import { freePort } from "../../tests/support/net";
+import { daemonCommand } from "../../scripts/daemon-command";
 import { stopCaddy } from "../../server/daemon/ingress/caddy-process";
 import { removeNetworkIsolation } from "../../server/daemon/engine/network-isolation";
 
@@ -240,11 +241,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     childEnv,
     path.join(dataDir, "web.log"),
   );
+  // The compiled daemon, built first when sources changed; one process, so killDaemon() kills it.
+  const slipwayd = daemonCommand();
   const daemon = new ManagedProcess(
     "daemon",
-    // One process (not the tsx CLI's wrapper + child): killDaemon() must kill the daemon itself.
-    process.execPath,
-    ["--import", "tsx", "--conditions=react-server", path.join(repoRoot, "server/daemon/main.ts")],
+    slipwayd.command,
+    slipwayd.args,
     childEnv,
     path.join(dataDir, "daemon.log"),
     /^slipwayd ready\b/,

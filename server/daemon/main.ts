@@ -18,8 +18,7 @@ import { caddyRoutePusher } from "./ingress/caddy-routes";
 import { ensureInstanceId } from "./instance-id";
 import { createLogger } from "./logger";
 import { Reconciler } from "./reconciler";
-import { ClusterReconciler } from "./cluster-reconciler";
-import { getClusterDriver } from "../runtime/kubernetes/cluster-drivers";
+import { ClusterReconciler, type ClusterReconcilerOptions } from "./cluster-reconciler";
 import { ensureToken } from "./token";
 
 async function main(): Promise<void> {
@@ -79,7 +78,10 @@ async function main(): Promise<void> {
   await reconciler.reconcileNow();
   if (!(await pusher.settled(15_000))) log.warn("ingress routes not applied yet; still retrying in the background");
   // Releases of apps whose project targets a Kubernetes cluster: same database, other driver.
-  const clusters = new ClusterReconciler({ db, log: log.child({ component: "clusters" }), getDriver: getClusterDriver });
+  // The Kubernetes client (≈ 70 MiB of RSS) is loaded on the first release bound for a cluster,
+  // not by every slipwayd: most run only the embedded runtime.
+  const getDriver: ClusterReconcilerOptions["getDriver"] = async (name, hooks) => (await import("../runtime/kubernetes/cluster-drivers")).getClusterDriver(name, hooks);
+  const clusters = new ClusterReconciler({ db, log: log.child({ component: "clusters" }), getDriver });
   const workers = new BuildWorkers({
     db,
     engine,

@@ -1,4 +1,4 @@
-// Runs slipwayd as a real child process (tsx, like production) against a fresh SQLite database
+// Runs slipwayd as a real child process (compiled, like production) against a fresh SQLite database
 // and a private data dir, plus helpers to seed apps, queue builds and call the ingress.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { createDb, type Db } from "../../server/db";
 import { freePort, ingressGet } from "./net";
 import { copySqliteTemplate } from "./test-db";
+import { daemonCommand } from "../../scripts/daemon-command";
 
 export { freePort, ingressGet };
 import { daemonPaths } from "../../server/daemon/config";
@@ -94,13 +95,9 @@ export async function createDaemon(opts: DaemonOptions): Promise<DaemonProcess> 
     child: null,
     output: () => out,
     async start() {
-      // `node --import tsx` rather than the tsx CLI: the CLI runs the program in a grandchild,
-      // and a SIGKILL sent to the CLI would leave the real daemon running.
-      const child = spawn(
-        process.execPath,
-        ["--conditions=react-server", "--import", "tsx", path.join(REPO_ROOT, "server/daemon/main.ts")],
-        { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
-      );
+      // The compiled daemon, built first when sources changed (scripts/daemon-command.ts).
+      const { command, args } = daemonCommand();
+      const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
       d.child = child;
       const ready = new Promise<void>((resolve, reject) => {
         const onData = (b: Buffer) => {
