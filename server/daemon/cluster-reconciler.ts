@@ -127,7 +127,7 @@ export class ClusterReconciler {
       await markRollingOut(this.o.db, target.id);
       log.info("rolling out to the cluster");
       await driver.apply(target.spec);
-      await promoteRelease(this.o.db, app.appId, target.id);
+      await promoteRelease(this.o.db, app, target.id);
       this.retryAt.delete(app.appId);
       this.lastApplied.set(app.appId, Date.now());
       log.info("release is live on the cluster");

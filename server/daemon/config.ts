@@ -21,6 +21,10 @@ export interface DaemonConfig {
   healthTimeoutMs: number;
   /** crash loop of a release being rolled out: restart backoff (doubling, capped) and crashes that fail it */
   crashLoop: { backoffBaseMs: number; backoffMaxMs: number; limit: number };
+  /** a live release that crashes crashLoop.limit times within this long of going live is rolled back (when the app allows) */
+  autoRollbackWindowMs: number;
+  /** how long replaced replicas keep running after traffic left them, for requests in flight */
+  drainMs: number;
   logLevel: string;
   /** Where the embedded driver and tests find the bearer token. */
   tokenFile: string;
@@ -70,6 +74,8 @@ export function loadDaemonConfig(): DaemonConfig {
       backoffMaxMs: Math.max(100, Number(process.env.SLIPWAY_CRASH_BACKOFF_MAX_MS) || 30_000),
       limit: Math.max(1, Math.floor(Number(process.env.SLIPWAY_CRASH_LOOP_LIMIT)) || 3),
     },
+    autoRollbackWindowMs: Math.max(0, Number(process.env.SLIPWAY_AUTO_ROLLBACK_WINDOW_MS) || 5 * 60_000),
+    drainMs: Math.max(0, Number(process.env.SLIPWAY_DRAIN_MS) || 5000),
     logLevel: env.LOG_LEVEL,
     tokenFile: paths.tokenFile,
     podmanSocket: paths.podmanSocket,

@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     instanceId,
     healthTimeoutMs: config.healthTimeoutMs,
     crashLoop: config.crashLoop,
+    autoRollbackWindowMs: config.autoRollbackWindowMs,
+    drainMs: config.drainMs,
     containerLimits: { pidsLimit: config.appPidsLimit },
     teamNetwork: isolate ? async (teamId) => (await ensureTeamNetwork(instanceId, teamId)).name : undefined,
   });

@@ -15,10 +15,14 @@ import {
   crashDeadlineReason,
   crashLoopReason,
   DEFAULT_CRASH_LOOP,
+  describeExit,
   isOutOfMemory,
+  liveCrashRollbackReason,
   restartBackoffMs,
   type CrashLoopOptions,
 } from "./reconcile/crash-loop";
+import { markRecovered, previousLiveRelease, recordLiveExit, rollBackCrashingRelease } from "./reconcile/live-crash";
+import { recordAppEvent } from "../apps/events/record-app-event";
 
 export interface ReconcilerOptions {
   db: Db;
@@ -33,6 +37,8 @@ export interface ReconcilerOptions {
   crashLoop?: Partial<CrashLoopOptions>;
   /** how long old replicas keep running after the switch, for in-flight requests */
   drainMs?: number;
+  /** a live release that crashes crashLoop.limit times within this long of going live is rolled back (apps with autoRollback) */
+  autoRollbackWindowMs?: number;
   /** pids cap and network for app containers */
   containerLimits?: ContainerLimits;
   /**
@@ -61,6 +67,12 @@ export class Reconciler {
   private readonly suppressed = new Map<string, number>();
   private rollingOut = false;
   private readonly crashLoop: CrashLoopOptions;
+  /**
+   * Replacements made by a rolling restart that passed their health check: they take traffic
+   * from the old container of their replica. Lost on a daemon restart, which only means checking
+   * them once more.
+   */
+  private readonly ready = new Set<string>();
 
   constructor(private readonly opts: ReconcilerOptions) {
     this.crashLoop = { ...DEFAULT_CRASH_LOOP, ...opts.crashLoop };
@@ -132,6 +144,8 @@ export class Reconciler {
     const apps = (await loadDesiredApps(db)).filter((a) => !this.suppressed.has(a.appId));
     let actual = await engine.listManaged({ instance: this.opts.instanceId });
     const plan = planReconcile(apps, actual);
+    const present = new Set(actual.map((c) => c.id));
+    for (const id of this.ready) if (!present.has(id)) this.ready.delete(id);
 
     for (const c of plan.remove) {
       const deadline = this.draining.get(c.id);
@@ -150,7 +164,15 @@ export class Reconciler {
           await failRollout(db, p.app, p.app.target.id, null);
           continue;
         }
-        if (p.live && p.app.live) await this.ensureReplicas(p.app, p.app.live, p.live);
+        if (p.live && p.app.live) {
+          const crashed = await this.handleLiveCrashes(p.app, p.app.live, p.live);
+          if (crashed === "rolled-back") continue;
+          await this.ensureReplicas(p.app, p.app.live, p.live);
+          if (p.live.outdated.length && !p.rollout) {
+            this.rollingOut = true;
+            await this.rollingRestart(p.app, p.app.live, p.live);
+          }
+        }
         if (p.rollout && p.app.target) {
           this.rollingOut = true;
           await this.rollout(p.app, p.app.target, p.rollout);
@@ -164,23 +186,27 @@ export class Reconciler {
     this.rebuildRoutes(await loadDesiredApps(db), actual);
   }
 
-  private async ensureReplicas(app: DesiredApp, release: DesiredRelease, rp: ReleasePlan, restartPolicy: RestartPolicy = "unless-stopped"): Promise<void> {
+  private async ensureReplicas(app: DesiredApp, release: DesiredRelease, rp: ReleasePlan, restartPolicy: RestartPolicy = "no"): Promise<void> {
     if (!release.spec) return;
     const { engine, log } = this.opts;
     for (const c of rp.stopped) {
-      // A crashed replica the restart policy did not bring back: replace it.
+      // slipwayd restarts its own containers (handleLiveCrashes); one made by an older version
+      // that its restart policy did not bring back is replaced.
+      if (c.restartPolicy === "no") continue;
       log.warn({ container: c.name, state: c.state }, "replacing replica that is not running");
       await engine.stopAndRemove(c.id, 1);
       rp.missing.push(c.replica);
     }
-    if (!rp.missing.length) return;
+    for (const i of rp.missing) await this.startReplica(app, release, i, restartPolicy);
+  }
+
+  private async startReplica(app: DesiredApp, release: DesiredRelease, replica: number, restartPolicy: RestartPolicy = "no"): Promise<ManagedContainer["id"]> {
     const limits = await this.limitsFor(app.appId);
-    for (const i of rp.missing) {
-      const plan = planContainer(release.spec, i, this.opts.instanceId, release.imageDigest, limits, restartPolicy);
-      const id = await engine.createOrAdopt(plan);
-      await engine.start(id);
-      log.info({ appId: app.appId, container: plan.name }, "replica started");
-    }
+    const plan = planContainer(release.spec!, replica, this.opts.instanceId, release.imageDigest, limits, restartPolicy, app.restartGeneration);
+    const id = await this.opts.engine.createOrAdopt(plan);
+    await this.opts.engine.start(id);
+    this.opts.log.info({ appId: app.appId, container: plan.name }, "replica started");
+    return id;
   }
 
   private async limitsFor(appId: string): Promise<ContainerLimits | undefined> {
@@ -202,12 +228,11 @@ export class Reconciler {
       if (next === "replace") rp.missing.push(c.replica);
       else state = next;
     }
-    // A replica that crashed comes back after its backoff, as a container slipwayd restarts
-    // itself ("no"), so that each further exit is seen with its code. Until the first crash, the
-    // engine's own restart policy stands: it keeps a live release up while slipwayd is down.
+    // A replica that crashed comes back after its backoff; slipwayd restarts its containers
+    // itself ("no"), so that each exit is seen with its code.
     const inBackoff = state.lastExitAt !== null && Date.now() - state.lastExitAt.getTime() < restartBackoffMs(state.restartCount, this.crashLoop);
     try {
-      await this.ensureReplicas(app, target, { ...rp, stopped: [], missing: inBackoff ? [] : rp.missing }, state.lastExitAt ? "no" : "unless-stopped");
+      await this.ensureReplicas(app, target, { ...rp, stopped: [], missing: inBackoff ? [] : rp.missing });
     } catch (e) {
       await this.abandon(app, target, `Could not start the release's containers: ${e instanceof Error ? e.message : String(e)}`);
       return;
@@ -295,7 +320,7 @@ export class Reconciler {
       const facts = { exitCode, oomKilled: exit.oomKilled, memoryMib: spec.memoryMib };
       const oom = exitCode !== null && isOutOfMemory(facts);
       // Down, the lines of the run that ended; restarted by the engine, the latest lines.
-      const lines = await this.linesOfExit(c.id, down ? exit.startedAt : null, state);
+      const lines = await this.linesOfExit(c.id, down ? exit.startedAt : null, state.lastLogLines);
       const limit = this.crashLoop.limit;
       // The rollout ends on an exit seen with its code; crashes the engine hid count up to the limit.
       const final = exitCode !== null && state.restartCount + crashes >= limit;
@@ -324,13 +349,157 @@ export class Reconciler {
     return state;
   }
 
+  /**
+   * The live release's replicas that take traffic, one per replica: during a rolling restart the
+   * old container of a replica until its replacement has answered its health check.
+   */
+  private servingUpstreams(app: DesiredApp, actual: ManagedContainer[]): string[] {
+    if (!app.live || app.stopped) return [];
+    const mine = actual.filter((c) => c.appId === app.appId && c.releaseId === app.live!.id && c.state === "running" && c.hostPort);
+    const byReplica = new Map<number, ManagedContainer[]>();
+    for (const c of mine) byReplica.set(c.replica, [...(byReplica.get(c.replica) ?? []), c]);
+    const serving: ManagedContainer[] = [];
+    for (const [, cs] of [...byReplica].sort(([a], [b]) => a - b)) {
+      const current = cs.find((c) => c.generation >= app.restartGeneration);
+      const old = cs.filter((c) => c.generation < app.restartGeneration);
+      if (current && (!old.length || this.ready.has(current.id))) serving.push(current);
+      else serving.push(...old.slice(0, 1));
+    }
+    return serving.map(upstreamOf);
+  }
+
+  /**
+   * Containers of the live release that exited (slipwayd's own, restart policy "no"): each exit
+   * recorded once, the container restarted after its backoff as in a rollout, and the app shown
+   * "crashing". A streak that reaches the crash limit within the window after the release went
+   * live rolls the app back to the previous release, when the app allows it. A release whose
+   * replicas all stayed up longer than the longest backoff has recovered.
+   */
+  private async handleLiveCrashes(app: DesiredApp, release: DesiredRelease, rp: ReleasePlan): Promise<"rolled-back" | undefined> {
+    const { db, engine, log } = this.opts;
+    let state = { liveRestartCount: release.liveRestartCount, crashingSince: release.crashingSince, lastExitAt: release.lastExitAt };
+    const own = rp.stopped.filter((c) => c.restartPolicy === "no");
+    if (!own.length) {
+      const quiet = state.lastExitAt ? Date.now() - state.lastExitAt.getTime() : Infinity;
+      if (state.crashingSince && quiet > this.crashLoop.backoffMaxMs && (await markRecovered(db, { id: release.id, teamId: app.teamId, appId: app.appId, version: release.version }))) {
+        log.info({ appId: app.appId, releaseId: release.id }, "live release recovered");
+      }
+      return undefined;
+    }
+    for (const c of own) {
+      if (c.state === "created") {
+        await engine.start(c.id);
+        continue;
+      }
+      const exit = await engine.inspectExit(c.id);
+      if (!exit || exit.running || !exit.finishedAt) continue;
+      if (!state.lastExitAt || exit.finishedAt > state.lastExitAt) {
+        const memoryMib = release.spec?.memoryMib ?? 0;
+        const facts = { exitCode: exit.exitCode, oomKilled: isOutOfMemory({ exitCode: exit.exitCode, oomKilled: exit.oomKilled, memoryMib }), memoryMib };
+        const lines = await this.linesOfExit(c.id, exit.startedAt, null);
+        const recorded = release.status === "LIVE" ? await recordLiveExit(db, release.id, { ...facts, finishedAt: exit.finishedAt, lines }) : null;
+        if (recorded) {
+          state = recorded;
+          log.warn({ appId: app.appId, releaseId: release.id, container: c.name, exitCode: facts.exitCode, crashes: recorded.liveRestartCount }, "container of the live release exited");
+          if (recorded.liveRestartCount === 1) {
+            await recordAppEvent(db, { teamId: app.teamId, appId: app.appId, kind: "crashed", releaseId: release.id, message: `v${release.version} crashed: its container ${describeExit(facts)}` });
+          }
+          if (this.rollbackDue(app, release, recorded) && (await this.rollBack(app, release, { ...facts, crashes: recorded.liveRestartCount, lines }))) return "rolled-back";
+        }
+      }
+      const wait = restartBackoffMs(state.liveRestartCount, this.crashLoop);
+      const since = state.lastExitAt ?? exit.finishedAt;
+      if (Date.now() - since.getTime() >= wait) {
+        log.info({ appId: app.appId, container: c.name, restart: state.liveRestartCount, afterMs: wait }, "restarting crashed container of the live release");
+        await engine.start(c.id);
+      }
+    }
+    return undefined;
+  }
+
+  private rollbackDue(app: DesiredApp, release: DesiredRelease, s: { liveRestartCount: number; crashingSince: Date | null }): boolean {
+    if (!app.autoRollback || !release.liveAt || !s.crashingSince || s.liveRestartCount < this.crashLoop.limit) return false;
+    return s.crashingSince.getTime() - release.liveAt.getTime() <= (this.opts.autoRollbackWindowMs ?? 5 * 60_000);
+  }
+
+  private async rollBack(
+    app: DesiredApp,
+    release: DesiredRelease,
+    crash: { exitCode: number | null; oomKilled: boolean; memoryMib: number; crashes: number; lines: string[] },
+  ): Promise<boolean> {
+    const { db, log } = this.opts;
+    const previous = await previousLiveRelease(db, app.appId, release.id);
+    if (!previous) return false;
+    const windowMs = this.opts.autoRollbackWindowMs ?? 5 * 60_000;
+    const reason = liveCrashRollbackReason({ ...crash, windowMs, rolledBackTo: previous.version });
+    const done = await rollBackCrashingRelease(db, { id: release.id, teamId: app.teamId, appId: app.appId, version: release.version }, previous, reason);
+    if (done) {
+      log.warn({ appId: app.appId, releaseId: release.id, to: previous.id }, "live release kept crashing: rolling back");
+      this.nudge();
+    }
+    return done;
+  }
+
+  /**
+   * A rolling restart (the app's restart generation was raised): one replica at a time, a new
+   * container starts next to the old one, takes its traffic once it answers its health check, and
+   * the old one is removed after the drain. A replacement that does not become healthy within the
+   * health deadline ends the restart: it is removed, the old containers keep serving, and the
+   * generation goes back so that nothing retries forever.
+   */
+  private async rollingRestart(app: DesiredApp, release: DesiredRelease, rp: ReleasePlan): Promise<void> {
+    const { db, engine, log } = this.opts;
+    if (!release.spec) return;
+    const now = Date.now();
+    const drainMs = this.opts.drainMs ?? 5000;
+    const current = new Map([...rp.running, ...rp.stopped].map((c) => [c.replica, c]));
+    for (const old of [...rp.outdated].sort((a, b) => a.replica - b.replica)) {
+      const fresh = current.get(old.replica);
+      if (!fresh) {
+        await this.startReplica(app, release, old.replica);
+        return;
+      }
+      if (this.ready.has(fresh.id)) {
+        // Its replacement has the traffic: the old container drains, then goes.
+        const until = this.draining.get(old.id);
+        if (until === undefined) this.draining.set(old.id, now + drainMs);
+        else if (until <= now) {
+          log.info({ appId: app.appId, container: old.name }, "rolling restart: old replica drained, removing it");
+          await engine.stopAndRemove(old.id);
+          this.draining.delete(old.id);
+        }
+        continue;
+      }
+      const health = fresh.state === "running" && fresh.hostPort ? await checkHealth(fresh.hostPort, release.spec.healthCheckPath) : { ok: false, detail: fresh.state };
+      if (health.ok) {
+        log.info({ appId: app.appId, container: fresh.name }, "rolling restart: replacement healthy, switching its replica's traffic");
+        this.ready.add(fresh.id);
+        this.draining.set(old.id, now + drainMs);
+        return;
+      }
+      if (now - fresh.createdAt.getTime() > this.healthTimeoutMs) {
+        log.warn({ appId: app.appId, container: fresh.name, detail: health.detail }, "rolling restart: replacement never became healthy; keeping the old replicas");
+        await engine.stopAndRemove(fresh.id, 1);
+        await db.app.updateMany({ where: { id: app.appId, restartGeneration: app.restartGeneration }, data: { restartGeneration: old.generation } });
+        await recordAppEvent(db, {
+          teamId: app.teamId,
+          appId: app.appId,
+          kind: "restart_failed",
+          releaseId: release.id,
+          message: `Restart of v${release.version} stopped: replica ${old.replica}'s new container did not answer GET ${release.spec.healthCheckPath} within ${Math.round(this.healthTimeoutMs / 1000)} s (${health.detail ?? "no answer"}); the running replicas keep serving`,
+        });
+      }
+      return;
+    }
+  }
+
   private async promote(app: DesiredApp, target: DesiredRelease, healthy: ManagedContainer[]): Promise<number> {
     const { db, engine } = this.opts;
     // Switch traffic first and wait until the ingress proxy has taken it: from then on, new
     // requests only reach the new replicas, so the old ones may drain. Throws when the proxy did
     // not take it in time: the release is then not promoted, and the next tick tries again.
     await this.opts.routes.setUpstreams(app.appId, healthy.map(upstreamOf));
-    await promoteRelease(db, app.appId, target.id);
+    await promoteRelease(db, app, target.id);
     const deadline = Date.now() + (this.opts.drainMs ?? 5000);
     const old = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter((c) => c.releaseId !== target.id);
     for (const c of old) this.draining.set(c.id, deadline);
@@ -365,13 +534,13 @@ export class Reconciler {
    * container read too early) gets the lines recorded at the release's previous crash, which
    * are the same program's.
    */
-  private async linesOfExit(containerId: string, since: Date | null, state: RolloutState): Promise<string[]> {
+  private async linesOfExit(containerId: string, since: Date | null, earlier: string | null): Promise<string[]> {
     const lines = await this.lastLogLines(containerId, since);
     if (lines.length) return lines;
     await new Promise((r) => setTimeout(r, LOG_SETTLE_MS));
     const again = await this.lastLogLines(containerId, since);
     if (again.length) return again;
-    return state.lastLogLines ? state.lastLogLines.split("\n") : [];
+    return earlier ? earlier.split("\n") : [];
   }
 
   /**
@@ -405,12 +574,7 @@ export class Reconciler {
       stopped: a.stopped,
       domains: a.domains,
       challenges: a.challenges,
-      upstreams: a.live
-        ? actual
-            .filter((c) => c.appId === a.appId && c.releaseId === a.live!.id && c.state === "running" && c.hostPort)
-            .sort((x, y) => x.replica - y.replica)
-            .map(upstreamOf)
-        : [],
+      upstreams: this.servingUpstreams(a, actual),
     }));
     // Not awaited: the pusher applies it (or retries) in the background; only a promotion waits.
     void this.opts.routes.replace(routes);

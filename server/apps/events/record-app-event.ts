@@ -13,6 +13,7 @@ export const APP_EVENT_KINDS = [
   "crashed",
   "recovered",
   "restarted",
+  "restart_failed",
   "stopped",
   "started",
   "scaled",

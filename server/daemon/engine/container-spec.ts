@@ -13,6 +13,8 @@ export const LABEL = {
   port: "slipway.port",
   /** the restart policy it was created with (see RestartPolicy); absent on older containers: unless-stopped */
   restart: "slipway.restart",
+  /** the app's restart generation it was made for: a rolling restart replaces older ones */
+  generation: "slipway.generation",
 } as const;
 
 const ID = /^[a-z0-9]+$/;
@@ -28,8 +30,10 @@ export function assertEngineId(kind: string, id: string): string {
  * and "john-doe"/"web"/"api" would join to the same words. The short instance id keeps two
  * installations (or test runs) on one engine apart.
  */
-export function containerName(spec: Pick<WorkloadSpec, "releaseId">, replica: number, instanceId: string): string {
-  return `slipway-${instanceId.slice(0, 6).toLowerCase()}-${assertEngineId("release", spec.releaseId)}-${replica}`;
+export function containerName(spec: Pick<WorkloadSpec, "releaseId">, replica: number, instanceId: string, generation = 0): string {
+  // Generation 0 keeps the names containers had before rolling restarts existed (adoption by name).
+  const gen = generation > 0 ? `-g${generation}` : "";
+  return `slipway-${instanceId.slice(0, 6).toLowerCase()}-${assertEngineId("release", spec.releaseId)}-${replica}${gen}`;
 }
 
 /** One repository per app, by app id; builds are its tags. */
@@ -66,10 +70,11 @@ export interface ContainerLimits {
 }
 
 /**
- * "unless-stopped": the engine brings a crashed container back by itself, at once and forever,
- * even while slipwayd is down (every replica starts so). "no": slipwayd restarts it, with
- * backoff, seeing each exit code (the replacement of a replica that crashed during its rollout:
- * a crash loop must end the rollout). The engine cannot change a container's policy later.
+ * "no" (every replica slipwayd makes): slipwayd restarts a crashed container itself, with
+ * backoff, seeing each exit code — a crash loop ends a rollout, and a live release that keeps
+ * crashing shows "crashing" and may be rolled back. "unless-stopped": the engine brings a crashed
+ * container back by itself, at once and forever, hiding the exit code; containers made by older
+ * versions have it. The engine cannot change a container's policy later.
  */
 export type RestartPolicy = "unless-stopped" | "no";
 
@@ -79,9 +84,10 @@ export function planContainer(
   instanceId: string,
   image: string,
   limits: ContainerLimits = {},
-  restartPolicy: RestartPolicy = "unless-stopped",
+  restartPolicy: RestartPolicy = "no",
+  generation = 0,
 ): ContainerPlan {
-  const name = containerName(spec, replica, instanceId);
+  const name = containerName(spec, replica, instanceId, generation);
   const labels: Record<string, string> = {
     [LABEL.managed]: "true",
     [LABEL.instance]: instanceId,
@@ -90,6 +96,7 @@ export function planContainer(
     [LABEL.replica]: String(replica),
     [LABEL.port]: String(spec.containerPort),
     [LABEL.restart]: restartPolicy,
+    [LABEL.generation]: String(generation),
   };
   const port = `${spec.containerPort}/tcp`;
   return {

@@ -20,6 +20,8 @@ export interface ManagedContainer {
   createdAt: Date;
   /** from its label; unset on containers made before the label existed (they are unless-stopped) */
   restartPolicy?: RestartPolicy;
+  /** the app's restart generation it was made for (0 on containers older than the label) */
+  generation: number;
 }
 
 /** How a container's last run ended, as the engine recorded it. */
@@ -342,6 +344,7 @@ export class Engine {
         hostPort: published?.PublicPort ?? null,
         createdAt: new Date(c.Created * 1000),
         ...(labels[LABEL.restart] === "no" ? { restartPolicy: "no" as const } : {}),
+        generation: Number(labels[LABEL.generation] ?? 0) || 0,
       };
     });
   }

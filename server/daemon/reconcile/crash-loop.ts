@@ -65,3 +65,16 @@ export function crashDeadlineReason(e: ExitFacts & { restarts: number; lines: st
     `(${plural(e.restarts, "restart")}); the release was stopped and the previous release keeps serving.${tail(e.lines)}`
   );
 }
+
+/** The reason a live release that kept crashing soon after it went live was rolled back. */
+export function liveCrashRollbackReason(e: ExitFacts & { crashes: number; windowMs: number; lines: string[]; rolledBackTo: number }): string {
+  return (
+    `Crashed ${plural(e.crashes, "time")} within ${Math.round(e.windowMs / 60_000)} min of going live (its container ${describeExit(e)}); ` +
+    `rolled back to v${e.rolledBackTo} automatically.${tail(e.lines)}`
+  );
+}
+
+/** What the app page says while a live release keeps crashing. */
+export function liveCrashingReason(e: ExitFacts & { crashes: number; nextRestartMs: number }): string {
+  return `Its container ${describeExit(e)} (${e.crashes} ${e.crashes === 1 ? "crash" : "crashes"} in a row); slipwayd restarts it in ${Math.ceil(e.nextRestartMs / 1000)} s.`;
+}

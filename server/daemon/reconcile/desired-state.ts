@@ -12,6 +12,12 @@ export interface DesiredRelease {
   version: number;
   status: Release["status"];
   imageDigest: string;
+  /** when it went live (null before); a crash streak soon after may roll it back */
+  liveAt: Date | null;
+  /** crash streak of a live release (see reconcile/live-crash.ts) */
+  crashingSince: Date | null;
+  liveRestartCount: number;
+  lastExitAt: Date | null;
   /** null when the release's config could not be read (reason in specError) */
   spec: WorkloadSpec | null;
   specError?: string;
@@ -19,6 +25,7 @@ export interface DesiredRelease {
 
 export interface DesiredApp {
   appId: string;
+  teamId: string;
   runtimeTarget: string;
   teamSlug: string;
   projectSlug: string;
@@ -46,7 +53,16 @@ export interface DesiredApp {
 type AppRow = { id: string; slug: string; replicas: number; project: { slug: string; runtimeClass: string }; team: { slug: string } };
 
 function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
-  const base = { id: r.id, version: r.version, status: r.status, imageDigest: r.imageDigest };
+  const base = {
+    id: r.id,
+    version: r.version,
+    status: r.status,
+    imageDigest: r.imageDigest,
+    liveAt: r.liveAt,
+    crashingSince: r.crashingSince,
+    liveRestartCount: r.liveRestartCount,
+    lastExitAt: r.lastExitAt,
+  };
   try {
     const snap = configSnapshotSchema.parse(JSON.parse(r.configSnapshot));
     const env = openJson<Record<string, string>>(snap.envEncrypted, {});
@@ -98,6 +114,7 @@ export async function loadDesiredApps(db: Db, runtimeTarget: string | { startsWi
     const target = a.targetReleaseId ? releases.get(a.targetReleaseId) : undefined;
     return {
       appId: a.id,
+      teamId: a.teamId,
       runtimeTarget: a.runtimeTarget,
       teamSlug: a.team.slug,
       projectSlug: a.project.slug,

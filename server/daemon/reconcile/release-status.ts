@@ -2,6 +2,7 @@
 // crash) is harmless.
 import type { Db } from "../../db";
 import type { DesiredApp } from "./desired-state";
+import { recordAppEvent } from "../../apps/events/record-app-event";
 
 /** What the reconciler persists about a rollout in progress (see the Release model). */
 export interface RolloutState {
@@ -80,15 +81,23 @@ export async function recordExit(
   return { ...r, rolloutStartedAt: r.rolloutStartedAt ?? exit.finishedAt };
 }
 
-export async function promoteRelease(db: Db, appId: string, releaseId: string): Promise<void> {
+/** Makes the release the app's live one (its crash streak starts clean) and tells the app's timeline. */
+export async function promoteRelease(db: Db, app: Pick<DesiredApp, "appId" | "teamId" | "live">, releaseId: string): Promise<void> {
+  const { appId } = app;
   await db.$transaction(async (tx) => {
     const now = new Date();
     await tx.release.updateMany({
       where: { appId, status: "LIVE", id: { not: releaseId } },
       data: { status: "SUPERSEDED" },
     });
-    await tx.release.update({ where: { id: releaseId }, data: { status: "LIVE", liveAt: now, statusReason: null } });
+    const r = await tx.release.update({
+      where: { id: releaseId },
+      data: { status: "LIVE", liveAt: now, statusReason: null, crashingSince: null, liveRestartCount: 0 },
+      select: { version: true },
+    });
     await tx.app.update({ where: { id: appId }, data: { liveReleaseId: releaseId } });
+    const replaced = app.live && app.live.id !== releaseId ? ` (replacing v${app.live.version})` : "";
+    await recordAppEvent(tx, { teamId: app.teamId, appId, kind: "deployed", releaseId, message: `v${r.version} is live${replaced}` });
   });
 }
 
@@ -102,10 +111,15 @@ export async function failRollout(
 ): Promise<void> {
   await db.$transaction(async (tx) => {
     if (reason !== null) {
-      await tx.release.updateMany({
+      const { count } = await tx.release.updateMany({
         where: { id: releaseId, status: { not: "LIVE" } },
         data: { status: "FAILED", statusReason: reason, ...(lastLogLines?.length ? { lastLogLines: lastLogLines.join("\n") } : {}) },
       });
+      if (count) {
+        const r = await tx.release.findUniqueOrThrow({ where: { id: releaseId }, select: { version: true } });
+        const keeps = app.live ? `; v${app.live.version} keeps serving` : "";
+        await recordAppEvent(tx, { teamId: app.teamId, appId: app.appId, kind: "deploy_failed", releaseId, message: `v${r.version} failed${keeps}: ${reason.split("\n")[0]!.slice(0, 300)}` });
+      }
     }
     // Only if nobody has set a newer target meanwhile.
     await tx.app.updateMany({ where: { id: app.appId, targetReleaseId: releaseId }, data: { targetReleaseId: app.liveReleaseId } });

@@ -24,6 +24,7 @@ import {
   type DaemonProcess,
   type SeededApp,
 } from "../../support/daemon-harness";
+import { servesVersion, watchIngress } from "../../support/ingress-watch";
 
 const TEAM = `cl${Date.now().toString(36)}`;
 const HEALTH_TIMEOUT_MS = 20_000;
@@ -61,30 +62,7 @@ afterAll(async () => {
 });
 
 /** Requests v1 through the ingress every 100 ms until stopped; collects every answer that is not v1. */
-function watchV1() {
-  let stop = false;
-  let requests = 0;
-  const bad: string[] = [];
-  const loop = (async () => {
-    while (!stop) {
-      try {
-        const res = await ingressGet(daemon.ingressPort, app.host);
-        if (res.status !== 200 || !res.body.includes("version v1")) bad.push(`${res.status} ${res.body.slice(0, 80)}`);
-      } catch (e) {
-        bad.push(String(e));
-      }
-      requests++;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  return {
-    async done() {
-      stop = true;
-      await loop;
-      return { requests, bad };
-    },
-  };
-}
+const watchV1 = () => watchIngress(daemon.ingressPort, app.host, servesVersion("v1"), 100);
 
 /** Commits `cmd` as v2's CMD, builds it and waits for its release to end. */
 async function rollOut(cmd: string[], label: string, timeoutMs = HEALTH_TIMEOUT_MS + 30_000) {

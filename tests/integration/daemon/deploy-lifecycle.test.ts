@@ -129,7 +129,8 @@ describe("slipwayd deploy lifecycle", () => {
     expect(info.HostConfig.Memory).toBe(64 * 1024 * 1024);
     expect(info.HostConfig.NanoCpus || info.HostConfig.CpuQuota * 10_000).toBe(250_000_000);
     expect(info.HostConfig.Init).toBe(true);
-    expect(info.HostConfig.RestartPolicy.Name).toBe("unless-stopped");
+    // slipwayd restarts its replicas itself, with backoff, seeing each exit code (crash loops, auto-rollback).
+    expect(info.HostConfig.RestartPolicy.Name).toBe("no");
     for (const bindings of Object.values(info.HostConfig.PortBindings)) for (const b of bindings) expect(b.HostIp).toBe("127.0.0.1");
     expect(info.Config.Labels).toMatchObject({ "slipway.managed": "true", "slipway.app": app.appId, "slipway.release": firstReleaseId });
     const name = ((await podmanInspect(id!)) as { Name: string }).Name.replace(/^\//, "");

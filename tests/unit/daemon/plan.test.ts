@@ -3,10 +3,21 @@ import { planReconcile } from "@/server/daemon/reconcile/plan";
 import type { DesiredApp, DesiredRelease } from "@/server/daemon/reconcile/desired-state";
 import type { ManagedContainer } from "@/server/daemon/engine/engine";
 
-const rel = (id: string, status: DesiredRelease["status"] = "LIVE"): DesiredRelease => ({ id, version: 1, status, imageDigest: "sha256:x", spec: null });
+const rel = (id: string, status: DesiredRelease["status"] = "LIVE"): DesiredRelease => ({
+  id,
+  version: 1,
+  status,
+  imageDigest: "sha256:x",
+  liveAt: null,
+  crashingSince: null,
+  liveRestartCount: 0,
+  lastExitAt: null,
+  spec: null,
+});
 
 const app = (over: Partial<DesiredApp> = {}): DesiredApp => ({
   appId: "app1",
+  teamId: "team1",
   runtimeTarget: "embedded",
   teamSlug: "t",
   projectSlug: "p",
@@ -35,6 +46,7 @@ const ctr = (over: Partial<ManagedContainer>): ManagedContainer => ({
   state: "running",
   hostPort: 30000 + n,
   createdAt: new Date(1000 + n),
+  generation: 0,
   ...over,
 });
 
@@ -86,5 +98,28 @@ describe("planReconcile", () => {
     const plan = planReconcile([app({ live: null, target: null, liveReleaseId: null, targetReleaseId: null })], [c]);
     expect(plan.remove).toEqual([c]);
     expect(plan.apps[0]!.live).toBeNull();
+  });
+
+  it("runs nothing for a stopped app and holds its new release back until it starts", () => {
+    const live = [ctr({ replica: 0 }), ctr({ replica: 1 })];
+    const plan = planReconcile([app({ stopped: true, targetReleaseId: "r2", target: rel("r2", "PENDING") })], live);
+    expect(new Set(plan.remove)).toEqual(new Set(live));
+    expect(plan.apps[0]!.live).toMatchObject({ missing: [], running: [], outdated: [] });
+    expect(plan.apps[0]!.rollout).toBeNull();
+  });
+
+  it("keeps older-generation replicas serving as outdated, without asking for them as missing", () => {
+    const old0 = ctr({ replica: 0, generation: 0 });
+    const old1 = ctr({ replica: 1, generation: 0 });
+    const new0 = ctr({ replica: 0, generation: 1, state: "created" });
+    const plan = planReconcile([app({ restartGeneration: 1 })], [old0, old1, new0]);
+    expect(plan.remove).toEqual([]);
+    expect(plan.apps[0]!.live).toMatchObject({ missing: [], running: [], stopped: [new0], outdated: [old0, old1] });
+  });
+
+  it("counts containers newer than the generation as current (a failed restart lowers it back)", () => {
+    const newer = ctr({ replica: 0, generation: 2 });
+    const plan = planReconcile([app({ replicas: 1, restartGeneration: 1 })], [newer]);
+    expect(plan.apps[0]!.live).toMatchObject({ running: [newer], outdated: [], missing: [] });
   });
 });
