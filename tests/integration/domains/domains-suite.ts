@@ -30,8 +30,9 @@ export function defineDomainsSuite(prepare: () => Promise<string | undefined>): 
   let dns: DnsServer;
   let proofServer: http.Server;
   let proofPort: number;
-  /** domain id → token the HTTP server answers with; the Host headers it was asked with */
+  /** domain id → what the HTTP server answers (the token, or a misbehaviour); the Host headers it was asked with */
   const httpTokens = new Map<string, string>();
+  const misbehave = new Map<string, "redirect" | "huge" | "silent">();
   const hostsSeen: string[] = [];
   let A: Team;
   let B: Team;
@@ -60,6 +61,17 @@ export function defineDomainsSuite(prepare: () => Promise<string | undefined>): 
       hostsSeen.push(req.headers.host ?? "");
       const id = /^\/\.well-known\/slipway-challenge\/([^/]+)$/.exec(req.url ?? "")?.[1];
       const token = id ? httpTokens.get(id) : undefined;
+      const how = id ? misbehave.get(id) : undefined;
+      if (how === "redirect") {
+        // To a path that does answer the token: a followed redirect would pass.
+        res.writeHead(302, { location: `/.well-known/slipway-challenge/${id}-target` }).end();
+        return;
+      }
+      if (how === "huge") {
+        res.writeHead(200, { "content-type": "text/plain" }).end(`${token}\n${"x".repeat(2048)}`);
+        return;
+      }
+      if (how === "silent") return; // never answers
       if (!token) {
         res.writeHead(404, { "content-type": "text/plain" }).end("no app at this address");
         return;
@@ -172,6 +184,33 @@ export function defineDomainsSuite(prepare: () => Promise<string | undefined>): 
         await setPrivateHosts(false);
       }
     });
+
+    it("HTTP proof: a redirect is not followed, a body over 1 KiB is refused, a silent server times out after 5 s", async () => {
+      await setPrivateHosts(true);
+      try {
+        const d = await added(A, "odd.example.com");
+        dns.setScript({ "odd.example.com": { A: [["127.0.0.1"]] } });
+        httpTokens.set(d.id, d.txtRecord.value);
+        httpTokens.set(`${d.id}-target`, d.txtRecord.value);
+        misbehave.set(d.id, "redirect");
+        const redirect = await verify(A, d.id, { method: "http" });
+        expect(redirect.status).toBe(422);
+        expect(redirect.json.error.message).toContain("302 with a redirect, which is not followed");
+        misbehave.set(d.id, "huge");
+        const huge = await verify(A, d.id, { method: "http" });
+        expect(huge.status).toBe(422);
+        expect(huge.json.error.message).toContain("a body over 1 KiB");
+        misbehave.set(d.id, "silent");
+        const started = Date.now();
+        const silent = await verify(A, d.id, { method: "http" });
+        expect(silent.status).toBe(422);
+        expect(silent.json.error.message).toContain("no answer within 5 s");
+        expect(Date.now() - started).toBeLessThan(8000);
+        expect((await db.domain.findUniqueOrThrow({ where: { id: d.id } })).verifiedAt).toBeNull();
+      } finally {
+        await setPrivateHosts(false);
+      }
+    }, 20_000);
 
     it("without a method, TXT is tried and then HTTP; the error says what each found", async () => {
       const both = await added(A, "both-ways.example.com");
