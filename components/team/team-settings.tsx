@@ -21,7 +21,7 @@ function PlatformSettings() {
       </label>
       <label className="mt-2 flex items-center gap-2 text-sm">
         <input type="checkbox" checked={settings.data.allowPrivateGitHosts} onChange={(e) => update.mutate({ allowPrivateGitHosts: e.target.checked })} />
-        Allow git hosts on loopback and private networks
+        Allow git hosts, and custom domains proved by HTTP, on loopback and private networks
       </label>
       <ErrorText error={update.error} />
     </Card>
