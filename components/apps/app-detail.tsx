@@ -15,6 +15,7 @@ import { DomainsCard } from "@/components/domains/domains-card";
 import { AppSettingsForm } from "./app-settings-form";
 import { AppOperations } from "./app-operations";
 import { AppEvents } from "./app-events";
+import { LiveCrash } from "./live-crash";
 import { ReleaseFailure } from "./release-failure";
 import { ReleaseList } from "./release-list";
 import { appKeys, useApp, useBuilds, useDeployApp, useReleases } from "./queries";
@@ -65,6 +66,7 @@ export function AppDetail({ appId }: { appId: string }) {
           )}
           {rolling ? <Badge tone="running" data-testid="rolling-out">rolling out…</Badge> : null}
           {a.stopped ? <Badge tone="warning" data-testid="app-stopped">stopped</Badge> : null}
+          {a.liveRelease?.crashing ? <Badge tone="failure" data-testid="app-crashing">crashing</Badge> : null}
           <Button onClick={() => deploy.mutate()} disabled={deploy.isPending || building} data-testid="deploy-button">
             {building ? "Deploying…" : "Deploy"}
           </Button>
@@ -72,6 +74,7 @@ export function AppDetail({ appId }: { appId: string }) {
       </div>
       <ErrorText error={deploy.error} />
       {failed ? <ReleaseFailure release={failed} liveVersion={a.liveRelease?.version ?? null} /> : null}
+      {a.liveRelease?.crashing ? <LiveCrash version={a.liveRelease.version} crash={a.liveRelease.crashing} autoRollback={a.autoRollback} /> : null}
       {a.liveRelease ? (
         <Card className="flex items-center gap-3 py-3">
           {a.url ? (

@@ -63,7 +63,14 @@ export interface AppDto {
   runtimeTarget: string;
   /** Where the live release is served; null on a cluster without an ingress domain. */
   url: string | null;
-  liveRelease: { id: string; version: number; imageDigest: string; liveAt: string | null } | null;
+  liveRelease: {
+    id: string;
+    version: number;
+    imageDigest: string;
+    liveAt: string | null;
+    /** its replicas keep exiting: slipwayd restarts them with backoff (null while they run) */
+    crashing: LiveCrashDto | null;
+  } | null;
   targetReleaseId: string | null;
   /** Stopped: no replica runs (config and releases kept); start brings the live release back. */
   stopped: boolean;
@@ -80,3 +87,14 @@ export const appEventListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type AppEventListQuery = z.infer<typeof appEventListQuery>;
+
+/** A live release whose containers keep exiting, as the app page shows it. */
+export interface LiveCrashDto {
+  since: string;
+  /** crashes in this streak */
+  crashes: number;
+  lastExitCode: number | null;
+  lastExitAt: string | null;
+  oomKilled: boolean;
+  lastLogLines: string[];
+}

@@ -31,7 +31,18 @@ interface AppRow {
   createdAt: Date;
   project: { slug: string };
   team: { slug: string };
-  releases: { id: string; version: number; imageDigest: string; liveAt: Date | null }[];
+  releases: {
+    id: string;
+    version: number;
+    imageDigest: string;
+    liveAt: Date | null;
+    crashingSince: Date | null;
+    liveRestartCount: number;
+    lastExitCode: number | null;
+    lastExitAt: Date | null;
+    lastExitOomKilled: boolean;
+    lastLogLines: string | null;
+  }[];
 }
 
 /**
@@ -63,7 +74,24 @@ export function toAppDto(app: AppRow, clusterDomains: ReadonlyMap<string, string
     replicas: app.replicas,
     runtimeTarget: app.runtimeTarget,
     url: urlOf(app, clusterDomains),
-    liveRelease: live ? { id: live.id, version: live.version, imageDigest: live.imageDigest, liveAt: live.liveAt?.toISOString() ?? null } : null,
+    liveRelease: live
+      ? {
+          id: live.id,
+          version: live.version,
+          imageDigest: live.imageDigest,
+          liveAt: live.liveAt?.toISOString() ?? null,
+          crashing: live.crashingSince
+            ? {
+                since: live.crashingSince.toISOString(),
+                crashes: live.liveRestartCount,
+                lastExitCode: live.lastExitCode,
+                lastExitAt: live.lastExitAt?.toISOString() ?? null,
+                oomKilled: live.lastExitOomKilled,
+                lastLogLines: live.lastLogLines ? live.lastLogLines.split("\n") : [],
+              }
+            : null,
+        }
+      : null,
     targetReleaseId: app.targetReleaseId,
     stopped: app.stopped,
     restartGeneration: app.restartGeneration,

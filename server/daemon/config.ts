@@ -20,7 +20,7 @@ export interface DaemonConfig {
   /** how long a new release may take to pass its health check before it is failed */
   healthTimeoutMs: number;
   /** crash loop of a release being rolled out: restart backoff (doubling, capped) and crashes that fail it */
-  crashLoop: { backoffBaseMs: number; backoffMaxMs: number; limit: number };
+  crashLoop: { backoffBaseMs: number; backoffMaxMs: number; limit: number; recoveredAfterMs: number };
   /** a live release that crashes crashLoop.limit times within this long of going live is rolled back (when the app allows) */
   autoRollbackWindowMs: number;
   /** how long replaced replicas keep running after traffic left them, for requests in flight */
@@ -73,6 +73,7 @@ export function loadDaemonConfig(): DaemonConfig {
       backoffBaseMs: Math.max(100, Number(process.env.SLIPWAY_CRASH_BACKOFF_MS) || 1000),
       backoffMaxMs: Math.max(100, Number(process.env.SLIPWAY_CRASH_BACKOFF_MAX_MS) || 30_000),
       limit: Math.max(1, Math.floor(Number(process.env.SLIPWAY_CRASH_LOOP_LIMIT)) || 3),
+      recoveredAfterMs: Math.max(1000, Number(process.env.SLIPWAY_CRASH_RECOVERED_AFTER_MS) || 120_000),
     },
     autoRollbackWindowMs: Math.max(0, Number(process.env.SLIPWAY_AUTO_ROLLBACK_WINDOW_MS) || 5 * 60_000),
     drainMs: Math.max(0, Number(process.env.SLIPWAY_DRAIN_MS) || 5000),

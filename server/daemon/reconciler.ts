@@ -381,7 +381,7 @@ export class Reconciler {
     const own = rp.stopped.filter((c) => c.restartPolicy === "no");
     if (!own.length) {
       const quiet = state.lastExitAt ? Date.now() - state.lastExitAt.getTime() : Infinity;
-      if (state.crashingSince && quiet > this.crashLoop.backoffMaxMs && (await markRecovered(db, { id: release.id, teamId: app.teamId, appId: app.appId, version: release.version }))) {
+      if (state.crashingSince && quiet > this.crashLoop.recoveredAfterMs && (await markRecovered(db, { id: release.id, teamId: app.teamId, appId: app.appId, version: release.version }))) {
         log.info({ appId: app.appId, releaseId: release.id }, "live release recovered");
       }
       return undefined;

@@ -8,9 +8,11 @@ export interface CrashLoopOptions {
   backoffMaxMs: number;
   /** crashes that end the rollout FAILED (the last one is not restarted) */
   limit: number;
+  /** how long a live release's replicas must stay up after a crash for its streak to end ("recovered") */
+  recoveredAfterMs: number;
 }
 
-export const DEFAULT_CRASH_LOOP: CrashLoopOptions = { backoffBaseMs: 1000, backoffMaxMs: 30_000, limit: 3 };
+export const DEFAULT_CRASH_LOOP: CrashLoopOptions = { backoffBaseMs: 1000, backoffMaxMs: 30_000, limit: 3, recoveredAfterMs: 120_000 };
 
 /** The pause before restart number `restart` (1 for the first restart). */
 export function restartBackoffMs(restart: number, o: Pick<CrashLoopOptions, "backoffBaseMs" | "backoffMaxMs">): number {

@@ -97,7 +97,15 @@ export async function promoteRelease(db: Db, app: Pick<DesiredApp, "appId" | "te
     });
     await tx.app.update({ where: { id: appId }, data: { liveReleaseId: releaseId } });
     const replaced = app.live && app.live.id !== releaseId ? ` (replacing v${app.live.version})` : "";
-    await recordAppEvent(tx, { teamId: app.teamId, appId, kind: "deployed", releaseId, message: `v${r.version} is live${replaced}` });
+    // Whoever asked for this release (a deploy or a rollback) is who deployed it.
+    const asked = await tx.appEvent.findFirst({
+      where: { appId, releaseId, kind: { in: ["deploy_started", "rolled_back"] }, actorId: { not: null } },
+      orderBy: { createdAt: "desc" },
+      select: { actorId: true, actorLabel: true },
+    });
+    const actor = asked?.actorId ? { id: asked.actorId, label: asked.actorLabel ?? "" } : null;
+    const by = actor?.label ? ` by ${actor.label}` : "";
+    await recordAppEvent(tx, { teamId: app.teamId, appId, kind: "deployed", releaseId, actor, message: `deployed v${r.version}${by}${replaced}` });
   });
 }
 

@@ -65,6 +65,8 @@ beforeAll(async () => {
       SLIPWAY_HEALTH_TIMEOUT_MS: "20000",
       SLIPWAY_CRASH_BACKOFF_MS: "500",
       SLIPWAY_CRASH_BACKOFF_MAX_MS: "2000",
+      // Longer than v2's 10 s between crashes: its streak goes on; v3 stays up past it and recovers.
+      SLIPWAY_CRASH_RECOVERED_AFTER_MS: "15000",
       SLIPWAY_CRASH_LOOP_LIMIT: "3",
       SLIPWAY_DRAIN_MS: "1000",
     },
@@ -120,7 +122,9 @@ describe("the live release", () => {
   it("rolls a release that crashes 10 s after going live back to the previous release, saying why", async () => {
     const v2 = await deploy("v2", `${SERVE.replace("exec ", "")} & sleep 10; echo 'lost the database connection' >&2; exit 3`);
     await waitForReleaseStatus(db, v2.id, ["LIVE"], 60_000);
-    const failed = await waitForReleaseStatus(db, v2.id, ["FAILED"], 120_000);
+    const failed = await waitForReleaseStatus(db, v2.id, ["FAILED"], 120_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}\nslipwayd said:\n${daemon.output().slice(-6000)}`);
+    });
     // Both replicas crash about together: each exit seen counts.
     expect(failed.statusReason).toMatch(/Crashed \d+ times within 5 min of going live/);
     expect(failed.statusReason).toContain("exited with code 3");
