@@ -6,7 +6,7 @@
 //
 //   node --conditions=react-server --import tsx bench/daemon-kill.ts
 import { startIngressLoad } from "../tests/support/ingress-load";
-import { podmanIdsByLabel, waitFor, waitForBuild, waitForReleaseStatus } from "./support/harness";
+import { ingressGet, podmanIdsByLabel, waitFor, waitForBuild, waitForReleaseStatus } from "./support/harness";
 import { fmt, loadNote, table } from "./support/report";
 import { runBench, type BenchSession } from "./support/session";
 
@@ -65,7 +65,7 @@ await runBench({ name: "daemon-kill", limitMs: 8 * 60_000 }, async (s) => {
   await s.db.app.update({ where: { id: s.app.appId }, data: { replicas: REPLICAS } });
   const v1 = await deployVersion(s, `${s.runId}-v1`);
   await live(s, v1);
-  await waitFor("served", async () => (await fetch(`http://127.0.0.1:${s.daemon.ingressPort}/`, { headers: { host: s.app.host } })).ok, 30_000, 100);
+  await waitFor("served", async () => (await ingressGet(s.daemon.ingressPort, s.app.host)).status === 200, 30_000, 100);
 
   const load = startIngressLoad({ port: s.daemon.ingressPort, host: s.app.host, rps: RPS, expect: /Slipway fixture/ });
   const phases: string[][] = [];

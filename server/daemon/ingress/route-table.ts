@@ -58,6 +58,11 @@ export const SWITCH_TIMEOUT_MS = 10_000;
 
 export class RouteTable {
   private routes = new Map<string, Route>();
+  /**
+   * Until the first replace() the table is unknown, not empty: a restarted slipwayd must not push
+   * a table without the apps Caddy is serving (they would answer 404 until the next rebuild).
+   */
+  private loaded = false;
 
   /** Without a sink (unit tests) changes stay in memory. */
   constructor(
@@ -71,6 +76,7 @@ export class RouteTable {
    */
   replace(routes: Route[]): Promise<void> {
     this.routes = new Map(routes.map((r) => [r.key, r]));
+    this.loaded = true;
     return this.publish();
   }
 
@@ -80,6 +86,7 @@ export class RouteTable {
    * draining the old ones; rejects when the proxy did not take them within SWITCH_TIMEOUT_MS.
    */
   setUpstreams(appId: string, upstreams: string[]): Promise<void> {
+    if (!this.loaded) return Promise.reject(new Error("the route table is not built yet (first reconcile after a start): the switch waits for the next tick"));
     for (const r of this.routes.values()) {
       if (r.appId === appId) this.routes.set(r.key, { ...r, live: true, upstreams });
     }
@@ -88,7 +95,7 @@ export class RouteTable {
 
   remove(appId: string): Promise<void> {
     for (const [k, r] of this.routes) if (r.appId === appId) this.routes.delete(k);
-    return this.publish();
+    return this.loaded ? this.publish() : Promise.resolve();
   }
 
   all(): Route[] {

@@ -58,6 +58,16 @@ describe("RouteTable", () => {
     expect(deadlines).toEqual([undefined, 10_000]);
   });
 
+  it("pushes nothing before the first full table: a restarted daemon does not blank what the proxy serves", async () => {
+    const { t, pushed } = table();
+    await expect(t.setUpstreams("a1", ["http://127.0.0.1:2"])).rejects.toThrow("not built yet");
+    await t.remove("a1");
+    expect(pushed).toEqual([]);
+    await t.replace([route("a1", "web")]);
+    await t.setUpstreams("a1", ["http://127.0.0.1:2"]);
+    expect(pushed.map((p) => p.map((r) => r.upstreams))).toEqual([[[]], [["http://127.0.0.1:2"]]]);
+  });
+
   it("passes on the sink's refusal to switch, so a promotion does not drain what still serves", async () => {
     const t = new RouteTable("localhost", (_routes, within) => (within ? Promise.reject(new Error("not applied")) : Promise.resolve()));
     await t.replace([route("a1", "web")]);
