@@ -5,7 +5,7 @@
 #   2. npm packages (`npm ci` when node_modules is missing or older than the lock file)
 #   3. Prisma clients, 4. database migrations (SQLite in $SLIPWAY_DATA_DIR, or $DATABASE_URL)
 #   5. `next build` when sources changed since the last build
-#   6. slipwayd compiled to dist/slipwayd (scripts/build-daemon.mjs, about a second)
+#   6. slipwayd compiled to dist/slipwayd (scripts/build-daemon.mjs, a second or two)
 #   7. the web server and slipwayd under scripts/run-platform.ts
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,7 +1,7 @@
 // The Prisma client. Both generated clients share one set of models; which one runs follows
 // DATABASE_URL (SQLite file by default, PostgreSQL for postgres:// URLs).
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { mkdirSync } from "node:fs";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
@@ -27,10 +27,25 @@ class WalSqlite extends PrismaBetterSQLite3 {
   }
 }
 
+/**
+ * The PostgreSQL adapter, loaded on the first connection: importing `pg` costs ≈ 100 ms of CPU at
+ * start-up (it probes for Cloudflare Workers by constructing a fetch Response, which makes Node load
+ * its whole fetch implementation), which slipwayd's restart time and every SQLite install would pay.
+ */
+class LazyPostgresAdapter implements SqlDriverAdapterFactory {
+  readonly provider = "postgres";
+  readonly adapterName = "@prisma/adapter-pg";
+  constructor(private readonly connectionString: string) {}
+  async connect() {
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    return new PrismaPg({ connectionString: this.connectionString }).connect();
+  }
+}
+
 export function createDb(databaseUrl: string): Db {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     // Same models, different provider: the generated types are structurally identical.
-    return new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as unknown as Db;
+    return new PostgresClient({ adapter: new LazyPostgresAdapter(databaseUrl) }) as unknown as Db;
   }
   const file = databaseUrl.replace(/^file:/, "");
   mkdirSync(file.replace(/\/[^/]*$/, "") || ".", { recursive: true });

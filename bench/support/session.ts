@@ -85,7 +85,7 @@ export async function startSession(opts: SessionOptions, registerCleanup: (fn: (
       return buildId;
     },
     memory() {
-      // createDaemon spawns `node --import tsx main.ts` itself (no tsx CLI in between), so the
+      // createDaemon spawns the compiled daemon itself (one process, no wrapper), so the
       // child's pid is the daemon; the command line is returned to show it.
       const pid = d.child?.pid;
       if (!pid) throw new Error("slipwayd is not running");
