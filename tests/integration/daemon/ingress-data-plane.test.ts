@@ -21,6 +21,8 @@ import {
   createTestDatabase,
   ingressGet,
   makeDataDir,
+  podmanIdsByLabel,
+  podmanInspect,
   queueBuild,
   seedApp,
   waitFor,
@@ -36,8 +38,11 @@ let daemon: DaemonProcess;
 let repo: FixtureRepo;
 let app: SeededApp;
 
-/** The fixture app plus /cgi-bin/slow, which answers after 2 s (a long request to keep in flight). */
-async function commitApp(version: string): Promise<void> {
+/**
+ * The fixture app plus /cgi-bin/slow, which answers after 2 s (a long request to keep in flight);
+ * `startDelay` seconds pass before it listens (a rollout that is not healthy at once).
+ */
+async function commitApp(version: string, startDelay = 0): Promise<void> {
   await repo.commitFiles(
     {
       Dockerfile: [
@@ -46,7 +51,7 @@ async function commitApp(version: string): Promise<void> {
         "COPY slow /www/cgi-bin/slow",
         "RUN chmod 755 /www/cgi-bin/slow",
         "EXPOSE 8080",
-        `CMD ["sh", "-c", "exec httpd -f -p 8080 -h /www"]`,
+        `CMD ["sh", "-c", "sleep ${startDelay}; exec httpd -f -p 8080 -h /www"]`,
         "",
       ].join("\n"),
       "index.html": fixtureIndexHtml(version),
@@ -221,4 +226,35 @@ describe("ingress data plane (Caddy)", () => {
     expect(spanning.length).toBeGreaterThan(0);
     expect((await ingressGet(daemon.ingressPort, app.host)).body).toContain("version v2");
   }, 240_000);
+
+  it("drops no request when slipwayd, restarted mid-rollout, promotes in its very first reconcile", async () => {
+    await commitApp("v3", 4);
+    const load = startIngressLoad({ port: daemon.ingressPort, host: app.host, rps: 100, expect: /version v[23]/, mark: /version v3/ });
+    const build = await waitForBuild(db, await queueBuild(db, app.appId));
+    const release = await db.release.findUniqueOrThrow({ where: { buildId: build.id } });
+    // The new replicas run (they outlive slipwayd) but listen only after 4 s: kill slipwayd
+    // before they can be promoted.
+    await waitFor(
+      "the new release's replicas running",
+      async () => {
+        const ids = await podmanIdsByLabel(`slipway.release=${release.id}`);
+        if (ids.length !== 2) return false;
+        const states = await Promise.all(ids.map(async (id) => ((await podmanInspect(id)) as { State: { Running: boolean } }).State.Running));
+        return states.every(Boolean);
+      },
+      60_000,
+      50,
+    );
+    await daemon.kill("SIGKILL");
+    expect((await db.release.findUniqueOrThrow({ where: { id: release.id } })).status).not.toBe("LIVE");
+    // Healthy by the time slipwayd is back: its first tick finds the rollout ready to promote.
+    await new Promise((r) => setTimeout(r, 5000));
+    await daemon.start();
+    await waitForReleaseStatus(db, release.id, ["LIVE"], 60_000);
+    await waitFor("v3 served", async () => load.result.firstMarkAt !== null, 30_000, 100);
+    await new Promise((r) => setTimeout(r, 2000));
+    const result = await load.stop();
+    expect(result.failures).toEqual([]);
+    expect(result.failed).toBe(0);
+  }, 180_000);
 });
