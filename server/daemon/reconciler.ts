@@ -148,7 +148,14 @@ export class Reconciler {
     for (const id of this.ready) if (!present.has(id)) this.ready.delete(id);
 
     for (const c of plan.remove) {
-      const deadline = this.draining.get(c.id);
+      let deadline = this.draining.get(c.id);
+      if (deadline === undefined && c.state === "running" && this.opts.routes.byApp(c.appId)?.upstreams.includes(upstreamOf(c))) {
+        // Still taking traffic (scaled down, stopped, or an extra copy): the routes rebuilt at the
+        // end of this tick leave it out; it goes once requests in flight have had the drain.
+        deadline = now + (this.opts.drainMs ?? 5000);
+        this.draining.set(c.id, deadline);
+        setTimeout(() => this.nudge(), (this.opts.drainMs ?? 5000) + 50).unref();
+      }
       if (deadline !== undefined && deadline > now) continue;
       if (this.suppressed.has(c.appId)) continue;
       log.info({ container: c.name, appId: c.appId, releaseId: c.releaseId }, "removing container nothing wants");
@@ -355,7 +362,7 @@ export class Reconciler {
    */
   private servingUpstreams(app: DesiredApp, actual: ManagedContainer[]): string[] {
     if (!app.live || app.stopped) return [];
-    const mine = actual.filter((c) => c.appId === app.appId && c.releaseId === app.live!.id && c.state === "running" && c.hostPort);
+    const mine = actual.filter((c) => c.appId === app.appId && c.releaseId === app.live!.id && c.replica < app.replicas && c.state === "running" && c.hostPort);
     const byReplica = new Map<number, ManagedContainer[]>();
     for (const c of mine) byReplica.set(c.replica, [...(byReplica.get(c.replica) ?? []), c]);
     const serving: ManagedContainer[] = [];
