@@ -28,16 +28,25 @@ async function main(): Promise<void> {
   const token = ensureToken(config.tokenFile);
   const instanceId = ensureInstanceId(paths.instanceFile);
   const db = getDb();
-
-  const socketPath = config.dockerHost ? "" : (await ensurePodmanService(config.dataDir, log)).socketPath;
-  const engine = new Engine(dockerFromHost(config.dockerHost, socketPath));
-  if (!(await engine.ping())) throw new Error(`container engine at ${config.dockerHost ?? socketPath} does not answer`);
+  // Start-up overlaps its waits (a restart should take well under a second): Prisma compiles its
+  // query engine while the container engine and the host firewall are checked, which mostly wait
+  // on other processes. A database that does not answer yet is not fatal: the loops retry it.
+  const dbReady = db.$connect().catch((e: unknown) => log.warn({ err: e instanceof Error ? e.message : String(e) }, "database not reachable yet; retrying in the control loop"));
 
   // Build and app containers join their team's own network, which the host firewall keeps away
   // from the host's services and from other teams' networks (network-isolation.ts). Only for the
   // engine slipwayd runs itself.
   const isolate = config.networkIsolation && !config.dockerHost;
-  const network = isolate ? await ensureNetworkIsolation(instanceId) : null;
+  const networkReady = isolate ? ensureNetworkIsolation(instanceId) : Promise.resolve(null);
+  // Awaited below, where a failure stops the start-up; this only keeps it from counting as
+  // unhandled should the engine check fail first.
+  networkReady.catch(() => undefined);
+
+  const socketPath = config.dockerHost ? "" : (await ensurePodmanService(config.dataDir, log)).socketPath;
+  const engine = new Engine(dockerFromHost(config.dockerHost, socketPath));
+  if (!(await engine.ping())) throw new Error(`container engine at ${config.dockerHost ?? socketPath} does not answer`);
+  await dbReady;
+  const network = await networkReady;
   if (network) log.info({ networks: network.networks, chains: network.chains }, "container networks isolated from the host and from each other (one per team)");
   else log.warn("container network isolation is off: build and app containers can reach the host's services");
   const reassertIsolation = async () => {
