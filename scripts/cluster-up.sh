@@ -403,9 +403,11 @@ spec:
     follow: true
 EOF
 
+# The stock stages plus the test stage that fails pods on demand (scripts/kwok-crash-stage.yaml).
+{ cat "$BIN/kwok-config.yaml"; echo "---"; cat "$ROOT/scripts/kwok-crash-stage.yaml"; } >"$STATE/kwok-config.yaml"
 start kwok \
   --kubeconfig="$STATE/kwok.kubeconfig" \
-  --config="$BIN/kwok-config.yaml" \
+  --config="$STATE/kwok-config.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
   --node-ip=127.0.0.1 --node-port="$KWOK_PORT" --server-address="127.0.0.1:$KWOK_PORT" \
   --tls-cert-file="$PKI/kwok-serving.crt" --tls-private-key-file="$PKI/kwok-serving.key" \

@@ -128,7 +128,8 @@ export class Reconciler {
       .catch((e: unknown) => this.opts.log.error({ err: e instanceof Error ? e.stack : String(e) }, "reconcile tick failed"))
       .finally(() => {
         this.running = null;
-        const next = this.again ? 0 : this.rollingOut ? 500 : (this.opts.intervalMs ?? 2000);
+        // While a rollout waits for its replicas to answer, look again soon: that wait is push-to-live time.
+        const next = this.again ? 0 : this.rollingOut ? 200 : (this.opts.intervalMs ?? 2000);
         this.again = false;
         this.schedule(next);
       });

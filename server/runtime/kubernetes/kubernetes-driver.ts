@@ -14,6 +14,7 @@ import { applyAll } from "./server-side-apply";
 import { TeamCredentials } from "./team-credentials";
 import { teamManifests, type TeamQuotaSpec } from "./team-manifests";
 import { waitForRollout } from "./wait-for-rollout";
+import { podFailure } from "./pod-failure";
 
 export interface KubernetesDriverOptions {
   clusterName: string;
@@ -25,6 +26,8 @@ export interface KubernetesDriverOptions {
   /** Registry prefix the cluster pulls from; "" = the image reference as built. */
   imageRegistry?: string;
   rolloutTimeoutMs?: number;
+  /** restarts of a new pod's container that end its rollout as a crash loop (as slipwayd's own limit) */
+  crashLoopLimit?: number;
   onRolloutProgress?: (spec: WorkloadSpec, state: RolloutState) => void;
 }
 
@@ -114,6 +117,12 @@ export class KubernetesDriver implements RuntimeDriver {
       name,
       timeoutMs: this.o.rolloutTimeoutMs ?? 180_000,
       onProgress: (s) => this.o.onRolloutProgress?.(spec, s),
+      // The new release's own pods say why they never get ready long before the deadline would.
+      checkPods: async () => {
+        const pods = await team.core.listNamespacedPod({ namespace, labelSelector: `${LABEL.appId}=${spec.appId},${LABEL.release}=${spec.releaseId}` });
+        const failure = podFailure(pods.items, this.o.crashLoopLimit ?? 3);
+        return failure ? { phase: "failed", reason: failure.reason, message: failure.message, ready: 0, desired: spec.replicas } : null;
+      },
     });
     if (state.phase === "failed") {
       const kind = QUOTA_REFUSAL.test(state.message) ? "quota" : state.reason === "Timeout" ? "timeout" : "failed";

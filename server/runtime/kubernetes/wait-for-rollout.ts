@@ -8,8 +8,12 @@ export interface WaitForRolloutOptions {
   name: string;
   timeoutMs: number;
   onProgress?: (state: RolloutState) => void;
+  /** polled while the rollout progresses: a failed state ends it early (pods that can never become ready) */
+  checkPods?: () => Promise<RolloutState | null>;
   signal?: AbortSignal;
 }
+
+const POD_CHECK_MS = 1000;
 
 export function waitForRollout(o: WaitForRolloutOptions): Promise<RolloutState> {
   return new Promise((resolve, reject) => {
@@ -29,6 +33,18 @@ export function waitForRollout(o: WaitForRolloutOptions): Promise<RolloutState> 
       finish(() => resolve({ phase: "failed", reason: "Timeout", message, ready: last?.ready ?? 0, desired: last?.desired ?? 0 }));
     }, o.timeoutMs);
     o.signal?.addEventListener("abort", () => finish(() => reject(new Error("aborted"))), { once: true });
+    const checkPods = async () => {
+      if (settled || !o.checkPods) return;
+      try {
+        const failed = await o.checkPods();
+        if (failed) return finish(() => resolve(failed));
+      } catch {
+        // A failed look at the pods changes nothing: the Deployment's own status and the
+        // deadline still end the rollout; the next look may succeed.
+      }
+      if (!settled) setTimeout(() => void checkPods(), POD_CHECK_MS).unref();
+    };
+    if (o.checkPods) setTimeout(() => void checkPods(), POD_CHECK_MS).unref();
     const start = () => {
       if (settled) return;
       new Watch(o.config)

@@ -143,6 +143,25 @@ describe("apps", () => {
     expect(readFileSync(cluster.podLogFile, "utf8")).toContain(marker);
   });
 
+  it("ends a rollout whose pods crash-loop with the exit code and restarts, while the live release's pods keep serving", async () => {
+    // KWOK fails the pods of releases whose id starts with "crash" (scripts/kwok-crash-stage.yaml).
+    const live = spec({ releaseId: `rel-2-${run}`, releaseVersion: 2, imageRef: "localhost/slipway/shop-web:b2" });
+    const crashing = spec({ releaseId: `crash-3-${run}`, releaseVersion: 3, imageRef: "localhost/slipway/shop-web:b3" });
+    const started = Date.now();
+    const error = await driver.apply(crashing).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(DriverError);
+    expect((error as DriverError).kind).toBe("failed");
+    expect((error as DriverError).message).toMatch(/CrashLoopBackOff: pod .+: container app exited with code 3 and was restarted 3 times \(crash loop\); the previous release keeps serving/);
+    // Well before the rollout timeout (90 s here): the pods said why.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const during = await driver.status(ref(live));
+    expect(during.replicas.filter((r) => r.releaseId === live.releaseId && r.state === "running")).toHaveLength(2);
+    // What the cluster reconciler does next: put the Deployment back on the live release.
+    await driver.apply(live);
+    const after = await driver.status(ref(live));
+    expect(after.replicas.every((r) => r.releaseId === live.releaseId)).toBe(true);
+  });
+
   it("refuses a workload over the team's quota through ResourceQuota admission, and says why", async () => {
     // web already holds 2 × 250m of the team's 2000m: the second 1000m replica cannot be admitted.
     const s = spec({ appId: `big-${run}`, appSlug: "big", releaseId: `big-1-${run}`, cpuMillicores: 1000, replicas: 2 });
