@@ -116,6 +116,36 @@ test("a developer deploys a git repository from the browser and redeploys withou
   await expect(page.getByTestId("runtime-log")).toContainText(startupLine("v2"), { timeout: 60_000 });
   await expect(page.getByTestId("releases")).toContainText("v1");
   await expect(page.getByTestId("releases")).toContainText("superseded");
+
+  // A rolling restart from the page: every replica replaced, no request dropped, on the timeline.
+  const restartPoller = pollIngress(platform.ingressPort, host);
+  await page.getByTestId("restart-app").click();
+  const events = page.getByTestId("app-events");
+  await expect(events.locator('[data-kind="restarted"]')).toContainText("restarted v2", { timeout: 20_000 });
+  await page.waitForTimeout(12_000);
+  await restartPoller.stop();
+  expect(restartPoller.seen.failed, `failed requests during the restart (of ${restartPoller.seen.ok})`).toEqual([]);
+  expect(restartPoller.seen.ok).toBeGreaterThan(50);
+  expect([...restartPoller.seen.versions]).toEqual(["v2"]);
+  await expect(events.locator('[data-kind="deployed"]').first()).toContainText("deployed v2");
+
+  // Stop: the URL says so; start: it serves again.
+  await page.getByTestId("stop-app").click();
+  await page.getByTestId("confirm-stop-app").click();
+  await expect(page.getByTestId("app-stopped")).toBeVisible({ timeout: 20_000 });
+  await expect(async () => {
+    await site.reload();
+    await expect(site.locator("body")).toContainText("app stopped", { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await page.getByTestId("start-app").click();
+  await expect(page.getByTestId("app-stopped")).toBeHidden({ timeout: 20_000 });
+  await expect(async () => {
+    await site.reload();
+    await expect(site.locator("#version")).toHaveText("version v2", { timeout: 1000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(events.locator('[data-kind="stopped"]')).toBeVisible();
+  await expect(events.locator('[data-kind="started"]')).toBeVisible();
+
   // The README's screenshot is refreshed from here (docs/screenshot.png).
   await page.screenshot({ path: "test-results/e2e/app-page.png", fullPage: true });
 });
