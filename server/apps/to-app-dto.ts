@@ -2,6 +2,7 @@ import "server-only";
 import { openJson } from "../crypto/secret-box";
 import type { AppDto } from "./schemas";
 import { appHostname, appUrl } from "./app-url";
+import { clusterNameOf } from "../runtime/runtime-target";
 
 export const appDtoInclude = {
   project: { select: { slug: true } },
@@ -51,8 +52,9 @@ interface AppRow {
  */
 function urlOf(app: AppRow, clusterDomains: ReadonlyMap<string, string>): string | null {
   const slugs = { appSlug: app.slug, projectSlug: app.project.slug, teamSlug: app.team.slug };
-  if (!app.runtimeTarget.startsWith("cluster:")) return appUrl(slugs);
-  const domain = clusterDomains.get(app.runtimeTarget.slice("cluster:".length));
+  const cluster = clusterNameOf(app.runtimeTarget);
+  if (!cluster) return appUrl(slugs);
+  const domain = clusterDomains.get(cluster);
   return domain ? `http://${appHostname(slugs, domain)}/` : null;
 }
 

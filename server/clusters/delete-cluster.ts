@@ -4,7 +4,7 @@ import { AppError, forbidden } from "../errors";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getClusterOrThrow } from "./get-cluster";
-import { clusterTarget } from "./schemas";
+import { clusterTarget } from "../runtime/runtime-target";
 
 /** Refused while any project (of any team) targets the cluster: its apps would lose their runtime. */
 export async function deleteCluster({ actor, clusterId }: { actor: Actor; clusterId: string }): Promise<void> {

@@ -73,13 +73,4 @@ export interface ClusterDto {
   createdAt: string;
 }
 
-const CLUSTER_PREFIX = "cluster:";
 
-export function clusterTarget(name: string): string {
-  return CLUSTER_PREFIX + name;
-}
-
-/** The cluster name of a "cluster:<name>" runtime target; null for "embedded" (or anything else). */
-export function clusterNameFromTarget(target: string): string | null {
-  return target.startsWith(CLUSTER_PREFIX) ? target.slice(CLUSTER_PREFIX.length) || null : null;
-}

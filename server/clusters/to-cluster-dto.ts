@@ -1,6 +1,6 @@
 import type { Cluster } from "../generated/sqlite/client";
 import type { ClusterDto } from "./schemas";
-import { clusterTarget } from "./schemas";
+import { clusterTarget } from "../runtime/runtime-target";
 import { probeFailureHint } from "./probe-failure";
 
 /** Any cluster row, with or without its sealed kubeconfig: it is never copied over. */

@@ -11,6 +11,7 @@ import type { KubernetesDriver } from "../runtime/kubernetes/kubernetes-driver";
 import type { RolloutState } from "../runtime/kubernetes/rollout-state";
 import { loadDesiredApps, type DesiredApp } from "./reconcile/desired-state";
 import { failRollout, markRollingOut, promoteRelease } from "./reconcile/release-status";
+import { clusterNameOf, ON_ANY_CLUSTER } from "../runtime/runtime-target";
 
 export interface ClusterReconcilerOptions {
   db: Db;
@@ -86,7 +87,7 @@ export class ClusterReconciler {
   }
 
   private async tick(): Promise<void> {
-    const apps = await loadDesiredApps(this.o.db, { startsWith: "cluster:" });
+    const apps = await loadDesiredApps(this.o.db, ON_ANY_CLUSTER);
     const now = Date.now();
     for (const app of apps) {
       if (this.inFlight.has(app.appId) || (this.retryAt.get(app.appId) ?? 0) > now) continue;
@@ -99,7 +100,7 @@ export class ClusterReconciler {
   }
 
   private async driverFor(app: DesiredApp): Promise<KubernetesDriver> {
-    const clusterName = app.runtimeTarget.slice("cluster:".length);
+    const clusterName = clusterNameOf(app.runtimeTarget) ?? "";
     const driver = await this.o.getDriver(clusterName, { onRolloutProgress: (spec, state) => void this.recordProgress(spec, state) });
     const team = await this.o.db.team.findUniqueOrThrow({ where: { slug: app.teamSlug }, include: { quota: true } });
     const q = team.quota ?? { cpuMillicores: 4000, memoryMib: 4096, storageGib: 20, maxApps: 20 };

@@ -20,6 +20,7 @@ import { classifyGitUrl, cloneRepo, isCommitSha, readHeadCommit } from "./git-so
 import { BuildLogSink } from "./log-sink";
 import { isOtherImageName } from "./build-output";
 import { userLabel } from "../auth/user-label";
+import { clusterNameOf } from "../runtime/runtime-target";
 
 export interface RunBuildOptions {
   db: Db;
@@ -176,7 +177,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     // What a cluster runs: the image pinned by the digest its nodes pull by. Embedded releases run
     // the local image id (imageDigest) and keep the plain tag.
     let releaseRef = tag;
-    if (app.runtimeTarget.startsWith("cluster:") && !registry) {
+    if (clusterNameOf(app.runtimeTarget) && !registry) {
       const local = (await opts.engine.inspectImage(imageId))?.repoDigests.find((d) => d.startsWith(`${imageRepository(app.id)}@`));
       releaseRef = pinnedImageRef(tag, local?.slice(local.indexOf("@") + 1) ?? imageId);
     }
@@ -322,8 +323,9 @@ function createBuildCgroupOrWarn(name: string, pidsLimit: number, log: Logger): 
 
 /** The image registry of the app's cluster; "" for the embedded runtime or a cluster without one. */
 async function clusterRegistry(db: Db, runtimeTarget: string): Promise<string> {
-  if (!runtimeTarget.startsWith("cluster:")) return "";
-  const cluster = await db.cluster.findUnique({ where: { name: runtimeTarget.slice("cluster:".length) }, select: { imageRegistry: true } });
+  const name = clusterNameOf(runtimeTarget);
+  if (!name) return "";
+  const cluster = await db.cluster.findUnique({ where: { name }, select: { imageRegistry: true } });
   return cluster?.imageRegistry.trim() ?? "";
 }
 

@@ -6,6 +6,7 @@ import { openJson } from "../../crypto/secret-box";
 import { configSnapshotSchema } from "../../releases/create-release";
 import type { WorkloadSpec } from "../../runtime/runtime-driver";
 import { pinnedImageRef } from "../../runtime/kubernetes/cluster-image-ref";
+import { EMBEDDED_TARGET } from "../../runtime/runtime-target";
 
 export interface DesiredRelease {
   id: string;
@@ -97,8 +98,8 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
   }
 }
 
-/** Embedded apps by default; the cluster reconciler asks for `{ startsWith: "cluster:" }`. */
-export async function loadDesiredApps(db: Db, runtimeTarget: string | { startsWith: string } = "embedded"): Promise<DesiredApp[]> {
+/** Embedded apps by default; the cluster reconciler asks for ON_ANY_CLUSTER (server/runtime/runtime-target.ts). */
+export async function loadDesiredApps(db: Db, runtimeTarget: string | { startsWith: string } = EMBEDDED_TARGET): Promise<DesiredApp[]> {
   const apps = await db.app.findMany({
     where: { runtimeTarget },
     include: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clusterNameFromTarget, clusterTarget, registerClusterInput, updateClusterInput } from "@/server/clusters/schemas";
+import { registerClusterInput, updateClusterInput } from "@/server/clusters/schemas";
+import { clusterNameOf as clusterNameFromTarget, clusterTarget } from "@/server/runtime/runtime-target";
 
 describe("runtime targets", () => {
   it("round-trips a cluster name", () => {
