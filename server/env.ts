@@ -12,6 +12,9 @@ const schema = z.object({
   SLIPWAY_WEB_PORT: port.default(3000),
   SLIPWAY_DAEMON_PORT: port.default(7077),
   SLIPWAY_INGRESS_PORT: port.default(8088),
+  // The address the ingress (Caddy) listens on: loopback by default, like the web server; set
+  // 0.0.0.0 (or an interface's address) to serve apps to other machines, as ACME needs.
+  SLIPWAY_INGRESS_HOST: z.string().default("127.0.0.1"),
   // Apps are served at http://<app>.<project>.<team>.<domain>:<ingress port>/.
   SLIPWAY_INGRESS_DOMAIN: z.string().default("localhost"),
   // Verified custom domains are served over HTTPS on this port (plain HTTP on the ingress port redirects there).

@@ -9,6 +9,8 @@ export interface DaemonConfig {
   databaseUrl: string;
   apiPort: number;
   ingressPort: number;
+  /** the address the ingress listens on ("" or 0.0.0.0: every interface) */
+  ingressHost: string;
   ingressDomain: string;
   ingressHttpsPort: number;
   tlsIssuer: "acme" | "internal";
@@ -60,6 +62,7 @@ export function loadDaemonConfig(): DaemonConfig {
     databaseUrl: env.databaseUrl,
     apiPort: env.SLIPWAY_DAEMON_PORT,
     ingressPort: env.SLIPWAY_INGRESS_PORT,
+    ingressHost: env.SLIPWAY_INGRESS_HOST,
     ingressDomain: env.SLIPWAY_INGRESS_DOMAIN.toLowerCase(),
     ingressHttpsPort: env.SLIPWAY_INGRESS_HTTPS_PORT,
     tlsIssuer: env.SLIPWAY_TLS_ISSUER,

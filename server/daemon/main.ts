@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     {
       domain: config.ingressDomain,
       httpPort: config.ingressPort,
+      listenHost: config.ingressHost,
       httpsPort: config.ingressHttpsPort,
       tlsIssuer: config.tlsIssuer,
       acmeEmail: config.acmeEmail,

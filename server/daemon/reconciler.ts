@@ -482,7 +482,10 @@ export class Reconciler {
       if (health.ok) {
         log.info({ appId: app.appId, container: fresh.name }, "rolling restart: replacement healthy, switching its replica's traffic");
         this.ready.add(fresh.id);
-        this.draining.set(old.id, now + drainMs);
+        // The old container drains only once the ingress sends its replica's traffic to the new one.
+        const actual = await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId });
+        await this.opts.routes.setUpstreams(app.appId, this.servingUpstreams(app, actual));
+        this.draining.set(old.id, Date.now() + drainMs);
         return;
       }
       if (now - fresh.createdAt.getTime() > this.healthTimeoutMs) {

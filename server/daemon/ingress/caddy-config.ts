@@ -16,6 +16,8 @@ export interface CaddyConfigOptions {
   domain: string;
   httpPort: number;
   httpsPort: number;
+  /** the address to listen on; "" or 0.0.0.0 for every interface */
+  listenHost?: string;
   tlsIssuer: TlsIssuer;
   acmeEmail?: string;
   /** unix socket of the admin API; repeated in every config because /load replaces all of it */
@@ -83,6 +85,11 @@ function redirectToHttps(httpsPort: number): Json {
   };
 }
 
+function listenAddress(opts: CaddyConfigOptions, port: number): string {
+  const host = opts.listenHost && opts.listenHost !== "0.0.0.0" ? opts.listenHost : "";
+  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
 const byKey = (a: Route, b: Route) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.appId < b.appId ? -1 : 1);
 const sorted = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase()))].sort();
 
@@ -111,11 +118,11 @@ export function renderCaddyConfig(routes: Route[], opts: CaddyConfigOptions): Js
   const errors = { routes: [{ handle: [text(502, INGRESS_MESSAGES.upstreamFailed)] }] };
 
   const servers: Json = {
-    ingress: { listen: [`:${opts.httpPort}`], routes: httpRoutes, errors },
+    ingress: { listen: [listenAddress(opts, opts.httpPort)], routes: httpRoutes, errors },
   };
   if (customHosts.length) {
     servers["ingress-tls"] = {
-      listen: [`:${opts.httpsPort}`],
+      listen: [listenAddress(opts, opts.httpsPort)],
       routes: [...withDomains.map((r) => hostRoute(sorted(r.domains), appHandler(r))), { handle: [text(404, INGRESS_MESSAGES.unknown)], terminal: true }],
       errors,
       automatic_https: { disable_redirects: true },

@@ -37,6 +37,15 @@ describe("renderCaddyConfig", () => {
     expect(c.admin.listen).toBe("unix//data/caddy/admin.sock");
   });
 
+  it("listens on the configured address (loopback by default in the daemon's config), every interface for 0.0.0.0", () => {
+    const withDomain = [route("a1", "web", { domains: ["shop.example.org"] })];
+    const local = renderCaddyConfig(withDomain, { ...opts, listenHost: "127.0.0.1" });
+    expect(servers(local).ingress.listen).toEqual(["127.0.0.1:8088"]);
+    expect(servers(local)["ingress-tls"].listen).toEqual(["127.0.0.1:8443"]);
+    expect(servers(renderCaddyConfig(withDomain, { ...opts, listenHost: "0.0.0.0" })).ingress.listen).toEqual([":8088"]);
+    expect(servers(renderCaddyConfig(withDomain, { ...opts, listenHost: "::1" })).ingress.listen).toEqual(["[::1]:8088"]);
+  });
+
   it("answers 503 for stopped, undeployed and replica-less apps and 404 for unknown hosts", () => {
     const c = renderCaddyConfig(
       [route("a1", "off", { stopped: true, upstreams: ["http://127.0.0.1:1"] }), route("a2", "new", { live: false }), route("a3", "down")],
