@@ -12,6 +12,7 @@ import type { RolloutState } from "../runtime/kubernetes/rollout-state";
 import { loadDesiredApps, type DesiredApp } from "./reconcile/desired-state";
 import { failRollout, markRollingOut, promoteRelease } from "./reconcile/release-status";
 import { clusterNameOf, ON_ANY_CLUSTER } from "../runtime/runtime-target";
+import { isUnreachable, retryDelayMs } from "./reconcile/retry-backoff";
 
 export interface ClusterReconcilerOptions {
   db: Db;
@@ -36,7 +37,7 @@ function explain(e: unknown): { transient: boolean; reason: string } {
     }
   }
   const message = e instanceof Error ? e.message : String(e);
-  const transient = /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|socket hang up|fetch failed/i.test(message);
+  const transient = isUnreachable(e);
   return { transient, reason: transient ? `The cluster could not be reached (${message}); slipwayd keeps retrying.` : message };
 }
 
@@ -49,6 +50,8 @@ export class ClusterReconciler {
   private readonly lastProgress = new Map<string, string>();
   /** After a transient failure (cluster unreachable) an app waits before the next attempt. */
   private readonly retryAt = new Map<string, number>();
+  /** transient failures in a row per app: the wait doubles with each (retry-backoff.ts) */
+  private readonly failures = new Map<string, number>();
 
   constructor(private readonly o: ClusterReconcilerOptions) {}
 
@@ -130,13 +133,17 @@ export class ClusterReconciler {
       await driver.apply(target.spec);
       await promoteRelease(this.o.db, app, target.id);
       this.retryAt.delete(app.appId);
+      this.failures.delete(app.appId);
       this.lastApplied.set(app.appId, Date.now());
       log.info("release is live on the cluster");
     } catch (e) {
       const { transient, reason } = explain(e);
       if (transient) {
-        this.retryAt.set(app.appId, Date.now() + 15_000);
-        log.warn({ reason }, "cluster unreachable; will retry in 15 s");
+        const failures = (this.failures.get(app.appId) ?? 0) + 1;
+        this.failures.set(app.appId, failures);
+        const waitMs = retryDelayMs(failures);
+        this.retryAt.set(app.appId, Date.now() + waitMs);
+        log.warn({ reason, failures, waitMs }, "cluster unreachable; will retry");
         await this.o.db.release.updateMany({ where: { id: target.id, status: { in: ["PENDING", "ROLLING_OUT"] } }, data: { statusReason: reason } });
         return;
       }
