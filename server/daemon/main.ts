@@ -85,10 +85,9 @@ async function main(): Promise<void> {
     containerLimits: { pidsLimit: config.appPidsLimit },
     teamNetwork: isolate ? async (teamId) => (await ensureTeamNetwork(instanceId, teamId)).name : undefined,
   });
-  // The first pass rebuilds the route table from DB + engine; until it is pushed, Caddy serves
-  // what it had (the same containers after a restart, so that push changes nothing).
-  await reconciler.reconcileNow();
-  if (!(await pusher.settled(15_000))) log.warn("ingress routes not applied yet; still retrying in the background");
+  // The first pass rebuilds the route table from DB + engine. It runs once the API answers (below):
+  // Caddy serves the routes it had meanwhile (the same containers after a restart), and the route
+  // table pushes nothing before that first full rebuild, so a restart is not held up by it.
   // Releases of apps whose project targets a Kubernetes cluster: same database, other driver.
   // The Kubernetes client (≈ 70 MiB of RSS) is loaded on the first release bound for a cluster,
   // not by every slipwayd: most run only the embedded runtime.
