@@ -20,6 +20,7 @@ import {
   type SeededApp,
 } from "./harness";
 import { processMemory } from "./report";
+import { imageRepository } from "../../server/daemon/engine/container-spec";
 
 export interface BenchSession {
   runId: string;
@@ -47,15 +48,17 @@ export async function startSession(opts: SessionOptions, registerCleanup: (fn: (
   const cleanups: (() => Promise<void>)[] = [];
   const dataDir = makeDataDir(`bench-${opts.name}`);
   // Filled in as the start goes on; cleanup removes whatever got made.
-  const made: { daemon?: DaemonProcess; db?: Db; repo?: FixtureRepo } = {};
+  const made: { daemon?: DaemonProcess; db?: Db; repo?: FixtureRepo; appId?: string } = {};
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await fn().catch((e: unknown) => console.error(`cleanup step failed: ${String(e)}`));
     await made.daemon?.kill("SIGTERM").catch(() => undefined);
     await cleanupDaemonResources(dataDir).catch((e: unknown) => console.error(`daemon cleanup failed: ${String(e)}`));
-    // Images of this run's builds: their tags carry the run id through the team slug.
-    const { stdout } = await execFileAsync("podman", ["images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=*/slipway/${runId}-*`]).catch(() => ({ stdout: "" }));
+    // Images of this run's builds: one repository per app, named by its id.
+    const { stdout } = made.appId
+      ? await execFileAsync("podman", ["images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=${imageRepository(made.appId)}`]).catch(() => ({ stdout: "" }))
+      : { stdout: "" };
     const tags = stdout.split("\n").filter(Boolean);
-    if (tags.length) await execFileAsync("podman", ["rmi", "-f", ...tags]).catch(() => undefined);
+    if (tags.length) await execFileAsync("podman", ["rmi", "-f", ...tags]).catch((e: unknown) => console.error(`removing the run's images failed: ${String(e)}`));
     await made.db?.$disconnect().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
     if (made.repo) rmSync(made.repo.dir, { recursive: true, force: true });
@@ -68,6 +71,7 @@ export async function startSession(opts: SessionOptions, registerCleanup: (fn: (
   // A version unique to this run: no earlier run's build cache can make a "cold" build warm.
   const repo = (made.repo = await createFixtureRepo({ version: `${runId}-v1` }));
   const app = await seedApp(db, { teamSlug: runId, gitUrl: repo.dir, replicas: 1 });
+  made.appId = app.appId;
   await db.app.update({ where: { id: app.appId }, data: { cpuMillicores: opts.cpuMillicores ?? 2000, memoryMib: 128 } });
   const d = (made.daemon = await createDaemon({ dataDir, databaseUrl: created.url }));
   await d.start();

@@ -291,6 +291,15 @@ export function defineDomainsSuite(prepare: () => Promise<string | undefined>): 
       expect(await db.domain.count()).toBe(before);
     });
 
+    it("an app on a Kubernetes cluster cannot take a custom domain (its ingress would never serve it)", async () => {
+      const app = await factory.app(A.id);
+      await db.app.update({ where: { id: app.id }, data: { runtimeTarget: "cluster:prod" } });
+      const res = await add(A, "shop.cluster.example.com", app.id);
+      expect(res.status).toBe(422);
+      expect(res.json.error.message).toContain("runs on the Kubernetes cluster prod");
+      expect(await db.domain.count({ where: { appId: app.id } })).toBe(0);
+    });
+
     it("an app has at most 20 domains", async () => {
       const app = await factory.app(A.id);
       for (let i = 0; i < 20; i += 1) {
