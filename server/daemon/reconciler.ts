@@ -381,7 +381,7 @@ export class Reconciler {
    * recorded once, the container restarted after its backoff as in a rollout, and the app shown
    * "crashing". A streak that reaches the crash limit within the window after the release went
    * live rolls the app back to the previous release, when the app allows it. A release whose
-   * replicas all stayed up longer than the longest backoff has recovered.
+   * replicas all stayed up for crashLoop.recoveredAfterMs since its last exit has recovered.
    */
   private async handleLiveCrashes(app: DesiredApp, release: DesiredRelease, rp: ReleasePlan): Promise<"rolled-back" | undefined> {
     const { db, engine, log } = this.opts;
