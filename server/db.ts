@@ -19,12 +19,31 @@ const globalForDb = globalThis as unknown as { slipwayDb?: Db };
 // busy_timeout: the web and slipwayd are two processes writing one file; on a loaded machine a
 // writer waited past 5 s once (a test's insert timed out while slipwayd built and rolled out), so
 // a writer waits up to 15 s for the other before giving up.
+//
+// Transactions begin IMMEDIATE. The adapter's plain BEGIN is deferred: a transaction that reads,
+// then writes after the other process committed, cannot upgrade its stale snapshot and fails at
+// once with SQLITE_BUSY_SNAPSHOT (busy_timeout does not apply; waiting cannot help). That was a
+// platform admin's quota change answering 500 while slipwayd finished a build. IMMEDIATE takes the
+// write lock up front, so the transaction waits its turn (busy_timeout) instead of failing.
 class WalSqlite extends PrismaBetterSQLite3 {
   override async connect() {
     const adapter = await super.connect();
     await adapter.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 15000;");
+    beginTransactionsImmediately(adapter);
     return adapter;
   }
+}
+
+type Prepare = (sql: string) => unknown;
+
+/** The adapter keeps its better-sqlite3 handle as `client` and starts every transaction with `prepare("BEGIN")`. */
+function beginTransactionsImmediately(adapter: unknown): void {
+  const client = (adapter as { client?: { prepare?: Prepare } }).client;
+  if (typeof client?.prepare !== "function") {
+    throw new Error("The SQLite adapter no longer exposes its client; update beginTransactionsImmediately in server/db.ts.");
+  }
+  const prepare = client.prepare.bind(client);
+  client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
 }
 
 /**
