@@ -1,5 +1,5 @@
 // slipwayd: the embedded runtime daemon. Starts the engine, the ingress proxy (a Caddy process of
-// its own that outlives slipwayd), reconciler, build workers and its API; all state lives in the
+// its own that outlives slipwayd), the control loop (both runtimes), build workers and its API; all state lives in the
 // database, the engine and Caddy's autosave, so SIGKILL at any point followed by a restart loses
 // nothing, starts nothing twice and drops no request.
 import "server-only";
@@ -17,8 +17,9 @@ import { caddyPaths } from "./ingress/caddy-paths";
 import { caddyRoutePusher } from "./ingress/caddy-routes";
 import { ensureInstanceId } from "./instance-id";
 import { createLogger } from "./logger";
-import { Reconciler } from "./reconciler";
-import { ClusterReconciler, type ClusterReconcilerOptions } from "./cluster-reconciler";
+import { ControlLoop } from "./control-loop/control-loop";
+import { EmbeddedRuntime } from "./runtimes/embedded-runtime";
+import { ClusterRuntime } from "./runtimes/cluster-runtime";
 import { ensureToken } from "./token";
 
 async function main(): Promise<void> {
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   );
   const caddySupervisor = superviseCaddy({ dataDir: config.dataDir, log, onRespawn: () => pusher.invalidate() });
   const routes = new RouteTable(config.ingressDomain, pusher.sink);
-  const reconciler = new Reconciler({
+  const embedded = new EmbeddedRuntime({
     db,
     engine,
     routes,
@@ -85,14 +86,18 @@ async function main(): Promise<void> {
     containerLimits: { pidsLimit: config.appPidsLimit },
     teamNetwork: isolate ? async (teamId) => (await ensureTeamNetwork(instanceId, teamId)).name : undefined,
   });
+  // Apps whose project targets a Kubernetes cluster: same loop, same database, other runtime.
+  // The Kubernetes client (≈ 70 MiB of RSS) is loaded on the first app bound for a cluster, not
+  // by every slipwayd: most run only the embedded runtime.
+  const clusters = new ClusterRuntime({
+    db,
+    log: log.child({ component: "clusters" }),
+    getDriver: async (name) => (await import("../runtime/kubernetes/cluster-drivers")).getClusterDriver(name),
+  });
   // The first pass rebuilds the route table from DB + engine. It runs once the API answers (below):
   // Caddy serves the routes it had meanwhile (the same containers after a restart), and the route
   // table pushes nothing before that first full rebuild, so a restart is not held up by it.
-  // Releases of apps whose project targets a Kubernetes cluster: same database, other driver.
-  // The Kubernetes client (≈ 70 MiB of RSS) is loaded on the first release bound for a cluster,
-  // not by every slipwayd: most run only the embedded runtime.
-  const getDriver: ClusterReconcilerOptions["getDriver"] = async (name, hooks) => (await import("../runtime/kubernetes/cluster-drivers")).getClusterDriver(name, hooks);
-  const clusters = new ClusterReconciler({ db, log: log.child({ component: "clusters" }), getDriver });
+  const loop = new ControlLoop({ db, log, runtimes: { embedded, kubernetes: clusters } });
   const workers = new BuildWorkers({
     db,
     engine,
@@ -107,10 +112,7 @@ async function main(): Promise<void> {
     beforeBuild: reassertIsolation,
     // Builds run as `podman build` processes next to the service slipwayd started (podman-build.ts).
     cliBuild: config.dockerHost ? undefined : { containersConf: path.resolve(paths.containersConf) },
-    onBuildFinished: () => {
-      reconciler.nudge();
-      clusters.nudge();
-    },
+    onBuildFinished: () => loop.nudge(),
   });
   const api = await startApi(
     {
@@ -120,17 +122,13 @@ async function main(): Promise<void> {
       token,
       instanceId,
       routes,
-      reconciler,
-      nudgeBuilds: () => {
-        workers.nudge();
-        clusters.nudge();
-      },
+      loop,
+      nudgeBuilds: () => workers.nudge(),
       ingress: { domain: config.ingressDomain, port: config.ingressPort },
     },
     config.apiPort,
   );
-  reconciler.start();
-  clusters.start();
+  loop.start();
   workers.start();
   process.stdout.write(
     `slipwayd ready: ingress http://*.${config.ingressDomain}:${config.ingressPort} api 127.0.0.1:${config.apiPort}\n`,
@@ -149,9 +147,8 @@ async function main(): Promise<void> {
     caddySupervisor.stop();
     await workers.stop();
     log.debug("build workers stopped");
-    await reconciler.stop();
-    await clusters.stop();
-    log.debug("reconcilers stopped");
+    await loop.stop();
+    log.debug("control loop stopped");
     pusher.close();
     await db.$disconnect().catch(() => undefined);
     process.exit(0);

@@ -62,9 +62,6 @@ export interface LogStreamOptions {
 
 export interface RuntimeDriver {
   readonly kind: "embedded" | "kubernetes";
-  /** Converge the app to run this release; resolves when it serves or rejects with a DriverError. */
-  apply(spec: WorkloadSpec): Promise<void>;
-  status(app: AppRef): Promise<AppRuntimeStatus>;
   logs(app: AppRef, options: LogStreamOptions): AsyncIterable<LogLine>;
   /** Remove everything the runtime holds for the app. Idempotent. */
   remove(app: AppRef): Promise<void>;

@@ -5,7 +5,7 @@ import type { Db } from "../../db";
 import type { Engine } from "../engine/engine";
 import type { Logger } from "../logger";
 import type { RouteTable } from "../ingress/route-table";
-import type { Reconciler } from "../reconciler";
+import type { ControlLoop } from "../control-loop/control-loop";
 import { bearerFrom, tokenMatches } from "../token";
 import { sendError, sendJson } from "./http-util";
 import { getAppStatus } from "./app-status";
@@ -18,7 +18,7 @@ export interface ApiDeps {
   token: string;
   instanceId: string;
   routes: RouteTable;
-  reconciler: Reconciler;
+  loop: ControlLoop;
   /** wake build workers too */
   nudgeBuilds: () => void;
   ingress: { domain: string; port: number };
@@ -32,7 +32,7 @@ async function handle(deps: ApiDeps, req: http.IncomingMessage, res: http.Server
   if (!tokenMatches(deps.token, bearerFrom(req.headers.authorization))) return sendError(res, 401, "missing or wrong bearer token");
 
   if (url.pathname === "/v1/reconcile" && req.method === "POST") {
-    deps.reconciler.nudge();
+    deps.loop.nudge();
     deps.nudgeBuilds();
     return sendJson(res, 202, { ok: true });
   }
@@ -57,8 +57,8 @@ async function handle(deps: ApiDeps, req: http.IncomingMessage, res: http.Server
     return streamAppLogs(deps.engine, deps.instanceId, appId, release ?? app.liveReleaseId, { follow, tail }, res);
   }
   if (!sub && req.method === "DELETE") {
-    deps.reconciler.suppress(appId);
-    await deps.reconciler.settled();
+    deps.loop.suppress(appId);
+    await deps.loop.settled(appId);
     deps.routes.remove(appId);
     const containers = await deps.engine.listManaged({ instance: deps.instanceId, appId });
     await Promise.all(containers.map((c) => deps.engine.stopAndRemove(c.id, 5)));

@@ -1,5 +1,6 @@
 // The routes slipwayd wants the ingress proxy to serve: one per app, keyed by its host labels.
-// The reconciler rebuilds them each tick and switches one app's upstreams at promotion; every
+// The control loop rebuilds them each pass, sets an app's route after each of its steps, and
+// switches one app's upstreams at promotion; every
 // change goes to the sink (the Caddy pusher, caddy-routes.ts), which renders and applies it.
 // Apps live at <app>.<project>.<team>.<domain>[:port] and at their verified custom domains.
 
@@ -91,6 +92,19 @@ export class RouteTable {
       if (r.appId === appId) this.routes.set(r.key, { ...r, live: true, upstreams });
     }
     return this.sink(this.all(), SWITCH_TIMEOUT_MS);
+  }
+
+  /**
+   * Set one app's route (a step of the control loop changed its replicas). Before the first
+   * replace() it waits: the table is unknown until then. Never rejects (the sink keeps retrying).
+   */
+  put(route: Route): Promise<void> {
+    if (!this.loaded) return Promise.resolve();
+    const current = this.routes.get(route.key);
+    if (current && JSON.stringify(current) === JSON.stringify(route)) return Promise.resolve();
+    for (const [k, r] of this.routes) if (r.appId === route.appId && k !== route.key) this.routes.delete(k);
+    this.routes.set(route.key, route);
+    return this.publish();
   }
 
   remove(appId: string): Promise<void> {

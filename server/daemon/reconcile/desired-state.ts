@@ -1,12 +1,11 @@
-// Desired state as the reconciler sees it: every embedded app, with its live and target releases
-// turned into runtime-neutral WorkloadSpecs.
+// Desired state as the control loop sees it: every app (on any runtime), with its live and target
+// releases turned into runtime-neutral WorkloadSpecs.
 import type { Db } from "../../db";
 import type { Release } from "../../generated/sqlite/client";
 import { openJson } from "../../crypto/secret-box";
 import { configSnapshotSchema } from "../../releases/create-release";
 import type { WorkloadSpec } from "../../runtime/runtime-driver";
 import { pinnedImageRef } from "../../runtime/kubernetes/cluster-image-ref";
-import { EMBEDDED_TARGET } from "../../runtime/runtime-target";
 
 export interface DesiredRelease {
   id: string;
@@ -19,6 +18,8 @@ export interface DesiredRelease {
   crashingSince: Date | null;
   liveRestartCount: number;
   lastExitAt: Date | null;
+  /** when its rollout began (persisted: a restart of slipwayd does not reset its deadline) */
+  rolloutStartedAt: Date | null;
   /** null when the release's config could not be read (reason in specError) */
   spec: WorkloadSpec | null;
   specError?: string;
@@ -63,6 +64,7 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
     crashingSince: r.crashingSince,
     liveRestartCount: r.liveRestartCount,
     lastExitAt: r.lastExitAt,
+    rolloutStartedAt: r.rolloutStartedAt,
   };
   try {
     const snap = configSnapshotSchema.parse(JSON.parse(r.configSnapshot));
@@ -98,10 +100,10 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
   }
 }
 
-/** Embedded apps by default; the cluster reconciler asks for ON_ANY_CLUSTER (server/runtime/runtime-target.ts). */
-export async function loadDesiredApps(db: Db, runtimeTarget: string | { startsWith: string } = EMBEDDED_TARGET): Promise<DesiredApp[]> {
+/** Every app, on every runtime; or the one app `appId` (an empty list when it is gone). */
+export async function loadDesiredApps(db: Db, only?: { appId: string }): Promise<DesiredApp[]> {
   const apps = await db.app.findMany({
-    where: { runtimeTarget },
+    where: only ? { id: only.appId } : {},
     include: {
       project: { select: { slug: true, runtimeClass: true } },
       team: { select: { slug: true } },

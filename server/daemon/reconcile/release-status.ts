@@ -4,7 +4,7 @@ import type { Db } from "../../db";
 import type { DesiredApp } from "./desired-state";
 import { recordAppEvent } from "../../apps/events/record-app-event";
 
-/** What the reconciler persists about a rollout in progress (see the Release model). */
+/** What the control loop persists about a rollout in progress (see the Release model). */
 export interface RolloutState {
   rolloutStartedAt: Date;
   restartCount: number;
@@ -12,6 +12,14 @@ export interface RolloutState {
   lastExitAt: Date | null;
   lastExitOomKilled: boolean;
   lastLogLines: string | null;
+}
+
+/**
+ * Whether a rollout ran past its deadline, counted from its persisted start (a restarted slipwayd
+ * keeps the original deadline). The one deadline rule of both runtimes.
+ */
+export function rolloutOverdue(state: { rolloutStartedAt: Date | null }, timeoutMs: number, now = Date.now()): boolean {
+  return state.rolloutStartedAt !== null && now - state.rolloutStartedAt.getTime() > timeoutMs;
 }
 
 const rolloutSelect = {

@@ -1,67 +1,26 @@
-// The RuntimeDriver for the embedded runtime: a client of slipwayd. The daemon does the work
-// (it reconciles from the database); the driver nudges it and watches the outcome.
+// The web side's RuntimeDriver for the embedded runtime: a client of slipwayd. The daemon does the
+// work (its control loop reconciles from the database); the web nudges it, reads logs through it
+// and asks it to remove an app's containers.
 import "server-only";
-import { getDb, type Db } from "../../db";
 import { getEnv } from "../../env";
-import {
-  DriverError,
-  type AppRef,
-  type AppRuntimeStatus,
-  type LogLine,
-  type LogStreamOptions,
-  type RuntimeDriver,
-  type WorkloadSpec,
-} from "../runtime-driver";
+import { DriverError, type AppRef, type LogLine, type LogStreamOptions, type RuntimeDriver } from "../runtime-driver";
 import { DaemonClient } from "./daemon-client";
 
 export interface EmbeddedDriverOptions {
   client?: DaemonClient;
-  db?: Db;
-  /** how long apply waits for the release to go LIVE or FAILED */
-  applyTimeoutMs?: number;
-  pollMs?: number;
 }
 
 export class EmbeddedDriver implements RuntimeDriver {
   readonly kind = "embedded" as const;
   private readonly client: DaemonClient;
 
-  constructor(private readonly options: EmbeddedDriverOptions = {}) {
+  constructor(options: EmbeddedDriverOptions = {}) {
     const env = getEnv();
     this.client = options.client ?? DaemonClient.fromDataDir(env.dataDir, env.SLIPWAY_DAEMON_PORT);
   }
 
-  private get db(): Db {
-    return this.options.db ?? getDb();
-  }
-
   async nudge(): Promise<void> {
     await this.client.request("POST", "/v1/reconcile").then((r) => r.body?.cancel());
-  }
-
-  async apply(spec: WorkloadSpec): Promise<void> {
-    const db = this.db;
-    const release = await db.release.findUnique({ where: { id: spec.releaseId }, select: { status: true, appId: true } });
-    if (!release || release.appId !== spec.appId) throw new DriverError("not_found", "embedded", `release/${spec.releaseId}`, "release not found");
-    if (release.status === "PENDING") {
-      // The reconciler converges to App.targetReleaseId; a pending release applied directly
-      // (e.g. a rollback) becomes the target.
-      await db.app.updateMany({ where: { id: spec.appId }, data: { targetReleaseId: spec.releaseId } });
-    }
-    await this.nudge();
-    const deadline = Date.now() + (this.options.applyTimeoutMs ?? 5 * 60_000);
-    while (Date.now() < deadline) {
-      const r = await db.release.findUnique({ where: { id: spec.releaseId }, select: { status: true, statusReason: true } });
-      if (r?.status === "LIVE") return;
-      if (r?.status === "FAILED") throw new DriverError("failed", "embedded", `release/${spec.releaseId}`, r.statusReason ?? "release failed");
-      if (r?.status === "SUPERSEDED") throw new DriverError("failed", "embedded", `release/${spec.releaseId}`, "a newer release replaced this one");
-      await new Promise((res) => setTimeout(res, this.options.pollMs ?? 500));
-    }
-    throw new DriverError("timeout", "embedded", `release/${spec.releaseId}`, "the release did not go live in time; see the app's status and logs");
-  }
-
-  status(app: AppRef): Promise<AppRuntimeStatus> {
-    return this.client.json<AppRuntimeStatus>("GET", `/v1/apps/${encodeURIComponent(app.appId)}/status`);
   }
 
   async remove(app: AppRef): Promise<void> {

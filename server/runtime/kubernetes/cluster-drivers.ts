@@ -4,13 +4,11 @@ import "server-only";
 import { getDb } from "../../db";
 import { getClusterKubeconfig } from "../../clusters/get-cluster-kubeconfig";
 import { loadKubeconfig } from "./kube-client";
-import { KubernetesDriver, type KubernetesDriverOptions } from "./kubernetes-driver";
+import { KubernetesDriver } from "./kubernetes-driver";
 
 const drivers = new Map<string, { version: string; driver: KubernetesDriver }>();
 
-export type ClusterDriverHooks = Pick<KubernetesDriverOptions, "onRolloutProgress" | "rolloutTimeoutMs">;
-
-export async function getClusterDriver(clusterName: string, hooks: ClusterDriverHooks = {}): Promise<KubernetesDriver> {
+export async function getClusterDriver(clusterName: string): Promise<KubernetesDriver> {
   const row = await getDb().cluster.findUnique({ where: { name: clusterName }, select: { updatedAt: true } });
   const version = row ? row.updatedAt.toISOString() : "missing";
   const cached = drivers.get(clusterName);
@@ -23,7 +21,6 @@ export async function getClusterDriver(clusterName: string, hooks: ClusterDriver
     ingressClassName: connection.ingressClassName,
     ingressNamespace: connection.ingressNamespace,
     ingressDomain: connection.ingressDomain,
-    ...hooks,
   });
   drivers.set(clusterName, { version, driver });
   return driver;

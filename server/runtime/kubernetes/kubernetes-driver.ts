@@ -1,19 +1,18 @@
 // The RuntimeDriver for Kubernetes clusters. Team footprints are written with the cluster's admin
 // credentials; everything an app owns is written, read, watched and deleted with the team's own
 // ServiceAccount token (TeamCredentials), by server-side apply, and pruned when no longer wanted.
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
-import { DriverError, type AppRef, type AppRuntimeStatus, type LogLine, type LogStreamOptions, type ReplicaStatus, type RuntimeDriver, type WorkloadSpec } from "../runtime-driver";
+import type { KubeConfig, KubernetesObject, V1Deployment } from "@kubernetes/client-node";
+import { DriverError, type AppRef, type LogLine, type LogStreamOptions, type RuntimeDriver, type WorkloadSpec } from "../runtime-driver";
 import { appHostname } from "../../apps/app-url";
 import { appManifests } from "./app-manifests";
 import { clusterImageRef } from "./cluster-image-ref";
 import { createKubeClients, type KubeClients } from "./kube-client";
 import { LABEL, teamNamespace, workloadName } from "./names";
 import { followPodLogs } from "./pod-logs";
-import type { RolloutState } from "./rollout-state";
+import { rolloutState } from "./rollout-state";
 import { applyAll } from "./server-side-apply";
 import { TeamCredentials } from "./team-credentials";
 import { teamManifests, type TeamQuotaSpec } from "./team-manifests";
-import { waitForRollout } from "./wait-for-rollout";
 import { podFailure } from "./pod-failure";
 
 export interface KubernetesDriverOptions {
@@ -25,11 +24,12 @@ export interface KubernetesDriverOptions {
   ingressDomain?: string;
   /** Registry prefix the cluster pulls from; "" = the image reference as built. */
   imageRegistry?: string;
-  rolloutTimeoutMs?: number;
   /** restarts of a new pod's container that end its rollout as a crash loop (as slipwayd's own limit) */
   crashLoopLimit?: number;
-  onRolloutProgress?: (spec: WorkloadSpec, state: RolloutState) => void;
 }
+
+/** What observeRollout() saw: the release the Deployment runs, and whether it serves yet. */
+export type RolloutObservation = { releaseId: string | null } & ({ phase: "available" } | { phase: "progressing"; message: string });
 
 const TEAM_REAPPLY_MS = 5 * 60_000;
 
@@ -97,7 +97,11 @@ export class KubernetesDriver implements RuntimeDriver {
     return clusterImageRef(spec.imageRef, this.o.imageRegistry);
   }
 
-  async apply(spec: WorkloadSpec): Promise<void> {
+  /**
+   * Applies the release's manifests (server-side apply: idempotent, so applying again is safe) and
+   * prunes what they no longer contain. Returns at once: observeRollout() says how it goes.
+   */
+  async applyRelease(spec: WorkloadSpec): Promise<void> {
     const team = await this.teamClients(spec.teamSlug);
     const namespace = teamNamespace(spec.teamSlug);
     const name = workloadName(spec.appId);
@@ -111,23 +115,37 @@ export class KubernetesDriver implements RuntimeDriver {
       throw this.fail(kind, `deployment/${name}`, `applying the app failed: ${(e as Error).message}`);
     }
     await this.prune(team, spec.appId, namespace, new Set(wanted.map((o) => `${o.kind}/${o.metadata?.name}`)));
-    const state = await waitForRollout({
-      config: team.config,
-      namespace,
-      name,
-      timeoutMs: this.o.rolloutTimeoutMs ?? 180_000,
-      onProgress: (s) => this.o.onRolloutProgress?.(spec, s),
-      // The new release's own pods say why they never get ready long before the deadline would.
-      checkPods: async () => {
-        const pods = await team.core.listNamespacedPod({ namespace, labelSelector: `${LABEL.appId}=${spec.appId},${LABEL.release}=${spec.releaseId}` });
-        const failure = podFailure(pods.items, this.o.crashLoopLimit ?? 3);
-        return failure ? { phase: "failed", reason: failure.reason, message: failure.message, ready: 0, desired: spec.replicas } : null;
-      },
-    });
-    if (state.phase === "failed") {
-      const kind = QUOTA_REFUSAL.test(state.message) ? "quota" : state.reason === "Timeout" ? "timeout" : "failed";
-      throw this.fail(kind, `deployment/${name}`, `${state.reason}: ${state.message}`);
+  }
+
+  /**
+   * One look at the app's Deployment, the way `kubectl rollout status` looks, plus the new
+   * release's own pods, which say why they can never get ready (a crash loop, an image that does
+   * not pull) long before any deadline would. `releaseId` is the release the Deployment runs
+   * (null before it exists). Throws a DriverError when the rollout can never finish.
+   */
+  async observeRollout(spec: WorkloadSpec): Promise<RolloutObservation> {
+    const team = await this.teamClients(spec.teamSlug);
+    const namespace = teamNamespace(spec.teamSlug);
+    const name = workloadName(spec.appId);
+    let deployment: V1Deployment;
+    try {
+      deployment = await team.apps.readNamespacedDeployment({ name, namespace });
+    } catch (e) {
+      const code = statusCode(e);
+      if (code === 404) return { releaseId: null, phase: "progressing", message: "the deployment does not exist yet" };
+      throw this.fail(code === undefined ? "unavailable" : "failed", `deployment/${name}`, `reading the rollout failed: ${(e as Error).message}`);
     }
+    const releaseId = deployment.spec?.template.metadata?.labels?.[LABEL.release] ?? null;
+    let state = rolloutState(deployment);
+    if (state.phase === "progressing" && releaseId === spec.releaseId) {
+      const pods = await team.core.listNamespacedPod({ namespace, labelSelector: `${LABEL.appId}=${spec.appId},${LABEL.release}=${spec.releaseId}` });
+      const failure = podFailure(pods.items, this.o.crashLoopLimit ?? 3);
+      if (failure) state = { phase: "failed", reason: failure.reason, message: failure.message, ready: 0, desired: spec.replicas };
+    }
+    if (state.phase === "failed") {
+      throw this.fail(QUOTA_REFUSAL.test(state.message) ? "quota" : "failed", `deployment/${name}`, `${state.reason}: ${state.message}`);
+    }
+    return state.phase === "available" ? { releaseId, phase: "available" } : { releaseId, phase: "progressing", message: state.message };
   }
 
   private async listOwned(team: KubeClients, appId: string, namespace: string): Promise<KubernetesObject[]> {
@@ -144,25 +162,6 @@ export class KubernetesDriver implements RuntimeDriver {
     for (const object of await this.listOwned(team, appId, namespace)) {
       if (!keep.has(`${object.kind}/${object.metadata?.name}`)) await team.objects.delete(object, undefined, undefined, undefined, undefined, "Foreground").catch(() => undefined);
     }
-  }
-
-  async status(app: AppRef): Promise<AppRuntimeStatus> {
-    const team = await this.teamClients(app.teamSlug);
-    const namespace = teamNamespace(app.teamSlug);
-    const pods = await team.core.listNamespacedPod({ namespace, labelSelector: `${LABEL.appId}=${app.appId}` });
-    const replicas: ReplicaStatus[] = pods.items.map((p) => {
-      const ready = p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-      const phase = p.status?.phase;
-      return {
-        id: p.metadata?.name ?? "",
-        releaseId: p.metadata?.labels?.[LABEL.release] ?? "",
-        state: phase === "Running" ? (ready ? "running" : "unhealthy") : phase === "Pending" ? "starting" : "exited",
-        startedAt: p.status?.startTime ? new Date(p.status.startTime).toISOString() : undefined,
-      };
-    });
-    const live = replicas.find((r) => r.state === "running")?.releaseId ?? null;
-    const host = this.o.ingressDomain ? appHostname(app, this.o.ingressDomain) : null;
-    return { appId: app.appId, liveReleaseId: live, url: host ? `http://${host}/` : null, replicas };
   }
 
   logs(app: AppRef, options: LogStreamOptions): AsyncIterable<LogLine> {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
 import type { Db } from "@/server/db";
 import { EmbeddedDriver } from "@/server/runtime/embedded/embedded-driver";
+import type { AppRuntimeStatus } from "@/server/runtime/runtime-driver";
 import { DaemonClient } from "@/server/runtime/embedded/daemon-client";
 import type { LogLine } from "@/server/runtime/runtime-driver";
 import { ensureTestBaseImage } from "../../support/test-images";
@@ -47,7 +48,7 @@ beforeAll(async () => {
   app = await seedApp(db, { teamSlug: TEAM, gitUrl: repo.dir, replicas: 2 });
   daemon = await createDaemon({ dataDir, databaseUrl: url });
   await daemon.start();
-  driver = new EmbeddedDriver({ db, client: DaemonClient.fromDataDir(dataDir, daemon.apiPort), pollMs: 200 });
+  driver = new EmbeddedDriver({ client: DaemonClient.fromDataDir(dataDir, daemon.apiPort) });
 });
 
 afterAll(async () => {
@@ -100,7 +101,8 @@ describe("slipwayd deploy lifecycle", () => {
     expect((await ingressGet(daemon.ingressPort, `nope.shop.${TEAM}.localhost`)).status).toBe(404);
     expect((await ingressGet(daemon.ingressPort, `nope.shop.${TEAM}.localhost`)).body).toContain("no app at this address");
     expect(await liveContainers()).toHaveLength(2);
-    const status = await driver.status(appRef());
+    // slipwayd's own view of the app (its API, as the daemon's status page reads it)
+    const status = (await (await fetch(daemon.apiUrl(`/v1/apps/${app.appId}/status`), { headers: { authorization: `Bearer ${daemon.token()}` } })).json()) as AppRuntimeStatus;
     expect(status.liveReleaseId).toBe(firstReleaseId);
     expect(status.url).toBe(`http://${app.host}:${daemon.ingressPort}/`);
     expect(status.replicas.map((r) => r.state)).toEqual(["running", "running"]);

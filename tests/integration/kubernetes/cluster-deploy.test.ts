@@ -1,7 +1,8 @@
 // The platform path to a Kubernetes cluster, end to end below the browser: a platform admin
 // registers the test cluster (real kube-apiserver + KWOK), a project targets it, releases are
-// rolled out by slipwayd's cluster reconciler, and the database — hence the dashboard — shows
-// them live, failed with the cluster's reason, or rolled back. Real SQLite, real API server.
+// rolled out by slipwayd's control loop (the same loop as the embedded runtime's, with the cluster
+// runtime), and the database — hence the dashboard — shows them live, failed with the cluster's
+// reason, or rolled back. Real SQLite, real API server.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +19,9 @@ import * as rollback from "@/app/api/v1/apps/[appId]/releases/[releaseId]/rollba
 import * as platform from "@/app/api/v1/platform/settings/route";
 import { getDb } from "@/server/db";
 import { createRelease } from "@/server/releases/create-release";
-import { ClusterReconciler } from "@/server/daemon/cluster-reconciler";
+import { ControlLoop } from "@/server/daemon/control-loop/control-loop";
+import { ClusterRuntime } from "@/server/daemon/runtimes/cluster-runtime";
+import type { AppRuntime } from "@/server/daemon/control-loop/app-runtime";
 import { getClusterDriver } from "@/server/runtime/kubernetes/cluster-drivers";
 import { teamNamespace, workloadName } from "@/server/runtime/kubernetes/names";
 
@@ -26,11 +29,35 @@ let cluster: TestCluster;
 let admin: KubeConfig;
 let alice: string;
 let appId: string;
-let reconciler: ClusterReconciler;
+let loop: ControlLoop;
 const clusterName = `kind-${Date.now().toString(36)}`;
 
 async function release(image: string) {
   return createRelease({ appId, imageRef: image, imageDigest: `sha256:${createHash("sha256").update(image).digest("hex")}` });
+}
+
+/** A control loop with the cluster runtime only (no embedded app is in this database). */
+function clusterLoop(resyncMs: number): ControlLoop {
+  const log = pino({ level: "silent" });
+  const kubernetes = new ClusterRuntime({ db: getDb(), log, getDriver: getClusterDriver, resyncMs, observeEveryMs: 250 });
+  const noEmbedded: AppRuntime = {
+    kind: "embedded",
+    rolloutTimeoutMs: 60_000,
+    reconcile: () => Promise.reject(new Error("no embedded app in this test")),
+    abandon: () => Promise.reject(new Error("no embedded app in this test")),
+  };
+  return new ControlLoop({ db: getDb(), log, runtimes: { embedded: noEmbedded, kubernetes } });
+}
+
+/** Runs the loop until the release is no longer pending or rolling out. */
+async function settle(releaseId: string, l: ControlLoop = loop) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    await l.reconcileNow();
+    const r = await getDb().release.findUniqueOrThrow({ where: { id: releaseId } });
+    if (!["PENDING", "ROLLING_OUT"].includes(r.status) || Date.now() > deadline) return r;
+    await new Promise((res) => setTimeout(res, 250));
+  }
 }
 
 async function appDto() {
@@ -64,19 +91,18 @@ beforeAll(async () => {
   expect(app.status).toBe(201);
   expect(app.json.runtimeTarget).toBe(`cluster:${clusterName}`);
   appId = app.json.id;
-  reconciler = new ClusterReconciler({ db: getDb(), log: pino({ level: "silent" }), getDriver: getClusterDriver, resyncMs: 3_600_000 });
+  loop = clusterLoop(3_600_000);
 }, 600_000);
 
 afterAll(async () => {
-  await reconciler?.stop();
+  await loop?.stop();
   await admin?.makeApiClient(CoreV1Api).deleteNamespace({ name: teamNamespace("default") }).catch(() => undefined);
 });
 
 describe("an app on a Kubernetes cluster", () => {
   it("rolls out to ready pods and the platform shows the release live, at the cluster's ingress URL", async () => {
     const v1 = await release("localhost/slipway/default-shop-web:b1");
-    await reconciler.reconcileNow();
-    const r = await getDb().release.findUniqueOrThrow({ where: { id: v1.id } });
+    const r = await settle(v1.id);
     expect(r.status, r.statusReason ?? "").toBe("LIVE");
     const dto = await appDto();
     expect(dto.liveRelease).toMatchObject({ id: v1.id, version: 1 });
@@ -89,8 +115,7 @@ describe("an app on a Kubernetes cluster", () => {
     await getDb().teamQuota.update({ where: { teamId: (await getDb().team.findUniqueOrThrow({ where: { slug: "default" } })).id }, data: { cpuMillicores: 1000 } });
     await getDb().app.update({ where: { id: appId }, data: { cpuMillicores: 800 } });
     const v2 = await createRelease({ appId, imageRef: "localhost/slipway/default-shop-web:b2", imageDigest: `sha256:${"2".repeat(64)}` });
-    await reconciler.reconcileNow();
-    const r = await getDb().release.findUniqueOrThrow({ where: { id: v2.id } });
+    const r = await settle(v2.id);
     expect(r.status).toBe("FAILED");
     expect(r.statusReason).toMatch(/exceeded quota: slipway-team-quota/);
     expect(r.statusReason).toMatch(/raise the team.s quota/);
@@ -104,12 +129,12 @@ describe("an app on a Kubernetes cluster", () => {
 
   it("rolls back to an earlier release through the API", async () => {
     const v3 = await release("localhost/slipway/default-shop-web:b3");
-    await reconciler.reconcileNow();
+    await settle(v3.id);
     expect((await appDto()).liveRelease.id).toBe(v3.id);
     const v1 = await getDb().release.findFirstOrThrow({ where: { appId, version: 1 } });
     const res = await call(rollback.POST, "POST", `/api/v1/apps/${appId}/releases/${v1.id}/rollback`, { cookie: alice, params: { appId, releaseId: v1.id } });
     expect(res.status).toBe(202);
-    await reconciler.reconcileNow();
+    await settle(res.json.id);
     const dto = await appDto();
     expect(dto.liveRelease.version).toBe(res.json.version);
     const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName(appId), namespace: teamNamespace("default") });
@@ -119,12 +144,12 @@ describe("an app on a Kubernetes cluster", () => {
 
   it("scales by re-applying the live release when the app's replicas change", async () => {
     await getDb().app.update({ where: { id: appId }, data: { replicas: 3 } });
-    const scaler = new ClusterReconciler({ db: getDb(), log: pino({ level: "silent" }), getDriver: getClusterDriver, resyncMs: 0 });
+    const scaler = clusterLoop(0);
     await scaler.reconcileNow();
     await scaler.stop();
-    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName(appId), namespace: teamNamespace("default") });
-    expect(d.spec?.replicas).toBe(3);
-    expect(d.status?.readyReplicas).toBe(3);
+    const read = () => admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName(appId), namespace: teamNamespace("default") });
+    expect((await read()).spec?.replicas).toBe(3);
+    await expect.poll(async () => (await read()).status?.readyReplicas, { timeout: 60_000 }).toBe(3);
   });
 
   it("deleting the app removes everything it owned from the cluster", async () => {

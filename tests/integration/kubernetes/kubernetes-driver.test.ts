@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppsV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, Watch, type V1Deployment } from "@kubernetes/client-node";
 import { ensureTestCluster, type TestCluster } from "../../support/kube-cluster";
+import { podsOf, rollOut } from "../../support/kube-rollout";
 import { KubernetesDriver } from "@/server/runtime/kubernetes/kubernetes-driver";
 import { teamNamespace, workloadName } from "@/server/runtime/kubernetes/names";
 import type { LogLine, WorkloadSpec } from "@/server/runtime/runtime-driver";
@@ -43,7 +44,7 @@ beforeAll(async () => {
   cluster = await ensureTestCluster();
   admin = new KubeConfig();
   admin.loadFromFile(cluster.kubeconfigPath);
-  driver = new KubernetesDriver({ clusterName: "test", admin, ingressDomain: "apps.test", ingressClassName: "nginx", rolloutTimeoutMs: 90_000 });
+  driver = new KubernetesDriver({ clusterName: "test", admin, ingressDomain: "apps.test", ingressClassName: "nginx" });
   await driver.ensureTeam(teamA, quota);
   await driver.ensureTeam(teamB, quota);
 }, 600_000);
@@ -84,11 +85,9 @@ describe("team namespace", () => {
 describe("apps", () => {
   it("rolls a deployment out to ready pods, with the Service, Ingress and env Secret", async () => {
     const s = spec();
-    await driver.apply(s);
-    const status = await driver.status(ref(s));
-    expect(status.replicas.filter((r) => r.state === "running")).toHaveLength(2);
-    expect(status.liveReleaseId).toBe(s.releaseId);
-    expect(status.url).toBe(`http://web.shop.${teamA}.apps.test/`);
+    await rollOut(driver, s);
+    const pods = await podsOf(admin, s);
+    expect(pods.filter((p) => p.ready && p.releaseId === s.releaseId)).toHaveLength(2);
     const ns = teamNamespace(teamA);
     const name = workloadName(spec().appId);
     const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name, namespace: ns });
@@ -114,12 +113,11 @@ describe("apps", () => {
       (_phase, d: V1Deployment) => minReady.push(d.status?.readyReplicas ?? 0),
       () => undefined,
     );
-    await driver.apply(s);
+    await rollOut(driver, s);
     watcher.abort();
     expect(minReady.length).toBeGreaterThan(1);
     expect(Math.min(...minReady)).toBeGreaterThan(0);
-    const status = await driver.status(ref(s));
-    expect(status.replicas.every((r) => r.releaseId === s.releaseId)).toBe(true);
+    await expect.poll(async () => (await podsOf(admin, s)).every((p) => p.releaseId === s.releaseId), { timeout: 30_000 }).toBe(true);
   });
 
   it("streams pod logs through the API", async () => {
@@ -148,24 +146,23 @@ describe("apps", () => {
     const live = spec({ releaseId: `rel-2-${run}`, releaseVersion: 2, imageRef: "localhost/slipway/shop-web:b2" });
     const crashing = spec({ releaseId: `crash-3-${run}`, releaseVersion: 3, imageRef: "localhost/slipway/shop-web:b3" });
     const started = Date.now();
-    const error = await driver.apply(crashing).then(() => null, (e: unknown) => e);
+    const error = await rollOut(driver, crashing).then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(DriverError);
     expect((error as DriverError).kind).toBe("failed");
     expect((error as DriverError).message).toMatch(/CrashLoopBackOff: pod .+: container app exited with code 3 and was restarted 3 times \(crash loop\); the previous release keeps serving/);
     // Well before the rollout timeout (90 s here): the pods said why.
     expect(Date.now() - started).toBeLessThan(30_000);
-    const during = await driver.status(ref(live));
-    expect(during.replicas.filter((r) => r.releaseId === live.releaseId && r.state === "running")).toHaveLength(2);
-    // What the cluster reconciler does next: put the Deployment back on the live release.
-    await driver.apply(live);
-    const after = await driver.status(ref(live));
-    expect(after.replicas.every((r) => r.releaseId === live.releaseId)).toBe(true);
+    const during = await podsOf(admin, live);
+    expect(during.filter((p) => p.releaseId === live.releaseId && p.ready)).toHaveLength(2);
+    // What the control loop does next: put the Deployment back on the live release.
+    await rollOut(driver, live);
+    await expect.poll(async () => (await podsOf(admin, live)).every((p) => p.releaseId === live.releaseId), { timeout: 30_000 }).toBe(true);
   });
 
   it("refuses a workload over the team's quota through ResourceQuota admission, and says why", async () => {
     // web already holds 2 × 250m of the team's 2000m: the second 1000m replica cannot be admitted.
     const s = spec({ appId: `big-${run}`, appSlug: "big", releaseId: `big-1-${run}`, cpuMillicores: 1000, replicas: 2 });
-    const error = await driver.apply(s).then(() => null, (e: unknown) => e);
+    const error = await rollOut(driver, s).then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(DriverError);
     expect((error as DriverError).kind).toBe("quota");
     expect((error as DriverError).message).toMatch(/exceeded quota: slipway-team-quota/);

@@ -12,6 +12,7 @@ const rel = (id: string, status: DesiredRelease["status"] = "LIVE"): DesiredRele
   crashingSince: null,
   liveRestartCount: 0,
   lastExitAt: null,
+  rolloutStartedAt: null,
   spec: null,
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isUnreachable, retryDelayMs } from "@/server/daemon/reconcile/retry-backoff";
+import { retryDelayMs } from "@/server/daemon/control-loop/retry-backoff";
+import { isUnreachable } from "@/server/daemon/control-loop/reconcile-errors";
 
 describe("retryDelayMs", () => {
   const o = { baseMs: 1000, maxMs: 60_000 };

@@ -1,16 +1,19 @@
-// The release reconciler (controller-runtime style): each tick reads desired state from the
-// database and actual containers from the engine, converges one step, records status, and
-// rebuilds the ingress route table. Nothing it needs survives only in memory except drain
-// deadlines, and losing those merely shortens a drain.
-import type { Db } from "../db";
-import { parseEngineTime, type Engine, type ManagedContainer } from "./engine/engine";
-import { planContainer, type ContainerLimits, type RestartPolicy } from "./engine/container-spec";
-import type { Logger } from "./logger";
-import { routeKey, type Route, type RouteTable } from "./ingress/route-table";
-import { loadDesiredApps, type DesiredApp, type DesiredRelease } from "./reconcile/desired-state";
-import { planReconcile, type ReleasePlan } from "./reconcile/plan";
-import { checkHealth } from "./reconcile/health-check";
-import { promoteRelease, failRollout, markRollingOut, recordExit, supersedeAbandoned, type RolloutState } from "./reconcile/release-status";
+// The embedded runtime as the control loop drives it (control-loop/app-runtime.ts): an app's
+// containers on this machine's engine (Podman), its health checks, crash handling with backoff,
+// rolling restarts and drains, and the app's route in the ingress proxy. Each step reads the
+// app's containers from the engine (or the pass's listing, when nothing changed them since),
+// converges one step and records status in the database. Nothing it needs survives only in
+// memory except drain deadlines and which restart replacements answered, and losing those merely
+// shortens a drain or checks a replacement once more.
+import type { Db } from "../../db";
+import { parseEngineTime, type Engine, type ManagedContainer } from "../engine/engine";
+import { planContainer, type ContainerLimits, type RestartPolicy } from "../engine/container-spec";
+import type { Logger } from "../logger";
+import { routeKey, type Route, type RouteTable } from "../ingress/route-table";
+import type { DesiredApp, DesiredRelease } from "../reconcile/desired-state";
+import { planReconcile, type ReleasePlan } from "../reconcile/plan";
+import { checkHealth } from "../reconcile/health-check";
+import { promoteRelease, failRollout, markRollingOut, recordExit, rolloutOverdue, type RolloutState } from "../reconcile/release-status";
 import {
   crashDeadlineReason,
   crashLoopReason,
@@ -20,17 +23,17 @@ import {
   liveCrashRollbackReason,
   restartBackoffMs,
   type CrashLoopOptions,
-} from "./reconcile/crash-loop";
-import { markRecovered, previousLiveRelease, recordLiveExit, rollBackCrashingRelease } from "./reconcile/live-crash";
-import { recordAppEvent } from "../apps/events/record-app-event";
+} from "../reconcile/crash-loop";
+import { markRecovered, previousLiveRelease, recordLiveExit, rollBackCrashingRelease } from "../reconcile/live-crash";
+import { recordAppEvent } from "../../apps/events/record-app-event";
+import { NEXT_PASS, type AppRuntime, type Requeue } from "../control-loop/app-runtime";
 
-export interface ReconcilerOptions {
+export interface EmbeddedRuntimeOptions {
   db: Db;
   engine: Engine;
   routes: RouteTable;
   log: Logger;
   instanceId: string;
-  intervalMs?: number;
   /** how long a new release may take to answer its health check, from its rollout start (persisted) */
   healthTimeoutMs?: number;
   /** restart backoff and crash limit for the containers of a release being rolled out */
@@ -47,6 +50,8 @@ export interface ReconcilerOptions {
    * running elsewhere stay until they are replaced (next release, or a crashed replica).
    */
   teamNetwork?: (teamId: string) => Promise<string>;
+  /** how old the pass's container listing may be for a step to use it instead of asking the engine */
+  listingMaxAgeMs?: number;
 }
 
 const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
@@ -55,17 +60,13 @@ const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
 const LAST_LOG_LINES = 20;
 /** how long to wait before reading an exited run's log again when it showed no line */
 const LOG_SETTLE_MS = 300;
+/** While a rollout or a restart waits for its replicas to answer, look again this soon: that wait is push-to-live time. */
+const BUSY_REQUEUE_MS = 200;
 
-export class Reconciler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+export class EmbeddedRuntime implements AppRuntime {
+  readonly kind = "embedded" as const;
   /** containers of superseded releases: removed once their drain deadline passes */
   private readonly draining = new Map<string, number>();
-  /** apps removed through the API: ignored for a while so a stale DB row does not revive them */
-  private readonly suppressed = new Map<string, number>();
-  private rollingOut = false;
   private readonly crashLoop: CrashLoopOptions;
   /**
    * Replacements made by a rolling restart that passed their health check: they take traffic
@@ -73,136 +74,156 @@ export class Reconciler {
    * them once more.
    */
   private readonly ready = new Set<string>();
+  /** the pass's listing of every managed container, and when it was taken */
+  private listing: { at: number; containers: ManagedContainer[] } | null = null;
+  /** when a step last changed an app's containers: the pass's listing is stale for it before then */
+  private readonly changedAt = new Map<string, number>();
 
-  constructor(private readonly opts: ReconcilerOptions) {
+  constructor(private readonly opts: EmbeddedRuntimeOptions) {
     this.crashLoop = { ...DEFAULT_CRASH_LOOP, ...opts.crashLoop };
+  }
+
+  get rolloutTimeoutMs(): number {
+    return this.healthTimeoutMs;
   }
 
   private get healthTimeoutMs(): number {
     return this.opts.healthTimeoutMs ?? 60_000;
   }
 
-  start(): void {
-    this.schedule(0);
+  private get drainMs(): number {
+    return this.opts.drainMs ?? 5000;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  /** Reconcile as soon as possible; coalesces with a tick in progress. */
-  nudge(): void {
-    if (this.running) this.again = true;
-    else this.schedule(0);
-  }
-
-  /** Run one tick now and wait for it (API and tests). */
-  async reconcileNow(): Promise<void> {
-    while (this.running) await this.running;
-    await this.runTick();
-  }
-
-  suppress(appId: string, ms = 60_000): void {
-    this.suppressed.set(appId, Date.now() + ms);
-  }
-
-  /** Resolves once no tick is in flight: a tick that began before suppress() may still route the app. */
-  async settled(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.runTick(), ms);
-  }
-
-  private async runTick(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.tick()
-      .catch((e: unknown) => this.opts.log.error({ err: e instanceof Error ? e.stack : String(e) }, "reconcile tick failed"))
-      .finally(() => {
-        this.running = null;
-        // While a rollout waits for its replicas to answer, look again soon: that wait is push-to-live time.
-        const next = this.again ? 0 : this.rollingOut ? 200 : (this.opts.intervalMs ?? 2000);
-        this.again = false;
-        this.schedule(next);
-      });
-    return this.running;
-  }
-
-  private async tick(): Promise<void> {
-    const { db, engine, log } = this.opts;
-    const now = Date.now();
-    for (const [id, until] of this.suppressed) if (until < now) this.suppressed.delete(id);
-    const settled = await supersedeAbandoned(db);
-    if (settled) log.info({ releases: settled }, "releases no app targets any more marked SUPERSEDED");
-    const apps = (await loadDesiredApps(db)).filter((a) => !this.suppressed.has(a.appId));
-    let actual = await engine.listManaged({ instance: this.opts.instanceId });
-    const plan = planReconcile(apps, actual);
-    const present = new Set(actual.map((c) => c.id));
+  /**
+   * Once per pass: lists every managed container (the steps of this pass read it), removes
+   * containers of apps that no longer exist here (after their drain), and rebuilds the route
+   * table. The upstreams of an app already routed stay as its own steps set them: a step may
+   * have switched them after this listing was taken.
+   */
+  async sweep(apps: DesiredApp[], leaveAlone: Set<string>): Promise<void> {
+    const { engine, log } = this.opts;
+    const at = Date.now();
+    const containers = await engine.listManaged({ instance: this.opts.instanceId });
+    this.listing = { at, containers };
+    const present = new Set(containers.map((c) => c.id));
     for (const id of this.ready) if (!present.has(id)) this.ready.delete(id);
+    for (const id of this.draining.keys()) if (!present.has(id)) this.draining.delete(id);
+    const known = new Set(apps.map((a) => a.appId));
+    const orphans = containers.filter((c) => !known.has(c.appId) && !leaveAlone.has(c.appId));
+    if (orphans.length) {
+      log.info({ containers: orphans.map((c) => c.name) }, "containers of apps that no longer run here");
+      await this.removeUnwanted(orphans);
+    }
+    const routed = new Map(this.opts.routes.all().map((r) => [r.appId, r]));
+    // Not awaited: the pusher applies it (or retries) in the background; only a promotion waits.
+    void this.opts.routes.replace(apps.map((a) => ({ ...this.routeOf(a, containers), ...(routed.has(a.appId) ? { upstreams: routed.get(a.appId)!.upstreams } : {}) })));
+  }
 
-    for (const c of plan.remove) {
+  async reconcile(app: DesiredApp): Promise<Requeue> {
+    const { db } = this.opts;
+    const containers = await this.containersOf(app.appId);
+    const plan = planReconcile([app], containers);
+    const p = plan.apps[0]!;
+    let next: Requeue = NEXT_PASS;
+    const soon = (ms: number) => {
+      if (next.afterMs === null || ms < next.afterMs) next = { afterMs: ms };
+    };
+    try {
+      const drainDue = await this.removeUnwanted(plan.remove);
+      if (drainDue !== null) soon(drainDue - Date.now() + 50);
+      if (p.app.target && p.app.target.status === "FAILED" && p.app.target.id !== p.app.live?.id) {
+        // A previous daemon failed it but died before resetting the target.
+        await failRollout(db, p.app, p.app.target.id, null);
+        soon(0);
+        return next;
+      }
+      if (p.live && p.app.live) {
+        const crashed = await this.handleLiveCrashes(p.app, p.app.live, p.live);
+        if (crashed === "rolled-back") {
+          soon(0);
+          return next;
+        }
+        await this.ensureReplicas(p.app, p.app.live, p.live);
+        if (p.live.outdated.length && !p.rollout) {
+          soon(BUSY_REQUEUE_MS);
+          await this.rollingRestart(p.app, p.app.live, p.live);
+        }
+      }
+      if (p.rollout && p.app.target) {
+        soon(BUSY_REQUEUE_MS);
+        const promoted = await this.rollout(p.app, p.app.target, p.rollout);
+        if (promoted) soon(this.drainMs + 50);
+      }
+      for (const until of this.draining.values()) if (until > Date.now()) soon(until - Date.now() + 50);
+      return next;
+    } finally {
+      await this.publishRoute(app);
+    }
+  }
+
+  /** The containers of one app: from the pass's listing unless a step changed them since, else from the engine. */
+  private async containersOf(appId: string): Promise<ManagedContainer[]> {
+    const l = this.listing;
+    const changed = this.changedAt.get(appId) ?? 0;
+    if (l && l.at > changed && Date.now() - l.at < (this.opts.listingMaxAgeMs ?? 1000)) return l.containers.filter((c) => c.appId === appId);
+    return this.opts.engine.listManaged({ instance: this.opts.instanceId, appId });
+  }
+
+  private changed(appId: string): void {
+    this.changedAt.set(appId, Date.now());
+  }
+
+  private async startContainer(c: ManagedContainer): Promise<void> {
+    this.changed(c.appId);
+    await this.opts.engine.start(c.id);
+  }
+
+  private async removeContainer(c: ManagedContainer, timeoutSeconds?: number): Promise<void> {
+    this.changed(c.appId);
+    await this.opts.engine.stopAndRemove(c.id, timeoutSeconds);
+  }
+
+  /** The app's route from its containers as they are now (the step may have changed them). */
+  private async publishRoute(app: DesiredApp): Promise<void> {
+    const containers = await this.containersOf(app.appId);
+    void this.opts.routes.put(this.routeOf(app, containers));
+  }
+
+  /**
+   * Removes containers nothing wants; one still taking traffic (scaled down, stopped, an extra
+   * copy) first leaves the route and drains. Returns the soonest drain deadline still pending.
+   */
+  private async removeUnwanted(containers: ManagedContainer[]): Promise<number | null> {
+    const { log } = this.opts;
+    const now = Date.now();
+    let pending: number | null = null;
+    for (const c of containers) {
       let deadline = this.draining.get(c.id);
       if (deadline === undefined && c.state === "running" && this.opts.routes.byApp(c.appId)?.upstreams.includes(upstreamOf(c))) {
-        // Still taking traffic (scaled down, stopped, or an extra copy): the routes rebuilt at the
-        // end of this tick leave it out; it goes once requests in flight have had the drain.
-        deadline = now + (this.opts.drainMs ?? 5000);
+        deadline = now + this.drainMs;
         this.draining.set(c.id, deadline);
-        setTimeout(() => this.nudge(), (this.opts.drainMs ?? 5000) + 50).unref();
       }
-      if (deadline !== undefined && deadline > now) continue;
-      if (this.suppressed.has(c.appId)) continue;
+      if (deadline !== undefined && deadline > now) {
+        pending = pending === null ? deadline : Math.min(pending, deadline);
+        continue;
+      }
       log.info({ container: c.name, appId: c.appId, releaseId: c.releaseId }, "removing container nothing wants");
-      await engine.stopAndRemove(c.id).catch((e: unknown) => log.warn({ container: c.name, err: String(e) }, "remove failed"));
+      await this.removeContainer(c).catch((e: unknown) => log.warn({ container: c.name, err: String(e) }, "remove failed"));
       this.draining.delete(c.id);
     }
-
-    this.rollingOut = false;
-    for (const p of plan.apps) {
-      try {
-        if (p.app.target && p.app.target.status === "FAILED" && p.app.target.id !== p.app.live?.id) {
-          // A previous daemon failed it but died before resetting the target.
-          await failRollout(db, p.app, p.app.target.id, null);
-          continue;
-        }
-        if (p.live && p.app.live) {
-          const crashed = await this.handleLiveCrashes(p.app, p.app.live, p.live);
-          if (crashed === "rolled-back") continue;
-          await this.ensureReplicas(p.app, p.app.live, p.live);
-          if (p.live.outdated.length && !p.rollout) {
-            this.rollingOut = true;
-            await this.rollingRestart(p.app, p.app.live, p.live);
-          }
-        }
-        if (p.rollout && p.app.target) {
-          this.rollingOut = true;
-          await this.rollout(p.app, p.app.target, p.rollout);
-        }
-      } catch (e) {
-        log.error({ appId: p.app.appId, err: e instanceof Error ? e.stack : String(e) }, "reconciling app failed");
-      }
-    }
-
-    actual = await engine.listManaged({ instance: this.opts.instanceId });
-    this.rebuildRoutes(await loadDesiredApps(db), actual);
+    return pending;
   }
 
   private async ensureReplicas(app: DesiredApp, release: DesiredRelease, rp: ReleasePlan, restartPolicy: RestartPolicy = "no"): Promise<void> {
     if (!release.spec) return;
-    const { engine, log } = this.opts;
+    const { log } = this.opts;
     for (const c of rp.stopped) {
       // slipwayd restarts its own containers (handleLiveCrashes); one made by an older version
       // that its restart policy did not bring back is replaced.
       if (c.restartPolicy === "no") continue;
       log.warn({ container: c.name, state: c.state }, "replacing replica that is not running");
-      await engine.stopAndRemove(c.id, 1);
+      await this.removeContainer(c, 1);
       rp.missing.push(c.replica);
     }
     for (const i of rp.missing) await this.startReplica(app, release, i, restartPolicy);
@@ -211,6 +232,7 @@ export class Reconciler {
   private async startReplica(app: DesiredApp, release: DesiredRelease, replica: number, restartPolicy: RestartPolicy = "no"): Promise<ManagedContainer["id"]> {
     const limits = await this.limitsFor(app.appId);
     const plan = planContainer(release.spec!, replica, this.opts.instanceId, release.imageDigest, limits, restartPolicy, app.restartGeneration);
+    this.changed(app.appId);
     const id = await this.opts.engine.createOrAdopt(plan);
     await this.opts.engine.start(id);
     this.opts.log.info({ appId: app.appId, container: plan.name }, "replica started");
@@ -223,16 +245,17 @@ export class Reconciler {
     return { ...this.opts.containerLimits, network: await this.opts.teamNetwork(teamId) };
   }
 
-  private async rollout(app: DesiredApp, target: DesiredRelease, rp: ReleasePlan): Promise<void> {
+  /** One step of the target's rollout; true when it was promoted (the old replicas now drain). */
+  private async rollout(app: DesiredApp, target: DesiredRelease, rp: ReleasePlan): Promise<boolean> {
     const { engine, log } = this.opts;
     if (!target.spec) {
       await this.abandon(app, target, target.specError ?? "unreadable release");
-      return;
+      return false;
     }
     let state = await markRollingOut(this.opts.db, target.id);
     for (const c of [...rp.stopped, ...rp.running]) {
       const next = await this.handleCrash(app, target, c, state);
-      if (next === "failed") return;
+      if (next === "failed") return false;
       if (next === "replace") rp.missing.push(c.replica);
       else state = next;
     }
@@ -243,7 +266,7 @@ export class Reconciler {
       await this.ensureReplicas(app, target, { ...rp, stopped: [], missing: inBackoff ? [] : rp.missing });
     } catch (e) {
       await this.abandon(app, target, `Could not start the release's containers: ${e instanceof Error ? e.message : String(e)}`);
-      return;
+      return false;
     }
     const containers = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter(
       (c) => c.releaseId === target.id && c.replica < app.replicas,
@@ -257,9 +280,9 @@ export class Reconciler {
     if (healthy.length === app.replicas) {
       const old = await this.promote(app, target, healthy);
       log.info({ appId: app.appId, releaseId: target.id, version: target.version, drained: old }, "release live");
-      return;
+      return true;
     }
-    if (Date.now() - state.rolloutStartedAt.getTime() <= this.healthTimeoutMs) return;
+    if (!rolloutOverdue(state, this.healthTimeoutMs)) return false;
     const spec = target.spec;
     if (state.lastExitAt) {
       // It kept crashing without reaching the crash limit in time.
@@ -275,7 +298,7 @@ export class Reconciler {
           timeoutMs: this.healthTimeoutMs,
         }),
       );
-      return;
+      return false;
     }
     const last = results.find((r) => !r.ok);
     const lines = last ? await this.lastLogLines(last.c.id) : [];
@@ -288,6 +311,7 @@ export class Reconciler {
         (tail ? ` Last log lines: ${tail}` : ""),
       lines,
     );
+    return false;
   }
 
   /**
@@ -308,7 +332,7 @@ export class Reconciler {
     const selfRestarted = c.restartPolicy === "no";
     if (c.state === "created") {
       // Made but never started (a daemon killed in between).
-      await engine.start(c.id);
+      await this.startContainer(c);
       return state;
     }
     if (c.state !== "exited" && c.state !== "stopped" && c.state !== "running") return state;
@@ -344,7 +368,7 @@ export class Reconciler {
     }
     if (!selfRestarted) {
       log.info({ appId: app.appId, container: c.name }, "replacing a crashed container of a rolling-out release by one slipwayd restarts itself");
-      await engine.stopAndRemove(c.id, 1);
+      await this.removeContainer(c, 1);
       return "replace";
     }
     if (!down) return state;
@@ -352,7 +376,7 @@ export class Reconciler {
     const since = state.lastExitAt ?? exit.finishedAt;
     if (!since || Date.now() - since.getTime() >= wait) {
       log.info({ appId: app.appId, container: c.name, restart: state.restartCount, afterMs: wait }, "restarting crashed container");
-      await engine.start(c.id);
+      await this.startContainer(c);
     }
     return state;
   }
@@ -396,7 +420,7 @@ export class Reconciler {
     }
     for (const c of own) {
       if (c.state === "created") {
-        await engine.start(c.id);
+        await this.startContainer(c);
         continue;
       }
       const exit = await engine.inspectExit(c.id);
@@ -419,7 +443,7 @@ export class Reconciler {
       const since = state.lastExitAt ?? exit.finishedAt;
       if (Date.now() - since.getTime() >= wait) {
         log.info({ appId: app.appId, container: c.name, restart: state.liveRestartCount, afterMs: wait }, "restarting crashed container of the live release");
-        await engine.start(c.id);
+        await this.startContainer(c);
       }
     }
     return undefined;
@@ -442,8 +466,8 @@ export class Reconciler {
     const reason = liveCrashRollbackReason({ ...crash, windowMs, rolledBackTo: previous.version });
     const done = await rollBackCrashingRelease(db, { id: release.id, teamId: app.teamId, appId: app.appId, version: release.version }, previous, reason);
     if (done) {
+      // The caller looks at the app again at once: the previous release is its target now.
       log.warn({ appId: app.appId, releaseId: release.id, to: previous.id }, "live release kept crashing: rolling back");
-      this.nudge();
     }
     return done;
   }
@@ -473,7 +497,7 @@ export class Reconciler {
         if (until === undefined) this.draining.set(old.id, now + drainMs);
         else if (until <= now) {
           log.info({ appId: app.appId, container: old.name }, "rolling restart: old replica drained, removing it");
-          await engine.stopAndRemove(old.id);
+          await this.removeContainer(old);
           this.draining.delete(old.id);
         }
         continue;
@@ -490,7 +514,7 @@ export class Reconciler {
       }
       if (now - fresh.createdAt.getTime() > this.healthTimeoutMs) {
         log.warn({ appId: app.appId, container: fresh.name, detail: health.detail }, "rolling restart: replacement never became healthy; keeping the old replicas");
-        await engine.stopAndRemove(fresh.id, 1);
+        await this.removeContainer(fresh, 1);
         await db.app.updateMany({ where: { id: app.appId, restartGeneration: app.restartGeneration }, data: { restartGeneration: old.generation } });
         await recordAppEvent(db, {
           teamId: app.teamId,
@@ -508,22 +532,22 @@ export class Reconciler {
     const { db, engine } = this.opts;
     // Switch traffic first and wait until the ingress proxy has taken it: from then on, new
     // requests only reach the new replicas, so the old ones may drain. Throws when the proxy did
-    // not take it in time: the release is then not promoted, and the next tick tries again.
+    // not take it in time: the release is then not promoted, and the next step tries again.
     await this.opts.routes.setUpstreams(app.appId, healthy.map(upstreamOf));
     await promoteRelease(db, app, target.id);
-    const deadline = Date.now() + (this.opts.drainMs ?? 5000);
+    const deadline = Date.now() + this.drainMs;
     const old = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter((c) => c.releaseId !== target.id);
+    // The step's caller looks at the app again right after the drain.
     for (const c of old) this.draining.set(c.id, deadline);
-    // Make sure a tick runs right after the drain, instead of up to an interval later.
-    setTimeout(() => this.nudge(), (this.opts.drainMs ?? 5000) + 50).unref();
     return old.length;
   }
 
-  private async abandon(app: DesiredApp, target: DesiredRelease, reason: string, lastLogLines?: string[]): Promise<void> {
+  /** Ends the rollout FAILED: its containers go (the live release's keep serving), the reason is recorded. */
+  async abandon(app: DesiredApp, target: DesiredRelease, reason: string, lastLogLines?: string[]): Promise<void> {
     const { db, engine, log } = this.opts;
     log.warn({ appId: app.appId, releaseId: target.id, reason }, "release failed");
     const mine = (await engine.listManaged({ instance: this.opts.instanceId, appId: app.appId })).filter((c) => c.releaseId === target.id);
-    for (const c of mine) await engine.stopAndRemove(c.id, 2);
+    for (const c of mine) await this.removeContainer(c, 2);
     await failRollout(db, app, target.id, reason, lastLogLines);
   }
 
@@ -577,17 +601,16 @@ export class Reconciler {
     return (ofRun.length ? ofRun : lines).slice(-LAST_LOG_LINES).map((l) => l.line);
   }
 
-  private rebuildRoutes(apps: DesiredApp[], actual: ManagedContainer[]): void {
-    const routes: Route[] = apps.map((a) => ({
-      appId: a.appId,
-      key: routeKey(a.teamSlug, a.projectSlug, a.appSlug),
-      live: !!a.live,
-      stopped: a.stopped,
-      domains: a.domains,
-      challenges: a.challenges,
-      upstreams: this.servingUpstreams(a, actual),
-    }));
-    // Not awaited: the pusher applies it (or retries) in the background; only a promotion waits.
-    void this.opts.routes.replace(routes);
+  /** The app's route: its hostname, domains and state, and the replicas that take its traffic now. */
+  private routeOf(app: DesiredApp, containers: ManagedContainer[]): Route {
+    return {
+      appId: app.appId,
+      key: routeKey(app.teamSlug, app.projectSlug, app.appSlug),
+      live: !!app.live,
+      stopped: app.stopped,
+      domains: app.domains,
+      challenges: app.challenges,
+      upstreams: this.servingUpstreams(app, containers),
+    };
   }
 }

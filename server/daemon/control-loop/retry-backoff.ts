@@ -17,16 +17,3 @@ export function retryDelayMs(failures: number, o: RetryBackoffOptions = DEFAULT_
   const ceiling = Math.min(o.maxMs, o.baseMs * 2 ** Math.min(Math.max(failures, 1) - 1, 30));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
-
-/** Node's own codes for a peer that could not be reached: worth retrying, unlike a refusal. */
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
-
-/** Whether an error that is not a DriverError says the peer could not be reached (its code, or its cause's). */
-export function isUnreachable(e: unknown): boolean {
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return true;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return false;
-}

@@ -1,0 +1,101 @@
+// A Kubernetes cluster as the control loop drives it (control-loop/app-runtime.ts): each step of
+// an app on a cluster applies its target release once (server-side apply, idempotent) and then
+// only observes the Deployment and the new pods, returning to look again a second later, until
+// the rollout is available (LIVE), can never finish (FAILED with the cluster's reason; the live
+// release is applied again), or runs past its deadline, counted from the persisted start as on
+// the embedded runtime. A live release is re-applied now and then, so drift and replica changes
+// converge. Steps never wait on the cluster, so one slow cluster holds up no other app.
+import type { Db } from "../../db";
+import type { Logger } from "../logger";
+import type { KubernetesDriver } from "../../runtime/kubernetes/kubernetes-driver";
+import { clusterNameOf } from "../../runtime/runtime-target";
+import type { DesiredApp, DesiredRelease } from "../reconcile/desired-state";
+import { failRollout, markRollingOut, promoteRelease, rolloutOverdue } from "../reconcile/release-status";
+import { NEXT_PASS, type AppRuntime, type Requeue } from "../control-loop/app-runtime";
+import { TerminalError } from "../control-loop/reconcile-errors";
+
+export interface ClusterRuntimeOptions {
+  db: Db;
+  log: Logger;
+  getDriver: (clusterName: string) => Promise<KubernetesDriver>;
+  /** how long a rollout may take from its start (persisted) before it ends FAILED */
+  rolloutTimeoutMs?: number;
+  /** how often a live release is re-applied to converge drift and replica changes */
+  resyncMs?: number;
+  /** how soon a rollout in progress is looked at again */
+  observeEveryMs?: number;
+}
+
+export class ClusterRuntime implements AppRuntime {
+  readonly kind = "kubernetes" as const;
+  private readonly lastApplied = new Map<string, number>();
+
+  constructor(private readonly o: ClusterRuntimeOptions) {}
+
+  get rolloutTimeoutMs(): number {
+    return this.o.rolloutTimeoutMs ?? 180_000;
+  }
+
+  private async driverFor(app: DesiredApp): Promise<KubernetesDriver> {
+    const clusterName = clusterNameOf(app.runtimeTarget);
+    if (!clusterName) throw new TerminalError(`The app's runtime target ${app.runtimeTarget} names no cluster.`);
+    const driver = await this.o.getDriver(clusterName);
+    const team = await this.o.db.team.findUniqueOrThrow({ where: { slug: app.teamSlug }, include: { quota: true } });
+    const q = team.quota ?? { cpuMillicores: 4000, memoryMib: 4096, storageGib: 20, maxApps: 20 };
+    await driver.ensureTeam(app.teamSlug, { cpuMillicores: q.cpuMillicores, memoryMib: q.memoryMib, storageGib: q.storageGib, maxApps: q.maxApps });
+    return driver;
+  }
+
+  async reconcile(app: DesiredApp): Promise<Requeue> {
+    const target = app.target;
+    if (target && target.id !== app.live?.id && target.status !== "FAILED") return this.rollout(app, target);
+    if (app.live?.spec && Date.now() - (this.lastApplied.get(app.appId) ?? 0) > (this.o.resyncMs ?? 30_000)) {
+      const driver = await this.driverFor(app);
+      await driver.applyRelease(app.live.spec);
+      this.lastApplied.set(app.appId, Date.now());
+    }
+    return NEXT_PASS;
+  }
+
+  private async rollout(app: DesiredApp, target: DesiredRelease): Promise<Requeue> {
+    const { db, log } = this.o;
+    if (!target.spec) throw new TerminalError(target.specError ?? "The release's configuration is unreadable.");
+    const driver = await this.driverFor(app);
+    const state = await markRollingOut(db, target.id);
+    const seen = await driver.observeRollout(target.spec);
+    if (seen.releaseId !== target.id) {
+      log.info({ appId: app.appId, release: target.version, target: app.runtimeTarget }, "rolling out to the cluster");
+      await driver.applyRelease(target.spec);
+      this.lastApplied.set(app.appId, Date.now());
+      return { afterMs: this.o.observeEveryMs ?? 1000 };
+    }
+    if (seen.phase === "available") {
+      await promoteRelease(db, app, target.id);
+      log.info({ appId: app.appId, release: target.version }, "release is live on the cluster");
+      return NEXT_PASS;
+    }
+    if (rolloutOverdue(state, this.rolloutTimeoutMs)) {
+      throw new TerminalError(
+        `The rollout did not finish in ${Math.round(this.rolloutTimeoutMs / 1000)} s: ${seen.message}. Check the app's readiness (health check path and port) and the cluster's events; the previous release keeps serving.`,
+      );
+    }
+    const reason = `Rolling out: ${seen.message}`;
+    await db.release.updateMany({ where: { id: target.id, status: "ROLLING_OUT", OR: [{ statusReason: null }, { statusReason: { not: reason } }] }, data: { statusReason: reason } });
+    return { afterMs: this.o.observeEveryMs ?? 1000 };
+  }
+
+  async abandon(app: DesiredApp, target: DesiredRelease, reason: string): Promise<void> {
+    await failRollout(this.o.db, app, target.id, reason);
+    if (!app.live?.spec) return;
+    // Put the cluster back on the release that was live, so the Deployment matches the database.
+    try {
+      const driver = await this.driverFor(app);
+      await driver.applyRelease(app.live.spec);
+      this.lastApplied.set(app.appId, Date.now());
+    } catch (e) {
+      // The failure is recorded on the release; the live release is re-applied at the app's next step.
+      this.o.log.warn({ appId: app.appId, err: e instanceof Error ? e.message : String(e) }, "re-applying the live release failed");
+      this.lastApplied.delete(app.appId);
+    }
+  }
+}
