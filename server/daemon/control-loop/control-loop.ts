@@ -114,6 +114,9 @@ export class ControlLoop {
         await runtime.sweep(mine, leaveAlone).catch((e: unknown) => log.error({ runtime: kind, err: e instanceof Error ? e.stack : String(e) }, "sweep failed; retried at the next pass"));
       }
       for (const app of apps) {
+        // An app waiting out its backoff keeps its turn: a pass every 2 s would otherwise hammer a
+        // runtime that does not answer (a nudge does not hurry it either).
+        if (this.queue.failuresOf(app.appId) > 0 && this.queue.has(app.appId)) continue;
         this.fromPass.set(app.appId, app);
         this.queue.add(app.appId);
       }

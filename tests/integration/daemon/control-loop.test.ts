@@ -114,6 +114,21 @@ describe("the control loop", () => {
     expect(embedded.abandoned).toEqual([]);
   });
 
+  it("keeps an app that is waiting out its backoff out of the passes in between", async () => {
+    const app = await appWithRelease(clusterTarget("down"));
+    kubernetes.behaviour.set(app.appId, async () => {
+      throw new TransientError("The cluster could not be reached (ECONNREFUSED)");
+    });
+    const busy = new ControlLoop({ db, log, runtimes: { embedded, kubernetes }, passIntervalMs: 20, backoff: { baseMs: 400, maxMs: 400 } });
+    busy.start();
+    await new Promise((r) => setTimeout(r, 1000));
+    await busy.stop();
+    // Every 200–400 ms (its backoff), not every 20 ms (the passes): at most 1 + 1000/200 steps.
+    const steps = kubernetes.stepsOf(app.appId).length;
+    expect(steps).toBeGreaterThanOrEqual(3);
+    expect(steps).toBeLessThanOrEqual(6);
+  });
+
   it("ends a rollout FAILED with the reason of a terminal failure, through its runtime", async () => {
     const app = await appWithRelease(clusterTarget("prod"));
     kubernetes.behaviour.set(app.appId, async (a) => {
