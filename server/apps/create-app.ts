@@ -9,7 +9,6 @@ import { getProjectOrThrow } from "../projects/get-project";
 import { getPlatformSettings } from "../settings/get-platform-settings";
 import { assertBranchExists, parseGitSource } from "./check-git-source";
 import { createAppInput, type AppDto, type CreateAppInput } from "./schemas";
-import { clusterIngressDomains } from "./cluster-ingress-domains";
 import { appDtoInclude, toAppDto } from "./to-app-dto";
 
 export interface CreateAppOptions {
@@ -45,12 +44,11 @@ export async function createApp({ actor, projectId, input }: CreateAppOptions): 
         cpuMillicores: data.cpuMillicores,
         memoryMib: data.memoryMib,
         replicas: data.replicas,
-        runtimeTarget: project.runtimeTarget,
       },
       include: appDtoInclude,
     });
     await recordAudit(tx, { actor, action: "app.create", targetType: "app", targetId: created.id, data: { slug: created.slug, gitUrl: created.gitUrl } });
     return created;
   });
-  return toAppDto(app, await clusterIngressDomains([app]));
+  return toAppDto(app);
 }

@@ -9,7 +9,7 @@ import { getAppOrThrow } from "./get-app";
 
 export async function deleteApp({ actor, appId }: { actor: Actor; appId: string }): Promise<void> {
   const app = await getAppOrThrow({ actor, appId });
-  await (await getRuntimeDriver(app.runtimeTarget)).remove({ appId: app.id, teamSlug: app.team.slug, projectSlug: app.project.slug, appSlug: app.slug });
+  await (await getRuntimeDriver(app.project.cluster)).remove({ appId: app.id, teamSlug: app.team.slug, projectSlug: app.project.slug, appSlug: app.slug });
   await getDb().$transaction(async (tx) => {
     await tx.app.delete({ where: { id: app.id } });
     await recordAudit(tx, { actor, action: "app.delete", targetType: "app", targetId: app.id, data: { slug: app.slug } });

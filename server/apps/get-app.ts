@@ -3,7 +3,6 @@ import { getDb } from "../db";
 import { notFound } from "../errors";
 import type { Actor } from "../auth/actor";
 import type { AppDto } from "./schemas";
-import { clusterIngressDomains } from "./cluster-ingress-domains";
 import { appDtoInclude, toAppDto } from "./to-app-dto";
 
 /** Another team's app is "not found", never "forbidden": no existence leak. */
@@ -15,5 +14,5 @@ export async function getAppOrThrow({ actor, appId }: { actor: Actor; appId: str
 
 export async function getApp(options: { actor: Actor; appId: string }): Promise<AppDto> {
   const app = await getAppOrThrow(options);
-  return toAppDto(app, await clusterIngressDomains([app]));
+  return toAppDto(app);
 }

@@ -3,7 +3,6 @@ import { getDb } from "../db";
 import type { Actor } from "../auth/actor";
 import { getProjectOrThrow } from "../projects/get-project";
 import type { AppDto } from "./schemas";
-import { clusterIngressDomains } from "./cluster-ingress-domains";
 import { appDtoInclude, toAppDto } from "./to-app-dto";
 
 export async function listApps({ actor, projectId }: { actor: Actor; projectId: string }): Promise<AppDto[]> {
@@ -13,6 +12,5 @@ export async function listApps({ actor, projectId }: { actor: Actor; projectId: 
     include: appDtoInclude,
     orderBy: { createdAt: "asc" },
   });
-  const domains = await clusterIngressDomains(apps);
-  return apps.map((a) => toAppDto(a, domains));
+  return apps.map((a) => toAppDto(a));
 }

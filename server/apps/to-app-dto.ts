@@ -2,10 +2,11 @@ import "server-only";
 import { openJson } from "../crypto/secret-box";
 import type { AppDto } from "./schemas";
 import { appHostname, appUrl } from "./app-url";
-import { clusterNameOf } from "../runtime/runtime-target";
+import { runtimeTargetOf } from "../runtime/runtime-target";
 
 export const appDtoInclude = {
-  project: { select: { slug: true } },
+  // Where the app runs (its project's cluster, or the embedded runtime) and, on a cluster, its URL's domain.
+  project: { select: { slug: true, cluster: { select: { name: true, ingressDomain: true } } } },
   team: { select: { slug: true } },
   releases: { where: { status: "LIVE" as const }, take: 1, orderBy: { version: "desc" as const } },
 };
@@ -23,14 +24,13 @@ interface AppRow {
   cpuMillicores: number;
   memoryMib: number;
   replicas: number;
-  runtimeTarget: string;
   targetReleaseId: string | null;
   liveReleaseId: string | null;
   stopped: boolean;
   restartGeneration: number;
   autoRollback: boolean;
   createdAt: Date;
-  project: { slug: string };
+  project: { slug: string; cluster: { name: string; ingressDomain: string } | null };
   team: { slug: string };
   releases: {
     id: string;
@@ -50,15 +50,14 @@ interface AppRow {
  * Embedded apps are served by slipwayd's ingress; cluster apps by the cluster's ingress under its
  * domain, or nowhere reachable from outside when the cluster has no ingress domain (null).
  */
-function urlOf(app: AppRow, clusterDomains: ReadonlyMap<string, string>): string | null {
+function urlOf(app: AppRow): string | null {
   const slugs = { appSlug: app.slug, projectSlug: app.project.slug, teamSlug: app.team.slug };
-  const cluster = clusterNameOf(app.runtimeTarget);
+  const cluster = app.project.cluster;
   if (!cluster) return appUrl(slugs);
-  const domain = clusterDomains.get(cluster);
-  return domain ? `http://${appHostname(slugs, domain)}/` : null;
+  return cluster.ingressDomain ? `http://${appHostname(slugs, cluster.ingressDomain)}/` : null;
 }
 
-export function toAppDto(app: AppRow, clusterDomains: ReadonlyMap<string, string> = new Map()): AppDto {
+export function toAppDto(app: AppRow): AppDto {
   const live = app.releases.find((r) => r.id === app.liveReleaseId) ?? null;
   return {
     id: app.id,
@@ -74,8 +73,8 @@ export function toAppDto(app: AppRow, clusterDomains: ReadonlyMap<string, string
     cpuMillicores: app.cpuMillicores,
     memoryMib: app.memoryMib,
     replicas: app.replicas,
-    runtimeTarget: app.runtimeTarget,
-    url: urlOf(app, clusterDomains),
+    runtimeTarget: runtimeTargetOf(app.project.cluster),
+    url: urlOf(app),
     liveRelease: live
       ? {
           id: live.id,

@@ -8,7 +8,6 @@ import { getPlatformSettings } from "../settings/get-platform-settings";
 import { assertBranchExists, parseGitSource } from "./check-git-source";
 import { getAppOrThrow } from "./get-app";
 import { updateAppInput, type AppDto, type UpdateAppInput } from "./schemas";
-import { clusterIngressDomains } from "./cluster-ingress-domains";
 import { toAppDto } from "./to-app-dto";
 import { eventActor } from "./events/event-actor";
 import { recordAppEvent } from "./events/record-app-event";
@@ -53,5 +52,5 @@ export async function updateApp({ actor, appId, input }: { actor: Actor; appId: 
   });
   // A new scale runs at once: slipwayd need not wait for its next poll.
   if (scaled) await nudgeSlipwayd(`scale of app ${current.id}`);
-  return toAppDto(app, await clusterIngressDomains([app]));
+  return toAppDto(app);
 }

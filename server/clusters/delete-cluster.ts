@@ -4,7 +4,6 @@ import { AppError, forbidden } from "../errors";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import { getClusterOrThrow } from "./get-cluster";
-import { clusterTarget } from "../runtime/runtime-target";
 
 /** Refused while any project (of any team) targets the cluster: its apps would lose their runtime. */
 export async function deleteCluster({ actor, clusterId }: { actor: Actor; clusterId: string }): Promise<void> {
@@ -13,7 +12,7 @@ export async function deleteCluster({ actor, clusterId }: { actor: Actor; cluste
   const db = getDb();
   await db.$transaction(async (tx) => {
     const projects = await tx.project.findMany({
-      where: { runtimeTarget: clusterTarget(cluster.name) },
+      where: { clusterId: cluster.id },
       select: { slug: true, team: { select: { slug: true } } },
       orderBy: { createdAt: "asc" },
     });

@@ -13,7 +13,6 @@ import { recordAppEvent } from "../apps/events/record-app-event";
 import { eventActor } from "../apps/events/event-actor";
 import { getAppOrThrow } from "../apps/get-app";
 import { nudgeSlipwayd } from "../runtime/embedded/nudge-slipwayd";
-import { clusterNameOf } from "../runtime/runtime-target";
 import { MAX_DOMAINS_PER_APP, type DomainDto } from "./constants";
 import { addDomainInput, type AddDomainInput } from "./schemas";
 import { toDomainDto } from "./to-domain-dto";
@@ -33,7 +32,7 @@ async function assertNotPlatformHostname(hostname: string): Promise<void> {
 export async function addDomain({ actor, appId, input }: { actor: Actor; appId: string; input: AddDomainInput }): Promise<DomainDto> {
   const { hostname } = addDomainInput.parse(input);
   const app = await getAppOrThrow({ actor, appId });
-  const cluster = clusterNameOf(app.runtimeTarget);
+  const cluster = app.project.cluster?.name;
   if (cluster) {
     // Only the embedded ingress routes custom domains today: a domain on a cluster app would be
     // verified and then never served.

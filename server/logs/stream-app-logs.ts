@@ -25,7 +25,7 @@ export async function streamAppLogs({ actor, appId, releaseId, tail, signal }: S
   const app = await getAppOrThrow({ actor, appId });
   // The app is the actor's team's; the release must be that app's (else "not found", like the app).
   if (releaseId && !(await getDb().release.findFirst({ where: { id: releaseId, appId: app.id }, select: { id: true } }))) throw notFound("Release");
-  const driver = await getRuntimeDriver(app.runtimeTarget);
+  const driver = await getRuntimeDriver(app.project.cluster);
   return followRelease(driver, { appId: app.id, teamSlug: app.team.slug, projectSlug: app.project.slug, appSlug: app.slug }, { tail, releaseId, signal });
 }
 

@@ -20,7 +20,6 @@ import { classifyGitUrl, cloneRepo, isCommitSha, readHeadCommit } from "./git-so
 import { BuildLogSink } from "./log-sink";
 import { isOtherImageName } from "./build-output";
 import { userLabel } from "../auth/user-label";
-import { clusterNameOf } from "../runtime/runtime-target";
 
 export interface RunBuildOptions {
   db: Db;
@@ -72,7 +71,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
   const { db, buildId } = opts;
   const build = await db.build.findUniqueOrThrow({
     where: { id: buildId },
-    include: { app: { include: { project: true, team: true } } },
+    include: { app: { include: { project: { include: { cluster: { select: { name: true, imageRegistry: true } } } }, team: true } } },
   });
   const app = build.app;
   const platformLimits = { ...DEFAULT_BUILD_LIMITS, ...opts.limits };
@@ -80,7 +79,8 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
   const teamTimeoutMs = (teamQuota?.buildTimeoutSeconds ?? DEFAULT_TEAM_BUILD_TIMEOUT_SECONDS) * 1000;
   const limits = { ...platformLimits, timeoutMs: Math.min(teamTimeoutMs, platformLimits.timeoutMs) };
   const sink = new BuildLogSink(db, buildId, { maxLines: limits.maxLogLines, onError: (e) => opts.log.warn({ buildId, err: String(e) }, "log batch lost") });
-  const registry = await clusterRegistry(db, app.runtimeTarget);
+  // Where images for the app's cluster are pushed; "" on the embedded runtime or a cluster without one.
+  const registry = app.project.cluster?.imageRegistry.trim() ?? "";
   const steps = new StepRecorder(db, buildId, buildStepsFor({ push: registry !== "" }));
   const workDir = path.join(opts.buildsDir, buildId);
   let current: BuildStepName = "clone";
@@ -177,7 +177,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     // What a cluster runs: the image pinned by the digest its nodes pull by. Embedded releases run
     // the local image id (imageDigest) and keep the plain tag.
     let releaseRef = tag;
-    if (clusterNameOf(app.runtimeTarget) && !registry) {
+    if (app.project.cluster && !registry) {
       const local = (await opts.engine.inspectImage(imageId))?.repoDigests.find((d) => d.startsWith(`${imageRepository(app.id)}@`));
       releaseRef = pinnedImageRef(tag, local?.slice(local.indexOf("@") + 1) ?? imageId);
     }
@@ -321,11 +321,4 @@ function createBuildCgroupOrWarn(name: string, pidsLimit: number, log: Logger): 
   }
 }
 
-/** The image registry of the app's cluster; "" for the embedded runtime or a cluster without one. */
-async function clusterRegistry(db: Db, runtimeTarget: string): Promise<string> {
-  const name = clusterNameOf(runtimeTarget);
-  if (!name) return "";
-  const cluster = await db.cluster.findUnique({ where: { name }, select: { imageRegistry: true } });
-  return cluster?.imageRegistry.trim() ?? "";
-}
 

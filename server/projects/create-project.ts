@@ -3,9 +3,9 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
-import { assertRuntimeTarget } from "../clusters/assert-runtime-target";
+import { resolveRuntimeTarget } from "../clusters/resolve-runtime-target";
 import { createProjectInput, type CreateProjectInput, type ProjectDto } from "./schemas";
-import { toProjectDto } from "./to-project-dto";
+import { projectDtoInclude, toProjectDto } from "./to-project-dto";
 
 export interface CreateProjectOptions {
   actor: Actor;
@@ -19,10 +19,10 @@ export async function createProject({ actor, input }: CreateProjectOptions): Pro
     throw new AppError("CONFLICT", `A project named ${data.slug} already exists in this team.`, { fields: [{ path: "slug", message: "already taken" }] });
   }
   const project = await db.$transaction(async (tx) => {
-    await assertRuntimeTarget(tx, data.runtimeTarget);
+    const clusterId = await resolveRuntimeTarget(tx, data.runtimeTarget);
     const created = await tx.project.create({
-      data: { teamId: actor.teamId, slug: data.slug, name: data.name ?? data.slug, runtimeTarget: data.runtimeTarget, runtimeClass: data.runtimeClass },
-      include: { _count: { select: { apps: true } } },
+      data: { teamId: actor.teamId, slug: data.slug, name: data.name ?? data.slug, clusterId, runtimeClass: data.runtimeClass },
+      include: projectDtoInclude,
     });
     await recordAudit(tx, { actor, action: "project.create", targetType: "project", targetId: created.id, data: { slug: created.slug } });
     return created;

@@ -3,13 +3,13 @@ import { getDb } from "../db";
 import { notFound } from "../errors";
 import type { Actor } from "../auth/actor";
 import type { ProjectDto } from "./schemas";
-import { toProjectDto } from "./to-project-dto";
+import { projectDtoInclude, toProjectDto } from "./to-project-dto";
 
 /** Another team's project is "not found", never "forbidden": no existence leak. */
 export async function getProjectOrThrow({ actor, projectId }: { actor: Actor; projectId: string }) {
   const project = await getDb().project.findFirst({
     where: { id: projectId, teamId: actor.teamId },
-    include: { _count: { select: { apps: true } } },
+    include: projectDtoInclude,
   });
   if (!project) throw notFound("Project");
   return project;

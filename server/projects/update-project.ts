@@ -2,10 +2,11 @@ import "server-only";
 import { getDb } from "../db";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
-import { assertRuntimeTarget } from "../clusters/assert-runtime-target";
+import { resolveRuntimeTarget } from "../clusters/resolve-runtime-target";
+import { runtimeTargetOf } from "../runtime/runtime-target";
 import { getProjectOrThrow } from "./get-project";
 import { updateProjectInput, type UpdateProjectInput, type UpdateProjectResult } from "./schemas";
-import { toProjectDto } from "./to-project-dto";
+import { projectDtoInclude, toProjectDto } from "./to-project-dto";
 
 export interface UpdateProjectOptions {
   actor: Actor;
@@ -18,24 +19,22 @@ function movedAppsWarning(apps: string[], from: string, to: string): string {
   return `${apps.length} deployed app(s) (${apps.join(", ")}) move from ${from} to ${to} at their next deploy: deploy them to run them there.${stop}`;
 }
 
-/**
- * Apps copy their project's runtime target (the driver is chosen per app), so a new target is
- * written to the project and all its apps in one transaction.
- */
+/** Apps run where their project does: a new runtime target moves them all, at their next deploy. */
 export async function updateProject({ actor, projectId, input }: UpdateProjectOptions): Promise<UpdateProjectResult> {
   const data = updateProjectInput.parse(input);
   const current = await getProjectOrThrow({ actor, projectId });
-  const newTarget = data.runtimeTarget !== undefined && data.runtimeTarget !== current.runtimeTarget ? data.runtimeTarget : undefined;
+  const currentTarget = runtimeTargetOf(current.cluster);
+  const newTarget = data.runtimeTarget !== undefined && data.runtimeTarget !== currentTarget ? data.runtimeTarget : undefined;
+  const before = { name: current.name, runtimeTarget: currentTarget, runtimeClass: current.runtimeClass };
   const { project, deployed } = await getDb().$transaction(async (tx) => {
-    if (newTarget) await assertRuntimeTarget(tx, newTarget);
+    const clusterId = newTarget ? await resolveRuntimeTarget(tx, newTarget) : undefined;
     const project = await tx.project.update({
       where: { id: current.id },
-      data: { name: data.name, runtimeTarget: newTarget, runtimeClass: data.runtimeClass },
-      include: { _count: { select: { apps: true } } },
+      data: { name: data.name, clusterId, runtimeClass: data.runtimeClass },
+      include: projectDtoInclude,
     });
     let deployed: string[] = [];
     if (newTarget) {
-      await tx.app.updateMany({ where: { projectId: current.id }, data: { runtimeTarget: newTarget } });
       const apps = await tx.app.findMany({
         where: { projectId: current.id, OR: [{ liveReleaseId: { not: null } }, { targetReleaseId: { not: null } }] },
         select: { slug: true },
@@ -48,10 +47,10 @@ export async function updateProject({ actor, projectId, input }: UpdateProjectOp
       action: "project.update",
       targetType: "project",
       targetId: current.id,
-      data: { slug: current.slug, fields: Object.keys(data), changes: Object.fromEntries(Object.entries(data).filter(([k, v]) => v !== undefined && v !== current[k as keyof typeof data]).map(([k, v]) => [k, { from: current[k as keyof typeof data], to: v }])) },
+      data: { slug: current.slug, fields: Object.keys(data), changes: Object.fromEntries(Object.entries(data).filter(([k, v]) => v !== undefined && v !== before[k as keyof typeof data]).map(([k, v]) => [k, { from: before[k as keyof typeof data], to: v }])) },
     });
     return { project, deployed };
   });
   const dto = toProjectDto(project);
-  return newTarget && deployed.length ? { ...dto, warning: movedAppsWarning(deployed, current.runtimeTarget, newTarget) } : dto;
+  return newTarget && deployed.length ? { ...dto, warning: movedAppsWarning(deployed, currentTarget, newTarget) } : dto;
 }

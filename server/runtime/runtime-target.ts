@@ -1,12 +1,16 @@
-// The one place a runtime target is read or written. Projects and apps store "embedded" (slipwayd
-// on this machine) or "cluster:<name>" (a registered Kubernetes cluster); everything that needs to
-// know which goes through here. Free of imports: client components read it too.
+// The one place a runtime target is spelled. A project runs on a registered Kubernetes cluster
+// (Project.clusterId, a relation) or on the embedded runtime (slipwayd on this machine: no
+// cluster); its apps run where it does. The API and the pages spell that "embedded" or
+// "cluster:<name>"; everything that reads or writes that spelling goes through here. Free of
+// imports: client components read it too.
 export const EMBEDDED_TARGET = "embedded";
 
 const CLUSTER_PREFIX = "cluster:";
 
-/** A database filter for every app or project that targets some cluster. */
-export const ON_ANY_CLUSTER = { startsWith: CLUSTER_PREFIX } as const;
+/** The API's spelling of where a project (and its apps) runs. */
+export function runtimeTargetOf(cluster: { name: string } | null): string {
+  return cluster ? clusterTarget(cluster.name) : EMBEDDED_TARGET;
+}
 
 /** The runtime target of a registered cluster. */
 export function clusterTarget(name: string): string {

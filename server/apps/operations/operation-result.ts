@@ -2,7 +2,6 @@ import "server-only";
 // What an app operation answers: the app as it is now, and whether anything changed (a stop of a
 // stopped app changes nothing: it is answered, not refused, so a retried request is harmless).
 import type { AppDto } from "../schemas";
-import { clusterIngressDomains } from "../cluster-ingress-domains";
 import { toAppDto } from "../to-app-dto";
 
 export interface AppOperationResult {
@@ -11,5 +10,5 @@ export interface AppOperationResult {
 }
 
 export async function operationResult(app: Parameters<typeof toAppDto>[0], changed: boolean): Promise<AppOperationResult> {
-  return { app: toAppDto(app, await clusterIngressDomains([app])), changed };
+  return { app: toAppDto(app), changed };
 }

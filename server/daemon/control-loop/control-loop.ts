@@ -10,7 +10,6 @@ import type { Db } from "../../db";
 import type { Logger } from "../logger";
 import { loadDesiredApps, type DesiredApp } from "../reconcile/desired-state";
 import { rolloutOverdue, supersedeAbandoned } from "../reconcile/release-status";
-import { clusterNameOf } from "../../runtime/runtime-target";
 import type { AppRuntime, RuntimeKind } from "./app-runtime";
 import { classify } from "./reconcile-errors";
 import type { RetryBackoffOptions } from "./retry-backoff";
@@ -30,8 +29,8 @@ export interface ControlLoopOptions {
 /** The queue key of a pass over every app; app keys are app ids (cuids, never this). */
 const PASS = "*pass*";
 
-export function runtimeKindOf(app: Pick<DesiredApp, "runtimeTarget">): RuntimeKind {
-  return clusterNameOf(app.runtimeTarget) ? "kubernetes" : "embedded";
+export function runtimeKindOf(app: Pick<DesiredApp, "clusterName">): RuntimeKind {
+  return app.clusterName ? "kubernetes" : "embedded";
 }
 
 export class ControlLoop {

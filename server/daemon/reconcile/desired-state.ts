@@ -28,7 +28,8 @@ export interface DesiredRelease {
 export interface DesiredApp {
   appId: string;
   teamId: string;
-  runtimeTarget: string;
+  /** the Kubernetes cluster the app's project runs on; null: the embedded runtime (this machine) */
+  clusterName: string | null;
   teamSlug: string;
   projectSlug: string;
   appSlug: string;
@@ -105,7 +106,7 @@ export async function loadDesiredApps(db: Db, only?: { appId: string }): Promise
   const apps = await db.app.findMany({
     where: only ? { id: only.appId } : {},
     include: {
-      project: { select: { slug: true, runtimeClass: true } },
+      project: { select: { slug: true, runtimeClass: true, cluster: { select: { name: true } } } },
       team: { select: { slug: true } },
       domains: { select: { id: true, hostname: true, verifiedAt: true, verificationToken: true }, orderBy: { hostname: "asc" } },
     },
@@ -118,7 +119,7 @@ export async function loadDesiredApps(db: Db, only?: { appId: string }): Promise
     return {
       appId: a.id,
       teamId: a.teamId,
-      runtimeTarget: a.runtimeTarget,
+      clusterName: a.project.cluster?.name ?? null,
       teamSlug: a.team.slug,
       projectSlug: a.project.slug,
       appSlug: a.slug,

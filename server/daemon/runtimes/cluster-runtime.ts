@@ -8,7 +8,6 @@
 import type { Db } from "../../db";
 import type { Logger } from "../logger";
 import type { KubernetesDriver } from "../../runtime/kubernetes/kubernetes-driver";
-import { clusterNameOf } from "../../runtime/runtime-target";
 import type { DesiredApp, DesiredRelease } from "../reconcile/desired-state";
 import { failRollout, markRollingOut, promoteRelease, rolloutOverdue } from "../reconcile/release-status";
 import { NEXT_PASS, type AppRuntime, type Requeue } from "../control-loop/app-runtime";
@@ -37,9 +36,8 @@ export class ClusterRuntime implements AppRuntime {
   }
 
   private async driverFor(app: DesiredApp): Promise<KubernetesDriver> {
-    const clusterName = clusterNameOf(app.runtimeTarget);
-    if (!clusterName) throw new TerminalError(`The app's runtime target ${app.runtimeTarget} names no cluster.`);
-    const driver = await this.o.getDriver(clusterName);
+    if (!app.clusterName) throw new TerminalError("The app's project runs on no cluster.");
+    const driver = await this.o.getDriver(app.clusterName);
     const team = await this.o.db.team.findUniqueOrThrow({ where: { slug: app.teamSlug }, include: { quota: true } });
     const q = team.quota ?? { cpuMillicores: 4000, memoryMib: 4096, storageGib: 20, maxApps: 20 };
     await driver.ensureTeam(app.teamSlug, { cpuMillicores: q.cpuMillicores, memoryMib: q.memoryMib, storageGib: q.storageGib, maxApps: q.maxApps });
@@ -64,7 +62,7 @@ export class ClusterRuntime implements AppRuntime {
     const state = await markRollingOut(db, target.id);
     const seen = await driver.observeRollout(target.spec);
     if (seen.releaseId !== target.id) {
-      log.info({ appId: app.appId, release: target.version, target: app.runtimeTarget }, "rolling out to the cluster");
+      log.info({ appId: app.appId, release: target.version, cluster: app.clusterName }, "rolling out to the cluster");
       await driver.applyRelease(target.spec);
       this.lastApplied.set(app.appId, Date.now());
       return { afterMs: this.o.observeEveryMs ?? 1000 };

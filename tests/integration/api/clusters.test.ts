@@ -14,10 +14,17 @@ import * as checkRoute from "@/app/api/v1/clusters/[clusterId]/check/route";
 import * as projects from "@/app/api/v1/projects/route";
 import * as projectRoute from "@/app/api/v1/projects/[projectId]/route";
 import * as projectApps from "@/app/api/v1/projects/[projectId]/apps/route";
+import * as appRoute from "@/app/api/v1/apps/[appId]/route";
 import * as platform from "@/app/api/v1/platform/settings/route";
 import { getDb } from "@/server/db";
 import { open } from "@/server/crypto/secret-box";
 import { getClusterKubeconfig } from "@/server/clusters/get-cluster-kubeconfig";
+import { runtimeTargetOf } from "@/server/runtime/runtime-target";
+
+/** Where the project runs, as stored (its cluster relation), in the API's spelling. */
+async function projectTarget(projectId: string): Promise<string> {
+  return runtimeTargetOf((await getDb().project.findUniqueOrThrow({ where: { id: projectId }, include: { cluster: { select: { name: true } } } })).cluster);
+}
 
 const TOKEN = "s3cr3t-bearer-token-that-must-never-leak";
 
@@ -246,13 +253,15 @@ describe("a project's runtime target", () => {
     expect(missing.json.error.message).toMatch(/No cluster named nope/);
     const malformed = await call(projectRoute.PATCH, "PATCH", `/api/v1/projects/${projectId}`, { cookie: alice, params, body: { runtimeTarget: "kubernetes" } });
     expect(malformed.status).toBe(422);
-    expect((await getDb().project.findUniqueOrThrow({ where: { id: projectId } })).runtimeTarget).toBe("embedded");
+    expect(await projectTarget(projectId)).toBe("embedded");
 
     const moved = await call(projectRoute.PATCH, "PATCH", `/api/v1/projects/${projectId}`, { cookie: alice, params, body: { runtimeTarget: "cluster:prod" } });
     expect(moved.status).toBe(200);
     expect(moved.json).toMatchObject({ id: projectId, runtimeTarget: "cluster:prod", appCount: 1 });
     expect(moved.json.warning).toBeUndefined(); // nothing deployed yet
-    expect((await getDb().app.findUniqueOrThrow({ where: { id: appId } })).runtimeTarget).toBe("cluster:prod");
+    // Its apps run where it does: the app's own view says so.
+    const seen = await call(appRoute.GET, "GET", `/api/v1/apps/${appId}`, { cookie: alice, params: { appId } });
+    expect(seen.json.runtimeTarget).toBe("cluster:prod");
   });
 
   it("warns that deployed apps move at their next deploy", async () => {
@@ -266,7 +275,7 @@ describe("a project's runtime target", () => {
     expect(res.status).toBe(200);
     expect(res.json.runtimeTarget).toBe("embedded");
     expect(res.json.warning).toMatch(/1 deployed app\(s\) \(web\) move from cluster:prod to embedded at their next deploy/);
-    expect((await db.app.findUniqueOrThrow({ where: { id: appId } })).runtimeTarget).toBe("embedded");
+    expect((await call(appRoute.GET, "GET", `/api/v1/apps/${appId}`, { cookie: alice, params: { appId } })).json.runtimeTarget).toBe("embedded");
     const back = await call(projectRoute.PATCH, "PATCH", `/api/v1/projects/${projectId}`, { cookie: alice, params: { projectId }, body: { runtimeTarget: "cluster:prod" } });
     expect(back.json.warning).toMatch(/Until then they are not served/);
   });
@@ -274,7 +283,7 @@ describe("a project's runtime target", () => {
   it("keeps tenancy: another team's project is 404 and unchanged; each team lists only its own targets", async () => {
     const res = await call(projectRoute.PATCH, "PATCH", `/api/v1/projects/${projectId}`, { cookie: bob, params: { projectId }, body: { runtimeTarget: "embedded" } });
     expect(res.status).toBe(404);
-    expect((await getDb().project.findUniqueOrThrow({ where: { id: projectId } })).runtimeTarget).toBe("cluster:prod");
+    expect(await projectTarget(projectId)).toBe("cluster:prod");
     const own = await call(projects.POST, "POST", "/api/v1/projects", { cookie: bob, body: { slug: "blog", runtimeTarget: "cluster:offline" } });
     expect(own.status).toBe(201);
     const list = await call(projects.GET, "GET", "/api/v1/projects", { cookie: bob });
@@ -294,7 +303,7 @@ describe("deleting clusters", () => {
   });
 
   it("deletes a cluster once no project targets it", async () => {
-    for (const p of await getDb().project.findMany({ where: { runtimeTarget: "cluster:prod" } })) {
+    for (const p of await getDb().project.findMany({ where: { clusterId: prodId } })) {
       const res = await call(projectRoute.PATCH, "PATCH", `/api/v1/projects/${p.id}`, { cookie: alice, params: { projectId: p.id }, body: { runtimeTarget: "embedded" } });
       expect(res.status).toBe(200);
     }

@@ -12,7 +12,6 @@ import { NEXT_PASS, type AppRuntime, type Requeue, type RuntimeKind } from "@/se
 import { TerminalError, TransientError } from "@/server/daemon/control-loop/reconcile-errors";
 import type { DesiredApp, DesiredRelease } from "@/server/daemon/reconcile/desired-state";
 import { failRollout, markRollingOut } from "@/server/daemon/reconcile/release-status";
-import { clusterTarget } from "@/server/runtime/runtime-target";
 import { createTestDatabase, type TestDatabase } from "../../support/test-db";
 import { seedApp, waitFor } from "../../support/daemon-harness";
 
@@ -49,9 +48,13 @@ let db: Db;
 let n = 0;
 const log = pino({ level: "silent" });
 
-async function appWithRelease(runtimeTarget = "embedded") {
+/** An app with a pending release, on the embedded runtime or (its project) on the named cluster. */
+async function appWithRelease(clusterName?: string) {
   const app = await seedApp(db, { teamSlug: `loop${++n}`, gitUrl: "https://git.example.test/a.git" });
-  await db.app.update({ where: { id: app.appId }, data: { runtimeTarget } });
+  if (clusterName) {
+    const cluster = await db.cluster.upsert({ where: { name: clusterName }, update: {}, create: { name: clusterName, kubeconfigEncrypted: "", server: "https://127.0.0.1:9" } });
+    await db.project.update({ where: { id: app.projectId }, data: { clusterId: cluster.id } });
+  }
   const release = await createRelease({ db, appId: app.appId, imageRef: "localhost/x:1", imageDigest: `sha256:${"1".repeat(64)}` });
   return { ...app, releaseId: release.id };
 }
@@ -78,7 +81,7 @@ describe("the control loop", () => {
 
   it("hands each app to its own runtime, once per pass", async () => {
     const here = await appWithRelease();
-    const there = await appWithRelease(clusterTarget("prod"));
+    const there = await appWithRelease("prod");
     await loop.reconcileNow();
     expect(embedded.stepsOf(here.appId)).toHaveLength(1);
     expect(kubernetes.stepsOf(there.appId)).toHaveLength(1);
@@ -115,7 +118,7 @@ describe("the control loop", () => {
   });
 
   it("keeps an app that is waiting out its backoff out of the passes in between", async () => {
-    const app = await appWithRelease(clusterTarget("down"));
+    const app = await appWithRelease("down");
     kubernetes.behaviour.set(app.appId, async () => {
       throw new TransientError("The cluster could not be reached (ECONNREFUSED)");
     });
@@ -130,7 +133,7 @@ describe("the control loop", () => {
   });
 
   it("ends a rollout FAILED with the reason of a terminal failure, through its runtime", async () => {
-    const app = await appWithRelease(clusterTarget("prod"));
+    const app = await appWithRelease("prod");
     kubernetes.behaviour.set(app.appId, async (a) => {
       await markRollingOut(db, a.target!.id);
       throw new TerminalError("exceeded quota: slipway-team-quota");
@@ -143,7 +146,7 @@ describe("the control loop", () => {
   });
 
   it("ends a rollout at its persisted deadline while its runtime stays out of reach", async () => {
-    const app = await appWithRelease(clusterTarget("gone"));
+    const app = await appWithRelease("gone");
     await markRollingOut(db, app.releaseId);
     // Started long ago (a restart of slipwayd does not reset the clock).
     await db.release.update({ where: { id: app.releaseId }, data: { rolloutStartedAt: new Date(Date.now() - 120_000) } });
@@ -157,7 +160,7 @@ describe("the control loop", () => {
   });
 
   it("does not let one slow app hold up the others", async () => {
-    const slow = await appWithRelease(clusterTarget("slow"));
+    const slow = await appWithRelease("slow");
     const quick = await appWithRelease();
     let release!: () => void;
     const stuck = new Promise<void>((r) => (release = r));

@@ -87,11 +87,12 @@ http:
 }
 
 async function seedClusterApp(clusterName: string, imageRegistry: string, appSlug: string) {
-  await db.cluster.create({
+  const cluster = await db.cluster.create({
     data: { name: clusterName, kubeconfigEncrypted: seal(UNREACHABLE_KUBECONFIG), server: "https://127.0.0.1:9", imageRegistry },
   });
-  const app = await seedApp(db, { teamSlug: TEAM, appSlug, gitUrl: repo.dir });
-  await db.app.update({ where: { id: app.appId }, data: { runtimeTarget: `cluster:${clusterName}` } });
+  // A project of its own on that cluster (apps run where their project does).
+  const app = await seedApp(db, { teamSlug: TEAM, projectSlug: appSlug, appSlug, gitUrl: repo.dir });
+  await db.project.update({ where: { id: app.projectId }, data: { clusterId: cluster.id } });
   return app;
 }
 

@@ -293,7 +293,8 @@ export function defineDomainsSuite(prepare: () => Promise<string | undefined>): 
 
     it("an app on a Kubernetes cluster cannot take a custom domain (its ingress would never serve it)", async () => {
       const app = await factory.app(A.id);
-      await db.app.update({ where: { id: app.id }, data: { runtimeTarget: "cluster:prod" } });
+      const prod = await db.cluster.upsert({ where: { name: "prod" }, update: {}, create: { name: "prod", kubeconfigEncrypted: "", server: "https://127.0.0.1:9" } });
+      await db.project.update({ where: { id: app.projectId }, data: { clusterId: prod.id } });
       const res = await add(A, "shop.cluster.example.com", app.id);
       expect(res.status).toBe(422);
       expect(res.json.error.message).toContain("runs on the Kubernetes cluster prod");

@@ -19,7 +19,7 @@ const rel = (id: string, status: DesiredRelease["status"] = "LIVE"): DesiredRele
 const app = (over: Partial<DesiredApp> = {}): DesiredApp => ({
   appId: "app1",
   teamId: "team1",
-  runtimeTarget: "embedded",
+  clusterName: null,
   teamSlug: "t",
   projectSlug: "p",
   appSlug: "a",
