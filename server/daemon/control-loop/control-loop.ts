@@ -35,8 +35,14 @@ export function runtimeKindOf(app: Pick<DesiredApp, "clusterName">): RuntimeKind
 
 export class ControlLoop {
   private readonly queue: WorkQueue<string>;
-  /** each app's desired state as the last pass read it, used once by the step that pass queued */
-  private readonly fromPass = new Map<string, DesiredApp>();
+  /**
+   * Each app's desired state as the last pass read it (and when it began reading), used once by
+   * the step that pass queued, unless a step of the app ended after the read: a step may have
+   * changed the app (promoted or failed a release), and acting on the older read would undo it.
+   */
+  private readonly fromPass = new Map<string, { app: DesiredApp; readAt: number }>();
+  /** when each app's last step ended */
+  private readonly stepEndedAt = new Map<string, number>();
   /** apps removed through the API: left alone for a while so a stale row does not revive them */
   private readonly suppressed = new Map<string, number>();
   private started = false;
@@ -103,6 +109,7 @@ export class ControlLoop {
     try {
       const settled = await supersedeAbandoned(db);
       if (settled) log.info({ releases: settled }, "releases no app targets any more marked SUPERSEDED");
+      const readAt = Date.now();
       const all = await loadDesiredApps(db);
       const leaveAlone = new Set(all.filter((a) => this.isSuppressed(a.appId)).map((a) => a.appId));
       const apps = all.filter((a) => !leaveAlone.has(a.appId));
@@ -116,7 +123,7 @@ export class ControlLoop {
         // An app waiting out its backoff keeps its turn: a pass every 2 s would otherwise hammer a
         // runtime that does not answer (a nudge does not hurry it either).
         if (this.queue.failuresOf(app.appId) > 0 && this.queue.has(app.appId)) continue;
-        this.fromPass.set(app.appId, app);
+        this.fromPass.set(app.appId, { app, readAt });
         this.queue.add(app.appId);
       }
     } catch (e) {
@@ -128,13 +135,23 @@ export class ControlLoop {
   }
 
   private async step(appId: string): Promise<void> {
-    const { db, log } = this.o;
+    const { db } = this.o;
     if (this.isSuppressed(appId)) return;
-    let app = this.fromPass.get(appId);
+    const read = this.fromPass.get(appId);
     this.fromPass.delete(appId);
-    // A step the app asked for itself (a rollout in progress) reads the app afresh.
-    app ??= (await loadDesiredApps(db, { appId }))[0];
-    if (!app) return;
+    // A step the app asked for itself (a rollout in progress), or one after a newer step, reads the app afresh.
+    const stillCurrent = read && read.readAt > (this.stepEndedAt.get(appId) ?? 0) ? read.app : undefined;
+    try {
+      const app = stillCurrent ?? (await loadDesiredApps(db, { appId }))[0];
+      if (app) await this.stepOf(app);
+    } finally {
+      this.stepEndedAt.set(appId, Date.now());
+    }
+  }
+
+  private async stepOf(app: DesiredApp): Promise<void> {
+    const { db, log } = this.o;
+    const appId = app.appId;
     const kind = runtimeKindOf(app);
     const runtime = this.o.runtimes[kind];
     try {

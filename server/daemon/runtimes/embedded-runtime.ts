@@ -126,6 +126,8 @@ export class EmbeddedRuntime implements AppRuntime {
     const plan = planReconcile([app], containers);
     const p = plan.apps[0]!;
     let next: Requeue = NEXT_PASS;
+    // A promotion switched the app's route itself; `app` (read before it) would switch it back.
+    let promoted = false;
     const soon = (ms: number) => {
       if (next.afterMs === null || ms < next.afterMs) next = { afterMs: ms };
     };
@@ -152,13 +154,13 @@ export class EmbeddedRuntime implements AppRuntime {
       }
       if (p.rollout && p.app.target) {
         soon(BUSY_REQUEUE_MS);
-        const promoted = await this.rollout(p.app, p.app.target, p.rollout);
+        promoted = await this.rollout(p.app, p.app.target, p.rollout);
         if (promoted) soon(this.drainMs + 50);
       }
       for (const until of this.draining.values()) if (until > Date.now()) soon(until - Date.now() + 50);
       return next;
     } finally {
-      await this.publishRoute(app);
+      if (!promoted) await this.publishRoute(app);
     }
   }
 
