@@ -142,6 +142,26 @@ describe("an app on a Kubernetes cluster", () => {
     expect(d.spec?.template.spec?.containers[0]?.image).toBe(`localhost/slipway/default-shop-web:b1@sha256:${createHash("sha256").update("localhost/slipway/default-shop-web:b1").digest("hex")}`);
   });
 
+  it("ends a release whose pods crash-loop FAILED through the control loop, with the exit code, and keeps the live release", async () => {
+    const db = getDb();
+    const live = (await appDto()).liveRelease;
+    // KWOK crash-loops the pods of releases whose id starts with "crash" (scripts/kwok-crash-stage.yaml).
+    const made = await release("localhost/slipway/default-shop-web:b9");
+    const crashId = `crash${made.id}`;
+    await db.release.update({ where: { id: made.id }, data: { id: crashId } });
+    await db.app.update({ where: { id: appId }, data: { targetReleaseId: crashId } });
+    const started = Date.now();
+    const r = await settle(crashId);
+    expect(r.status).toBe("FAILED");
+    expect(r.statusReason).toMatch(/CrashLoopBackOff: pod .+: container app exited with code 3 and was restarted 3 times \(crash loop\)/);
+    // Long before the deadline (180 s): the pods said why.
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect((await appDto()).liveRelease.id).toBe(live.id);
+    // The Deployment is back on the live release.
+    const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: workloadName(appId), namespace: teamNamespace("default") });
+    expect(d.spec?.template.metadata?.labels?.["slipway.dev/release"]).toBe(live.id);
+  });
+
   it("scales by re-applying the live release when the app's replicas change", async () => {
     await getDb().app.update({ where: { id: appId }, data: { replicas: 3 } });
     const scaler = clusterLoop(0);
