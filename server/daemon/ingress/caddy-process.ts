@@ -8,6 +8,7 @@ import type { Logger } from "../logger";
 import { adminAnswers } from "./caddy-admin";
 import { initialCaddyConfig } from "./caddy-config";
 import { caddyPaths } from "./caddy-paths";
+import { enableListenerHandover } from "./listener-handover";
 
 export interface CaddyProcessOptions {
   dataDir: string;
@@ -78,6 +79,8 @@ export interface CaddyHandle {
 /** Adopt the Caddy answering on this data dir's admin socket, or start one and wait for it. */
 export async function ensureCaddy(opts: CaddyProcessOptions): Promise<CaddyHandle> {
   const p = caddyPaths(opts.dataDir);
+  // Before any route is pushed: every push re-listens (see listener-handover.ts).
+  enableListenerHandover(opts.log);
   if (await adminAnswers(p.adminSocket)) {
     opts.log.info({ socket: p.adminSocket, pid: caddyPid(opts.dataDir) }, "adopting running ingress proxy (caddy)");
     return { started: false, pid: caddyPid(opts.dataDir) };
