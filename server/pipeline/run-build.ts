@@ -8,7 +8,7 @@ import type { Db } from "../db";
 import type { Engine } from "../daemon/engine/engine";
 import { IMAGE_LABEL, imageRepository, imageTag } from "../daemon/engine/container-spec";
 import { buildCgroupName, createBuildCgroup, killBuildProcesses, removeBuildCgroup } from "../daemon/engine/build-cgroup";
-import { podmanBuild } from "../daemon/engine/podman-build";
+import { podmanBuild, podmanBuildNetwork } from "../daemon/engine/podman-build";
 import type { Logger } from "../daemon/logger";
 import { createRelease } from "../releases/create-release";
 import { BuildFailure } from "./build-failure";
@@ -102,6 +102,13 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     }
 
     await steps.start("clone");
+    // What the engine needs before it may see the Dockerfile but that does not depend on the
+    // commit is made ready while git clones: the host's network rules (beforeBuild), the team's
+    // build network, the registry prefixes the image check refuses. Both network steps take the
+    // same lock, in this order.
+    const hostRules = startEarly((async () => await opts.beforeBuild?.())());
+    const buildNetwork = startEarly(opts.cliBuild ? podmanBuildNetwork(opts.network, app.teamId) : Promise.resolve(opts.network));
+    const pushPrefixes = startEarly(db.cluster.findMany({ select: { imageRegistry: true } }).then((cs) => cs.map((c) => c.imageRegistry)));
     const source = classifyGitUrl(app.gitUrl);
     const settings = await db.platformSettings.findUnique({ where: { id: "platform" } });
     if (source.kind === "local" && !settings?.allowLocalGitSources) {
@@ -138,10 +145,9 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     const checks = await Promise.allSettled([
       // No image of another team may be read by this build.
       (async () => {
-        const pushPrefixes = (await db.cluster.findMany({ select: { imageRegistry: true } })).map((c) => c.imageRegistry);
-        await assertImagesAllowed({ dockerfile: dockerfileText, teamId: app.teamId, inspect: (ref) => opts.engine.inspectImage(ref), pushPrefixes });
+        await assertImagesAllowed({ dockerfile: dockerfileText, teamId: app.teamId, inspect: (ref) => opts.engine.inspectImage(ref), pushPrefixes: await pushPrefixes() });
       })(),
-      opts.beforeBuild?.(),
+      hostRules(),
     ]);
     for (const c of checks) if (c.status === "rejected") throw c.reason;
     const tag = imageTag(app.id, build.number);
@@ -154,8 +160,6 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
       dockerfile,
       memoryBytes: limits.memoryMib * 1024 * 1024,
       cpuQuota: Math.round((limits.cpuMillicores / 1000) * 100_000),
-      labels: { [IMAGE_LABEL.team]: app.teamId, [IMAGE_LABEL.app]: app.id, [IMAGE_LABEL.build]: buildId },
-      network: opts.network,
       cgroupParent: cgroupParent ?? undefined,
       // With a cgroup of its own, a stop kills the RUN step first and lets podman clean up.
       signal: cgroupParent ? stopBuildProcesses(signal, cgroup) : signal,
@@ -164,9 +168,11 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
       },
     };
     try {
+      const network = await buildNetwork();
       imageId = opts.cliBuild
-        ? await podmanBuild({ ...common, contextDir: workDir, containersConf: opts.cliBuild.containersConf, scratchDir: path.join(opts.buildsDir, `${buildId}.podman`) })
-        : await opts.engine.build({ ...common, context: packContext(workDir) });
+        ? await podmanBuild({ ...common, network, teamId: app.teamId, contextDir: workDir, containersConf: opts.cliBuild.containersConf, scratchDir: path.join(opts.buildsDir, `${buildId}.podman`) })
+        : // The team's label is the only one: the tag names the app and the build.
+          await opts.engine.build({ ...common, network, labels: { [IMAGE_LABEL.team]: app.teamId }, context: packContext(workDir) });
     } catch (e) {
       if (timeout.aborted) throw new BuildFailure(timeLimit);
       throw new BuildFailure(`Image build failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -291,6 +297,23 @@ function stopBuildProcesses(signal: AbortSignal, cgroup: string): AbortSignal {
     { once: true },
   );
   return forPodman.signal;
+}
+
+/**
+ * Starts work now and hands over its outcome when asked: its failure is thrown there, never left
+ * as an unhandled rejection meanwhile. When the build fails before asking (the clone did), the
+ * outcome is dropped: the build reports the earlier failure, and the next build does it again.
+ */
+function startEarly<T>(work: Promise<T>): () => Promise<T> {
+  const settled = work.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return async () => {
+    const r = await settled;
+    if (!r.ok) throw r.error;
+    return r.value;
+  };
 }
 
 /** Matches the column default, for a team whose quota row does not exist yet. */

@@ -12,7 +12,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { EngineError } from "./engine";
-import { IMAGE_LABEL } from "./container-spec";
 import { buildNetworkFor } from "./network-isolation";
 import { scopeBuildCache } from "./build-cache-scope";
 
@@ -21,10 +20,14 @@ export interface PodmanBuildOptions {
   /** relative to contextDir */
   dockerfile: string;
   tag: string;
-  labels: Record<string, string>;
+  /**
+   * whose build it is: the team's label goes on the image (build-cache-scope.ts), its layer cache
+   * is the team's own, and its RUN steps join the team's network
+   */
+  teamId: string;
   /**
    * a Podman network name, or "none"; Slipway's installation network stands for the team's own
-   * network (from the team label), so RUN steps never share a network with another team
+   * network, so RUN steps never share a network with another team
    */
   network?: string;
   cgroupParent?: string;
@@ -60,28 +63,20 @@ function ignoreFileContent(contextDir: string): string {
   return `${own ? readFileSync(own, "utf8") : ""}\n.git\n`;
 }
 
-const PLAIN_LABEL = { key: /^[A-Za-z0-9._-]+$/, value: /^[A-Za-z0-9._:@/+-]*$/ };
-
 /**
- * Every label as one LABEL instruction in a Containerfile of its own, passed as a second --file:
- * buildah parses each file on its own (nothing in the repository's file — a trailing backslash,
- * an escape directive — reaches into it) and appends its instructions to the last stage, so the
- * labels land on the final image after every instruction of the repository's, as --label's do.
- * Each --label is a build step of its own, and with --layers every step is committed as an image:
- * three labels cost three commits (~0.1 s each) per build. Null when a value needs quoting rules
- * (then --label is used).
+ * The network the build's RUN steps join (the team's own for Slipway's installation network),
+ * created and its host rules asserted now. A build may resolve it ahead (while git clones) and
+ * pass the result as its network: a team network's name resolves to itself.
  */
-export function labelContainerfile(labels: Record<string, string>): string | null {
-  const entries = Object.entries(labels);
-  if (!entries.length || !entries.every(([k, v]) => PLAIN_LABEL.key.test(k) && PLAIN_LABEL.value.test(v))) return null;
-  return `LABEL ${entries.map(([k, v]) => `"${k}"="${v}"`).join(" ")}\n`;
+export function podmanBuildNetwork(network: string | undefined, teamId: string): Promise<string | undefined> {
+  return buildNetworkFor(network, teamId).catch((e: unknown) => {
+    throw new EngineError(`the team's build network could not be set up: ${e instanceof Error ? e.message : String(e)}`);
+  });
 }
 
 /** Runs the build; returns the image id (sha256:…). Throws EngineError with podman's reason. */
 export async function podmanBuild(o: PodmanBuildOptions): Promise<string> {
-  const network = await buildNetworkFor(o.network, o.labels[IMAGE_LABEL.team]).catch((e: unknown) => {
-    throw new EngineError(`the team's build network could not be set up: ${e instanceof Error ? e.message : String(e)}`);
-  });
+  const network = await podmanBuildNetwork(o.network, o.teamId);
   rmSync(o.scratchDir, { recursive: true, force: true });
   const env = buildEnvironment(o.scratchDir, o.containersConf);
   for (const d of [env.HOME!, env.TMPDIR!]) mkdirSync(d, { recursive: true, mode: 0o700 });
@@ -89,33 +84,27 @@ export async function podmanBuild(o: PodmanBuildOptions): Promise<string> {
   const iidFile = path.join(o.scratchDir, "iid");
   const ignoreFile = path.join(o.scratchDir, "ignore");
   writeFileSync(ignoreFile, ignoreFileContent(o.contextDir));
-  // The engine reads a copy with the team's cache scope after every FROM (build-cache-scope.ts).
-  // Its fixed name also keeps buildah from running a "*.in" file through cpp on the host.
+  // The engine reads a copy with the team's label after every FROM (build-cache-scope.ts): no
+  // --label, which buildah runs as one more step committed as an image on every build. Its fixed
+  // name also keeps buildah from running a "*.in" file through cpp on the host.
   const dockerfile = path.join(o.scratchDir, "Dockerfile");
-  const teamId = o.labels[IMAGE_LABEL.team];
-  if (!teamId) throw new EngineError("a build needs its team's label: the layer cache is kept per team");
   try {
-    writeFileSync(dockerfile, scopeBuildCache(readFileSync(path.join(o.contextDir, o.dockerfile)), teamId));
+    writeFileSync(dockerfile, scopeBuildCache(readFileSync(path.join(o.contextDir, o.dockerfile)), o.teamId));
   } catch (e) {
     rmSync(o.scratchDir, { recursive: true, force: true });
     throw new EngineError(`the Dockerfile could not be prepared: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const labelFile = path.join(o.scratchDir, "labels.Containerfile");
-  const labelText = labelContainerfile(o.labels);
-  if (labelText) writeFileSync(labelFile, labelText);
   const args = [
     "--runtime", "runc",
     "build",
     "--authfile", env.REGISTRY_AUTH_FILE!,
     "--file", dockerfile,
-    ...(labelText ? ["--file", labelFile] : []),
     "--ignorefile", ignoreFile,
     "--iidfile", iidFile,
     "--tag", o.tag,
     "--layers",
     "--pull=missing",
     "--force-rm",
-    ...(labelText ? [] : Object.entries(o.labels).flatMap(([k, v]) => ["--label", `${k}=${v}`])),
     ...(network ? ["--network", network] : []),
     ...(o.cgroupParent ? ["--cgroup-parent", o.cgroupParent] : []),
     ...(o.memoryBytes ? ["--memory", String(o.memoryBytes), "--memory-swap", String(o.memoryBytes)] : []),

@@ -36,7 +36,7 @@ async function build(teamId: string, appId: string, contextDir: string, dockerfi
     contextDir,
     dockerfile,
     tag: `localhost/slipway/h4cache-${run}-${appId}:${n}`,
-    labels: { [IMAGE_LABEL.team]: teamId, [IMAGE_LABEL.app]: appId, [IMAGE_LABEL.build]: `b${run}${n}` },
+    teamId,
     network: "none",
     scratchDir: path.join(work, `scratch-${n}`),
     onLine: (l) => lines.push(l),
@@ -137,8 +137,32 @@ describe("build cache per team", () => {
     expect(steps.filter((s) => s === `LABEL "${IMAGE_LABEL.team}"="${TEAM_A}"`).length).toBe(3);
   });
 
+  it("keeps the building team's label on the image whatever the Dockerfile's LABELs say, with no step after the repository's last", async () => {
+    // A LABEL of the repository's naming another team, literally and through a build argument.
+    const dockerfile = [
+      `FROM ${TEST_BASE_IMAGE}`,
+      `ARG WHO=${TEAM_B}`,
+      `LABEL "${IMAGE_LABEL.team}"="${TEAM_B}"`,
+      "COPY src.txt /src.txt",
+      `LABEL ${IMAGE_LABEL.team}=$WHO org.example.kept=yes`,
+      "",
+    ].join("\n");
+    const b = await build(TEAM_A, "appa", context("relabel", "v1\n", dockerfile));
+    const { stdout } = await execFileAsync("podman", ["image", "inspect", "--format", "{{json .Labels}}", b.id]);
+    const labels = JSON.parse(stdout) as Record<string, string>;
+    expect(labels[IMAGE_LABEL.team]).toBe(TEAM_A);
+    expect(labels["org.example.kept"]).toBe("yes");
+    // The tag names the app and the build: no label per build (it was a step committed every time).
+    expect(Object.keys(labels).filter((k) => k.startsWith("slipway."))).toEqual([IMAGE_LABEL.team]);
+
+    // Without a LABEL of its own, the repository's last instruction is the build's last step.
+    const plain = await build(TEAM_A, "appa", context("plain", "v1\n", `FROM ${TEST_BASE_IMAGE}\nCOPY src.txt /src.txt\nCMD ["cat", "/src.txt"]\n`));
+    const steps = plain.lines.filter((l) => /^STEP \d+\/\d+: /.test(l)).map((l) => l.replace(/^STEP \d+\/\d+: /, ""));
+    expect(steps).toEqual([`FROM ${TEST_BASE_IMAGE}`, `LABEL "${IMAGE_LABEL.team}"="${TEAM_A}"`, "COPY src.txt /src.txt", 'CMD ["cat", "/src.txt"]']);
+  });
+
   it("costs about one empty-layer commit per stage on a cold build", async () => {
-    // A one-stage file with nothing else to do: cold = FROM + the scope LABEL + the labels step;
+    // A one-stage file with nothing else to do: cold = FROM + the scope LABEL;
     // warm (same team again) = the LABEL from the cache. The difference is the scope's cost.
     const file = `FROM ${TEST_BASE_IMAGE}\n`;
     const costs: number[] = [];

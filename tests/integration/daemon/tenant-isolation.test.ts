@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Db } from "@/server/db";
 import { daemonPaths } from "@/server/daemon/config";
+import { imageTag } from "@/server/daemon/engine/container-spec";
 import { teamNetworkName } from "@/server/daemon/engine/network-isolation";
 import { ensureTestBaseImage, TEST_BASE_IMAGE } from "../../support/test-images";
 import { createFixtureRepo, fixtureDockerfile, type FixtureRepo } from "../../support/git-fixtures";
@@ -116,7 +117,9 @@ describe("names that cannot collide", () => {
     expect(await podmanIdsByLabel(`slipway.app=${john.appId}`)).toHaveLength(1);
     expect(await podmanIdsByLabel(`slipway.app=${johnDoe.appId}`)).toHaveLength(1);
     const labels = JSON.parse((await execFileAsync("podman", ["image", "inspect", "--format", "{{json .Labels}}", a.imageDigest!])).stdout) as Record<string, string>;
-    expect(labels).toMatchObject({ "slipway.team-id": john.teamId, "slipway.app-id": john.appId, "slipway.build-id": a.id });
+    // The team's label decides who may build FROM the image; its name says whose app and which build.
+    expect(labels).toMatchObject({ "slipway.team-id": john.teamId });
+    expect(a.imageRef).toBe(imageTag(john.appId, a.number));
   });
 });
 

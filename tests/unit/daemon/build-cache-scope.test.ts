@@ -1,5 +1,6 @@
 // Where the team's cache-scope LABEL goes: right after every FROM as this engine's parser
-// (imagebuilder, Podman 4.3) sees FROMs, and nowhere else; every other byte kept.
+// (imagebuilder, Podman 4.3) sees FROMs, and after the last LABEL of a stage (so the repository's
+// own LABEL cannot name another team), nowhere else; every other byte kept.
 import { describe, expect, it } from "vitest";
 import { scopeBuildCache } from "@/server/daemon/engine/build-cache-scope";
 import { dockerfileInstructions } from "@/server/daemon/engine/dockerfile-instructions";
@@ -66,6 +67,26 @@ describe("scopeBuildCache", () => {
   it("refuses a file that ends inside a continued FROM (the label would join it)", () => {
     expect(() => scoped("FROM a \\")).toThrow(/ends inside the FROM/);
     expect(() => scoped("FROM a \\\n\n# c\n")).toThrow(/ends inside the FROM/);
+  });
+
+  it("puts it again after the last LABEL of each stage, and only there", () => {
+    const text = 'FROM a\nLABEL "slipway.team-id"="other"\nRUN x\nlabel b=c \\\n  d=e\nCOPY . /\nFROM b\nRUN y\nFROM c\nLABEL x=y\n';
+    expect(scoped(text)).toBe(
+      `FROM a\n${LABEL}\nLABEL "slipway.team-id"="other"\nRUN x\nlabel b=c \\\n  d=e\n${LABEL}\nCOPY . /\nFROM b\n${LABEL}\nRUN y\nFROM c\n${LABEL}\nLABEL x=y\n${LABEL}\n`,
+    );
+  });
+
+  it("leaves a file without LABEL one label per FROM: nothing is added at its end", () => {
+    expect(scoped("FROM a\nCOPY . /\nCMD x\n")).toBe(`FROM a\n${LABEL}\nCOPY . /\nCMD x\n`);
+  });
+
+  it("does not count an ONBUILD LABEL (a trigger for later builds) or a LABEL before the first FROM", () => {
+    expect(scoped("LABEL a=b\nFROM a\nONBUILD LABEL x=y\n")).toBe(`LABEL a=b\nFROM a\n${LABEL}\nONBUILD LABEL x=y\n`);
+  });
+
+  it("adds the line end a last LABEL lacks, and refuses a file that ends inside a continued LABEL", () => {
+    expect(scoped("FROM a\nLABEL x=y")).toBe(`FROM a\n${LABEL}\nLABEL x=y\n${LABEL}\n`);
+    expect(() => scoped("FROM a\nLABEL x=y \\")).toThrow(/ends inside the LABEL/);
   });
 
   it("refuses a scope that would need quoting", () => {
