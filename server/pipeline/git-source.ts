@@ -71,8 +71,15 @@ async function git(target: GitTarget | null, args: string[], opts: CloneOptions,
   }
 }
 
-/** Clones `ref` (branch, tag or commit sha) into dir and returns the checked-out commit sha. */
-export async function cloneRepo(opts: CloneOptions): Promise<string> {
+/** The checked-out commit: its sha, subject line and author name. */
+export interface ClonedCommit {
+  sha: string;
+  subject: string;
+  author: string;
+}
+
+/** Clones `ref` (branch, tag or commit sha) into dir and returns the checked-out commit. */
+export async function cloneRepo(opts: CloneOptions): Promise<ClonedCommit> {
   const ref = validateGitRef(opts.ref);
   const target = await checkedTarget(opts);
   if (SHA.test(ref)) {
@@ -89,12 +96,10 @@ export async function cloneRepo(opts: CloneOptions): Promise<string> {
   } else {
     await git(target, ["clone", "--quiet", "--depth", "1", "--single-branch", "--no-tags", "--branch", ref, "--", target.url, opts.dir], opts);
   }
-  return git(null, ["rev-parse", "--verify", "HEAD^{commit}"], opts, opts.dir);
-}
-
-/** The checked-out commit's subject line and author name (for builds whose trigger did not say). */
-export async function readHeadCommit(dir: string, signal?: AbortSignal): Promise<{ subject: string; author: string }> {
-  const out = await runGit({ target: null, args: ["log", "-1", "--format=%s%n%an"], cwd: dir, signal, timeoutMs: 30_000 });
-  const [subject = "", author = ""] = out.split("\n");
-  return { subject: subject.slice(0, 500), author: author.slice(0, 200) };
+  // One git process for the sha (HEAD^{commit}: only a commit names one) and what a build whose
+  // trigger did not say records of it (a manual deploy of a branch).
+  const out = await git(null, ["log", "-1", "--format=%H%n%s%n%an", "HEAD^{commit}", "--"], opts, opts.dir);
+  const [sha = "", subject = "", author = ""] = out.split("\n");
+  if (!SHA.test(sha)) throw new BuildFailure(`git checked out no commit (${JSON.stringify(sha.slice(0, 80))})`);
+  return { sha, subject: subject.slice(0, 500), author: author.slice(0, 200) };
 }

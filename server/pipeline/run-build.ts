@@ -15,8 +15,9 @@ import { BuildFailure } from "./build-failure";
 import { assertTreeWithinLimit, packContext, resolveDockerfile } from "./build-context";
 import { clusterImageRef, isLoopbackRegistry, pinnedImageRef } from "../runtime/kubernetes/cluster-image-ref";
 import { assertImagesAllowed } from "./image-isolation";
+import { prefetchImages, rememberImages } from "./image-prefetch";
 import { buildStepsFor, StepRecorder, type BuildStepName } from "./build-steps";
-import { classifyGitUrl, cloneRepo, isCommitSha, readHeadCommit } from "./git-source";
+import { classifyGitUrl, cloneRepo, isCommitSha } from "./git-source";
 import { BuildLogSink } from "./log-sink";
 import { isOtherImageName } from "./build-output";
 import { userLabel } from "../auth/user-label";
@@ -103,12 +104,16 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
 
     await steps.start("clone");
     // What the engine needs before it may see the Dockerfile but that does not depend on the
-    // commit is made ready while git clones: the host's network rules (beforeBuild), the team's
-    // build network, the registry prefixes the image check refuses. Both network steps take the
-    // same lock, in this order.
-    const hostRules = startEarly((async () => await opts.beforeBuild?.())());
-    const buildNetwork = startEarly(opts.cliBuild ? podmanBuildNetwork(opts.network, app.teamId) : Promise.resolve(opts.network));
+    // commit is made ready while git clones: the team's build network and the host's network rules,
+    // the registry prefixes the image check refuses, and the engine's answers about the images
+    // the app's last build used (image-prefetch.ts).
+    const networkSetUp = opts.cliBuild ? podmanBuildNetwork(opts.network, app.teamId) : Promise.resolve({ name: opts.network, hostRulesAsserted: false });
+    const buildNetwork = startEarly(networkSetUp.then((n) => n.name));
+    // A team network's set-up asserts every host rule itself: beforeBuild would run them all again.
+    // When that set-up fails, the build fails for it (buildNetwork, below), not here.
+    const hostRules = startEarly(networkSetUp.then((n) => (n.hostRulesAsserted ? undefined : opts.beforeBuild?.()), () => undefined));
     const pushPrefixes = startEarly(db.cluster.findMany({ select: { imageRegistry: true } }).then((cs) => cs.map((c) => c.imageRegistry)));
+    const inspect = prefetchImages(app.id, (ref) => opts.engine.inspectImage(ref));
     const source = classifyGitUrl(app.gitUrl);
     const settings = await db.platformSettings.findUnique({ where: { id: "platform" } });
     if (source.kind === "local" && !settings?.allowLocalGitSources) {
@@ -120,13 +125,14 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     // cloneRepo checks the host again (DNS or the platform setting may have changed since the app
     // was created) and pins git to the addresses it checked.
     const policy = { allowLocalGitSources: settings?.allowLocalGitSources ?? false, allowPrivateGitHosts: settings?.allowPrivateGitHosts ?? false };
-    const commitSha = await cloneRepo({ source, policy, ref: build.gitRef, dir: workDir, signal, onLine: (l) => sink.write("clone", l, "stderr") });
+    const cloned = await cloneRepo({ source, policy, ref: build.gitRef, dir: workDir, signal, onLine: (l) => sink.write("clone", l, "stderr") });
+    const commitSha = cloned.sha;
     // A push builds exactly the commit its payload named, never what the branch points at now.
     if (isCommitSha(build.gitRef) && commitSha.toLowerCase() !== build.gitRef.toLowerCase()) {
       throw new BuildFailure(`Asked to build commit ${build.gitRef} but git checked out ${commitSha}`);
     }
     // A manual deploy of a branch learns its commit's message and author only now.
-    const commit = build.commitMessage ? null : await readHeadCommit(workDir, signal);
+    const commit = build.commitMessage ? null : cloned;
     await db.build.update({
       where: { id: buildId },
       data: { commitSha, ...(commit ? { commitMessage: commit.subject, commitAuthor: build.commitAuthor ?? commit.author } : {}) },
@@ -140,12 +146,13 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     const dockerfile = resolveDockerfile(workDir, app.dockerfilePath);
     assertTreeWithinLimit(workDir, "build context", limits.maxContextBytes);
     const dockerfileText = readFileSync(path.join(workDir, dockerfile), "utf8");
+    rememberImages(app.id, dockerfileText);
     // Independent checks run at once; the engine sees the Dockerfile only after both succeeded.
     // allSettled: a failure of one is never left unawaited while the other still runs.
     const checks = await Promise.allSettled([
       // No image of another team may be read by this build.
       (async () => {
-        await assertImagesAllowed({ dockerfile: dockerfileText, teamId: app.teamId, inspect: (ref) => opts.engine.inspectImage(ref), pushPrefixes: await pushPrefixes() });
+        await assertImagesAllowed({ dockerfile: dockerfileText, teamId: app.teamId, inspect, pushPrefixes: await pushPrefixes() });
       })(),
       hostRules(),
     ]);

@@ -65,18 +65,23 @@ function ignoreFileContent(contextDir: string): string {
 
 /**
  * The network the build's RUN steps join (the team's own for Slipway's installation network),
- * created and its host rules asserted now. A build may resolve it ahead (while git clones) and
- * pass the result as its network: a team network's name resolves to itself.
+ * created now. A build may resolve it ahead (while git clones) and pass the name as its network:
+ * a team network's name resolves to itself. `hostRulesAsserted`: the set-up of a team network
+ * (ensureTeamNetwork) asserted the host rules of every network of the installation.
  */
-export function podmanBuildNetwork(network: string | undefined, teamId: string): Promise<string | undefined> {
-  return buildNetworkFor(network, teamId).catch((e: unknown) => {
+export async function podmanBuildNetwork(network: string | undefined, teamId: string): Promise<{ name: string | undefined; hostRulesAsserted: boolean }> {
+  try {
+    // Only Slipway's installation network resolves to another name: its team's network.
+    const name = await buildNetworkFor(network, teamId);
+    return { name, hostRulesAsserted: name !== network };
+  } catch (e) {
     throw new EngineError(`the team's build network could not be set up: ${e instanceof Error ? e.message : String(e)}`);
-  });
+  }
 }
 
 /** Runs the build; returns the image id (sha256:…). Throws EngineError with podman's reason. */
 export async function podmanBuild(o: PodmanBuildOptions): Promise<string> {
-  const network = await podmanBuildNetwork(o.network, o.teamId);
+  const network = (await podmanBuildNetwork(o.network, o.teamId)).name;
   rmSync(o.scratchDir, { recursive: true, force: true });
   const env = buildEnvironment(o.scratchDir, o.containersConf);
   for (const d of [env.HOME!, env.TMPDIR!]) mkdirSync(d, { recursive: true, mode: 0o700 });

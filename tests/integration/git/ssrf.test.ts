@@ -52,7 +52,7 @@ async function createApp(gitUrl: string) {
 async function clone(gitUrl: string, policy: { allowPrivateGitHosts: boolean; allowLocalGitSources: boolean }, ref = "main"): Promise<string> {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "slipway-ssrf-clone-")), "work");
   const source = classifyGitUrl(gitUrl);
-  return cloneRepo({ source, policy, ref, dir, onLine: () => undefined, timeoutMs: 30_000 });
+  return (await cloneRepo({ source, policy, ref, dir, onLine: () => undefined, timeoutMs: 30_000 })).sha;
 }
 
 function expectNoRequests(): void {
