@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     leaseMs: config.buildLeaseMs,
     heartbeatMs: Math.max(500, Math.floor(config.buildLeaseMs / 3)),
     limits: config.buildLimits,
-    // Stands for each build's own team network (podman-build.ts resolves it from the team label).
+    // Stands for each build's own team network (podman-build.ts resolves it from the build's team id).
     network: network?.name,
     beforeBuild: reassertIsolation,
     // Builds run as `podman build` processes next to the service slipwayd started (podman-build.ts).

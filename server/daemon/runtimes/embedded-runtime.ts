@@ -61,7 +61,7 @@ const LAST_LOG_LINES = 20;
 /** how long to wait before reading an exited run's log again when it showed no line */
 const LOG_SETTLE_MS = 300;
 /** While a rollout or a restart waits for its replicas to answer, look again this soon: that wait is push-to-live time. */
-const BUSY_REQUEUE_MS = 200;
+const BUSY_REQUEUE_MS = 100;
 
 export class EmbeddedRuntime implements AppRuntime {
   readonly kind = "embedded" as const;
