@@ -112,7 +112,8 @@ async function main(): Promise<void> {
     beforeBuild: reassertIsolation,
     // Builds run as `podman build` processes next to the service slipwayd started (podman-build.ts).
     cliBuild: config.dockerHost ? undefined : { containersConf: path.resolve(paths.containersConf) },
-    onBuildFinished: () => loop.nudge(),
+    // Straight to the app's step: its new release starts rolling out without waiting for a pass.
+    onBuildFinished: (appId) => loop.nudgeApp(appId),
   });
   const api = await startApi(
     {

@@ -27,7 +27,8 @@ export interface BuildWorkersOptions {
   beforeBuild?: () => Promise<void>;
   cliBuild?: { containersConf: string };
   /** Called after each build ends, so the reconciler rolls a new release out without waiting for its next pass. */
-  onBuildFinished?: () => void;
+  /** a build ended (its release, if any, is recorded): the app it was for */
+  onBuildFinished?: (appId: string) => void;
 }
 
 export class BuildWorkers {
@@ -144,7 +145,7 @@ export class BuildWorkers {
           beforeBuild: this.opts.beforeBuild,
           cliBuild: this.opts.cliBuild,
         });
-        this.opts.onBuildFinished?.();
+        this.opts.onBuildFinished?.(claimed.appId);
       } catch (e) {
         log.error({ buildId: claimed.id, err: String(e) }, "build runner failed");
       } finally {

@@ -62,6 +62,9 @@ const LAST_LOG_LINES = 20;
 const LOG_SETTLE_MS = 300;
 /** While a rollout or a restart waits for its replicas to answer, look again this soon: that wait is push-to-live time. */
 const BUSY_REQUEUE_MS = 100;
+/** In a rollout's first seconds (an app that starts quickly answers then) the look is sooner still. */
+const EARLY_ROLLOUT_REQUEUE_MS = 25;
+const EARLY_ROLLOUT_MS = 3000;
 
 export class EmbeddedRuntime implements AppRuntime {
   readonly kind = "embedded" as const;
@@ -153,7 +156,8 @@ export class EmbeddedRuntime implements AppRuntime {
         }
       }
       if (p.rollout && p.app.target) {
-        soon(BUSY_REQUEUE_MS);
+        const started = p.app.target.rolloutStartedAt?.getTime() ?? Date.now();
+        soon(Date.now() - started < EARLY_ROLLOUT_MS ? EARLY_ROLLOUT_REQUEUE_MS : BUSY_REQUEUE_MS);
         promoted = await this.rollout(p.app, p.app.target, p.rollout);
         if (promoted) soon(this.drainMs + 50);
       }
