@@ -113,6 +113,13 @@ export class ControlLoop {
       const all = await loadDesiredApps(db);
       const leaveAlone = new Set(all.filter((a) => this.isSuppressed(a.appId)).map((a) => a.appId));
       const apps = all.filter((a) => !leaveAlone.has(a.appId));
+      // What is kept per app goes with the app.
+      const exists = new Set(all.map((a) => a.appId));
+      for (const appId of this.stepEndedAt.keys()) {
+        if (exists.has(appId) || this.queue.has(appId)) continue;
+        this.stepEndedAt.delete(appId);
+        this.queue.forget(appId);
+      }
       for (const kind of Object.keys(this.o.runtimes) as RuntimeKind[]) {
         const runtime = this.o.runtimes[kind];
         if (!runtime.sweep) continue;
@@ -170,7 +177,7 @@ export class ControlLoop {
       if (error.transient) {
         const waitMs = this.queue.addRateLimited(appId);
         log.warn({ appId, runtime: kind, reason: error.message, failures: this.queue.failuresOf(appId), waitMs }, "reconciling the app failed; retrying");
-        // Say why on the release that waits (its deadline still runs: the runtime ends it there).
+        // Say why on the release that waits (its deadline still runs: a failing step past it ends the rollout, above).
         if (target) await db.release.updateMany({ where: { id: target.id, status: { in: ["PENDING", "ROLLING_OUT"] } }, data: { statusReason: error.message } });
         return;
       }

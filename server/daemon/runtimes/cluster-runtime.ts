@@ -35,6 +35,12 @@ export class ClusterRuntime implements AppRuntime {
     return this.o.rolloutTimeoutMs ?? 180_000;
   }
 
+  /** Once per pass: forgets the apps that no longer run on a cluster. */
+  async sweep(apps: DesiredApp[], leaveAlone: Set<string>): Promise<void> {
+    const known = new Set(apps.map((a) => a.appId));
+    for (const appId of this.lastApplied.keys()) if (!known.has(appId) && !leaveAlone.has(appId)) this.lastApplied.delete(appId);
+  }
+
   private async driverFor(app: DesiredApp): Promise<KubernetesDriver> {
     if (!app.clusterName) throw new TerminalError("The app's project runs on no cluster.");
     const driver = await this.o.getDriver(app.clusterName);

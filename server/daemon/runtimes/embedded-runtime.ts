@@ -113,6 +113,7 @@ export class EmbeddedRuntime implements AppRuntime {
     for (const id of this.ready) if (!present.has(id)) this.ready.delete(id);
     for (const id of this.draining.keys()) if (!present.has(id)) this.draining.delete(id);
     const known = new Set(apps.map((a) => a.appId));
+    for (const appId of this.changedAt.keys()) if (!known.has(appId) && !leaveAlone.has(appId)) this.changedAt.delete(appId);
     const orphans = containers.filter((c) => !known.has(c.appId) && !leaveAlone.has(c.appId));
     if (orphans.length) {
       log.info({ containers: orphans.map((c) => c.name) }, "containers of apps that no longer run here");
@@ -161,7 +162,11 @@ export class EmbeddedRuntime implements AppRuntime {
         promoted = await this.rollout(p.app, p.app.target, p.rollout);
         if (promoted) soon(this.drainMs + 50);
       }
-      for (const until of this.draining.values()) if (until > Date.now()) soon(until - Date.now() + 50);
+      // Look again right after a drain of this app's containers ends (a restart's old replica).
+      for (const c of containers) {
+        const until = this.draining.get(c.id);
+        if (until !== undefined && until > Date.now()) soon(until - Date.now() + 50);
+      }
       return next;
     } finally {
       if (!promoted) await this.publishRoute(app);
