@@ -3,20 +3,13 @@ import "server-only";
 // that divides between projects (with their optional limits) and apps.
 import { getDb } from "../db";
 import type { Actor } from "../auth/actor";
-import { createTeamQuota } from "../quotas/create-team-quota";
+import { ensureTeamQuota } from "../quotas/create-team-quota";
 import { getTeamUsage, listAppUsage } from "../quotas/team-usage";
 import type { TeamQuotaDto } from "../quotas/schemas";
 
 export async function getQuota({ actor }: { actor: Actor }): Promise<TeamQuotaDto> {
   const db = getDb();
-  let quota = await db.teamQuota.findUnique({ where: { teamId: actor.teamId } });
-  if (!quota) {
-    // A team made before quotas were created with it gets the platform default.
-    await createTeamQuota(db, actor.teamId).catch((e: unknown) => {
-      if ((e as { code?: string }).code !== "P2002") throw e; // made by a concurrent request: fine
-    });
-    quota = await db.teamQuota.findUniqueOrThrow({ where: { teamId: actor.teamId } });
-  }
+  const quota = await ensureTeamQuota(db, actor.teamId);
   const [usage, apps, projects] = await Promise.all([
     getTeamUsage(db, actor.teamId),
     listAppUsage(db, actor.teamId),

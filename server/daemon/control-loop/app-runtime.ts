@@ -36,6 +36,4 @@ export interface AppRuntime {
    * `leaveAlone` are being removed through the API: neither theirs to route nor to clean up.
    */
   sweep?(apps: DesiredApp[], leaveAlone: Set<string>): Promise<void>;
-  /** Releases what the runtime holds (timers, clients) when slipwayd stops. */
-  stop?(): Promise<void>;
 }

@@ -93,7 +93,6 @@ export class ControlLoop {
   async stop(): Promise<void> {
     this.started = false;
     await this.queue.shutDown();
-    await Promise.all(Object.values(this.o.runtimes).map((r) => r.stop?.()));
   }
 
   private isSuppressed(appId: string): boolean {

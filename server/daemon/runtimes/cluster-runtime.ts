@@ -12,6 +12,7 @@ import type { DesiredApp, DesiredRelease } from "../reconcile/desired-state";
 import { failRollout, markRollingOut, promoteRelease, rolloutOverdue } from "../reconcile/release-status";
 import { NEXT_PASS, type AppRuntime, type Requeue } from "../control-loop/app-runtime";
 import { TerminalError } from "../control-loop/reconcile-errors";
+import { ensureTeamQuota } from "../../quotas/create-team-quota";
 
 export interface ClusterRuntimeOptions {
   db: Db;
@@ -44,8 +45,8 @@ export class ClusterRuntime implements AppRuntime {
   private async driverFor(app: DesiredApp): Promise<KubernetesDriver> {
     if (!app.clusterName) throw new TerminalError("The app's project runs on no cluster.");
     const driver = await this.o.getDriver(app.clusterName);
-    const team = await this.o.db.team.findUniqueOrThrow({ where: { slug: app.teamSlug }, include: { quota: true } });
-    const q = team.quota ?? { cpuMillicores: 4000, memoryMib: 4096, storageGib: 20, maxApps: 20 };
+    // The namespace's ResourceQuota mirrors the team's (the platform default for a team without one).
+    const q = await ensureTeamQuota(this.o.db, app.teamId);
     await driver.ensureTeam(app.teamSlug, { cpuMillicores: q.cpuMillicores, memoryMib: q.memoryMib, storageGib: q.storageGib, maxApps: q.maxApps });
     return driver;
   }

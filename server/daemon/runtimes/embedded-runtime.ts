@@ -86,11 +86,8 @@ export class EmbeddedRuntime implements AppRuntime {
     this.crashLoop = { ...DEFAULT_CRASH_LOOP, ...opts.crashLoop };
   }
 
+  /** how long a rollout may take to answer its health check, from its saved start */
   get rolloutTimeoutMs(): number {
-    return this.healthTimeoutMs;
-  }
-
-  private get healthTimeoutMs(): number {
     return this.opts.healthTimeoutMs ?? 60_000;
   }
 
@@ -293,7 +290,7 @@ export class EmbeddedRuntime implements AppRuntime {
       log.info({ appId: app.appId, releaseId: target.id, version: target.version, drained: old }, "release live");
       return true;
     }
-    if (!rolloutOverdue(state, this.healthTimeoutMs)) return false;
+    if (!rolloutOverdue(state, this.rolloutTimeoutMs)) return false;
     const spec = target.spec;
     if (state.lastExitAt) {
       // It kept crashing without reaching the crash limit in time.
@@ -306,7 +303,7 @@ export class EmbeddedRuntime implements AppRuntime {
           memoryMib: spec.memoryMib,
           restarts: state.restartCount,
           lines: state.lastLogLines ? state.lastLogLines.split("\n") : [],
-          timeoutMs: this.healthTimeoutMs,
+          timeoutMs: this.rolloutTimeoutMs,
         }),
       );
       return false;
@@ -317,7 +314,7 @@ export class EmbeddedRuntime implements AppRuntime {
     await this.abandon(
       app,
       target,
-      `No replica answered GET ${spec.healthCheckPath} on port ${spec.containerPort} with a status below 500 within ${Math.round(this.healthTimeoutMs / 1000)} s (last: ${last?.detail ?? "unknown"}). ` +
+      `No replica answered GET ${spec.healthCheckPath} on port ${spec.containerPort} with a status below 500 within ${Math.round(this.rolloutTimeoutMs / 1000)} s (last: ${last?.detail ?? "unknown"}). ` +
         `Make sure the app listens on 0.0.0.0:${spec.containerPort} (the app's container port) and that ${spec.healthCheckPath} answers; the previous release keeps serving.` +
         (tail ? ` Last log lines: ${tail}` : ""),
       lines,
@@ -523,7 +520,7 @@ export class EmbeddedRuntime implements AppRuntime {
         this.draining.set(old.id, Date.now() + drainMs);
         return;
       }
-      if (now - fresh.createdAt.getTime() > this.healthTimeoutMs) {
+      if (now - fresh.createdAt.getTime() > this.rolloutTimeoutMs) {
         log.warn({ appId: app.appId, container: fresh.name, detail: health.detail }, "rolling restart: replacement never became healthy; keeping the old replicas");
         await this.removeContainer(fresh, 1);
         await db.app.updateMany({ where: { id: app.appId, restartGeneration: app.restartGeneration }, data: { restartGeneration: old.generation } });
@@ -532,7 +529,7 @@ export class EmbeddedRuntime implements AppRuntime {
           appId: app.appId,
           kind: "restart_failed",
           releaseId: release.id,
-          message: `Restart of v${release.version} stopped: replica ${old.replica}'s new container did not answer GET ${release.spec.healthCheckPath} within ${Math.round(this.healthTimeoutMs / 1000)} s (${health.detail ?? "no answer"}); the running replicas keep serving`,
+          message: `Restart of v${release.version} stopped: replica ${old.replica}'s new container did not answer GET ${release.spec.healthCheckPath} within ${Math.round(this.rolloutTimeoutMs / 1000)} s (${health.detail ?? "no answer"}); the running replicas keep serving`,
         });
       }
       return;
