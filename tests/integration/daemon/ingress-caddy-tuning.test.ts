@@ -3,67 +3,44 @@
 // and logs a proxy error (with the upstream it could not reach) without the per-request "request"
 // object whose eager encoding cost 13% of its CPU. Caddy logs errors that an errors route handled
 // (our 502 page) at DEBUG only, so the test turns DEBUG on to see the entry the filter shapes.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import http from "node:http";
-import os from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@/server/daemon/ingress/caddy-admin";
-import { CADDY_GO_ENV, ensureCaddy, stopCaddy } from "@/server/daemon/ingress/caddy-process";
+import { CADDY_GO_ENV } from "@/server/daemon/ingress/caddy-process";
 import { caddyPaths } from "@/server/daemon/ingress/caddy-paths";
 import { INGRESS_MESSAGES, renderCaddyConfig } from "@/server/daemon/ingress/caddy-config";
-import { routeKey, type Route } from "@/server/daemon/ingress/route-table";
-import { createLogger } from "@/server/daemon/logger";
+import { startCaddyFixture, type CaddyFixture } from "../../support/caddy-fixture";
 import { freePort, ingressGet } from "../../support/net";
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "slipway-caddy-tuning-"));
-let upstream: http.Server;
-let upstreamPort = 0;
+let caddy: CaddyFixture;
 let closedPort = 0;
 let httpPort = 0;
-let pid: number | null = null;
-
-const route = (app: string, port: number): Route => ({
-  appId: app,
-  key: routeKey("acme", "shop", app),
-  live: true,
-  stopped: false,
-  upstreams: [`http://127.0.0.1:${port}`],
-  domains: [],
-  challenges: [],
-});
 
 beforeAll(async () => {
-  upstream = http.createServer((_req, res) => res.end("tuned upstream\n"));
-  await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", () => r()));
-  upstreamPort = (upstream.address() as { port: number }).port;
+  caddy = await startCaddyFixture("caddy-tuning", (_req, res) => res.end("tuned upstream\n"));
   closedPort = await freePort();
   httpPort = await freePort();
-  const handle = await ensureCaddy({ dataDir, log: createLogger("silent") });
-  pid = handle.pid;
-  const config = renderCaddyConfig([route("web", upstreamPort), route("gone", closedPort)], {
+  const config = renderCaddyConfig([caddy.route("web"), caddy.route("gone", closedPort)], {
     domain: "localhost",
     httpPort,
     httpsPort: await freePort(),
     listenHost: "127.0.0.1",
     tlsIssuer: "internal",
-    adminSocket: caddyPaths(dataDir).adminSocket,
+    adminSocket: caddy.adminSocket,
   });
   const logs = (config.logging as { logs: { default: Record<string, unknown> } }).logs;
   logs.default = { ...logs.default, level: "DEBUG" };
-  await loadConfig(caddyPaths(dataDir).adminSocket, JSON.stringify(config));
+  await loadConfig(caddy.adminSocket, JSON.stringify(config));
 }, 30_000);
 
 afterAll(async () => {
-  await stopCaddy(dataDir);
-  await new Promise<void>((r) => upstream.close(() => r()));
-  rmSync(dataDir, { recursive: true, force: true });
+  await caddy?.stop();
 });
 
 describe("ingress (Caddy) tuning", () => {
   it("runs Caddy with slipwayd's Go GC settings", () => {
-    expect(pid).toBeGreaterThan(0);
-    const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    expect(caddy.pid).toBeGreaterThan(0);
+    const environ = readFileSync(`/proc/${caddy.pid}/environ`, "utf8").split("\0");
     for (const [k, v] of Object.entries(CADDY_GO_ENV)) expect(environ).toContain(`${k}=${v}`);
   });
 
@@ -76,7 +53,7 @@ describe("ingress (Caddy) tuning", () => {
     expect(failed.status).toBe(502);
     expect(failed.body).toBe(`${INGRESS_MESSAGES.upstreamFailed}\n`);
 
-    const lines = readFileSync(caddyPaths(dataDir).logFile, "utf8")
+    const lines = readFileSync(caddyPaths(caddy.dataDir).logFile, "utf8")
       .split("\n")
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as Record<string, unknown>);

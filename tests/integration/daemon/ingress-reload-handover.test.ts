@@ -2,44 +2,27 @@
 // ten times a second: no connection is reset. Caddy 2.6 re-listens (SO_REUSEPORT) at every config
 // change and closes the old socket; without net.ipv4.tcp_migrate_req=1, which ensureCaddy sets,
 // this load saw a few hundred ECONNRESET in 15 s (listener-handover.ts).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@/server/daemon/ingress/caddy-admin";
 import { renderCaddyConfig } from "@/server/daemon/ingress/caddy-config";
-import { caddyPaths } from "@/server/daemon/ingress/caddy-paths";
-import { ensureCaddy, stopCaddy } from "@/server/daemon/ingress/caddy-process";
 import { TCP_MIGRATE_REQ } from "@/server/daemon/ingress/listener-handover";
-import { routeKey, type Route } from "@/server/daemon/ingress/route-table";
-import { createLogger } from "@/server/daemon/logger";
+import { startCaddyFixture, type CaddyFixture } from "../../support/caddy-fixture";
 import { freePort } from "../../support/net";
 
 const LOAD_MS = 8000;
 const CONCURRENCY = 48;
 const RELOAD_EVERY_MS = 100;
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "slipway-reload-handover-"));
-let upstream: http.Server;
-let upstreamPort = 0;
+let caddy: CaddyFixture;
 let httpPort = 0;
 let httpsPort = 0;
 
-const route = (app: string): Route => ({
-  appId: app,
-  key: routeKey("acme", "shop", app),
-  live: true,
-  stopped: false,
-  upstreams: [`http://127.0.0.1:${upstreamPort}`],
-  domains: [],
-  challenges: [],
-});
-
 /** A config that differs from the previous one (an app comes or goes), so Caddy really reloads. */
 function push(n: number): Promise<void> {
-  const sock = caddyPaths(dataDir).adminSocket;
-  const routes = [route("web"), ...(n % 2 ? [route(`extra${n}`)] : [])];
+  const sock = caddy.adminSocket;
+  const routes = [caddy.route("web"), ...(n % 2 ? [caddy.route(`extra${n}`)] : [])];
   return loadConfig(sock, JSON.stringify(renderCaddyConfig(routes, { domain: "localhost", httpPort, httpsPort, listenHost: "127.0.0.1", tlsIssuer: "internal", adminSocket: sock })));
 }
 
@@ -58,19 +41,14 @@ function getOnNewConnection(): Promise<string> {
 }
 
 beforeAll(async () => {
-  upstream = http.createServer((_req, res) => res.end("ok\n"));
-  await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", () => r()));
-  upstreamPort = (upstream.address() as { port: number }).port;
+  caddy = await startCaddyFixture("reload-handover", (_req, res) => res.end("ok\n"));
   httpPort = await freePort();
   httpsPort = await freePort();
-  await ensureCaddy({ dataDir, log: createLogger("silent") });
   await push(0);
 }, 30_000);
 
 afterAll(async () => {
-  await stopCaddy(dataDir);
-  await new Promise<void>((r) => upstream.close(() => r()));
-  rmSync(dataDir, { recursive: true, force: true });
+  await caddy?.stop();
 });
 
 describe("ingress route pushes under many new connections", () => {
