@@ -62,6 +62,18 @@ export default defineConfig([
     },
   },
   {
+    // Imports point one way: the build pipeline uses the runtime (engine, drivers, the daemon's
+    // settings), never the reverse. Only slipwayd's composition root (main.ts) wires the two.
+    files: ["server/daemon/**/*.ts", "server/runtime/**/*.ts"],
+    ignores: ["server/daemon/main.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "(^|/)pipeline/", message: "the runtime must not import the build pipeline (pipeline -> runtime only); wire them in server/daemon/main.ts" }] },
+      ],
+    },
+  },
+  {
     // Node scripts, the daemon, tests and the e2e harness are not React: the hooks rules' naming
     // heuristics (e.g. Playwright's `use` fixture callback) only produce noise there.
     files: ["scripts/**", "server/daemon/**", "tests/**", "e2e/**", "bench/**", "*.config.{ts,mjs}"],

@@ -2,7 +2,7 @@
 // its data dir. One place so tests and the driver agree on paths.
 import path from "node:path";
 import { getEnv } from "../env";
-import type { BuildLimits } from "../pipeline/run-build";
+import type { BuildLimits } from "./build-limits";
 
 export interface DaemonConfig {
   dataDir: string;

@@ -7,7 +7,8 @@ import type { Db } from "../db";
 import type { Engine } from "../daemon/engine/engine";
 import type { Logger } from "../daemon/logger";
 import { claimNextBuild, releaseLease, renewLease, type QueueOptions } from "./job-queue";
-import { runBuild, type BuildLimits } from "./run-build";
+import type { BuildLimits } from "../daemon/build-limits";
+import { runBuild } from "./run-build";
 
 export interface BuildWorkersOptions {
   db: Db;

@@ -10,6 +10,7 @@ import { IMAGE_LABEL, imageRepository, imageTag } from "../daemon/engine/contain
 import { buildCgroupName, createBuildCgroup, killBuildProcesses, removeBuildCgroup } from "../daemon/engine/build-cgroup";
 import { podmanBuild, podmanBuildNetwork } from "../daemon/engine/podman-build";
 import type { Logger } from "../daemon/logger";
+import { DEFAULT_BUILD_LIMITS, type BuildLimits } from "../daemon/build-limits";
 import { createRelease } from "../releases/create-release";
 import { BuildFailure } from "./build-failure";
 import { assertTreeWithinLimit, packContext, resolveDockerfile } from "./build-context";
@@ -42,31 +43,6 @@ export interface RunBuildOptions {
    */
   cliBuild?: { containersConf: string };
 }
-
-export interface BuildLimits {
-  /**
-   * The platform's upper cap (SLIPWAY_BUILD_TIMEOUT_SECONDS). Each team has its own limit
-   * (TeamQuota.buildTimeoutSeconds, set by the platform admin); a build gets the smaller of the two,
-   * so an operator can hold every build on the machine to a ceiling whatever a team's quota says.
-   */
-  timeoutMs: number;
-  memoryMib: number;
-  cpuMillicores: number;
-  pidsLimit: number;
-  maxRepoBytes: number;
-  maxContextBytes: number;
-  maxLogLines: number;
-}
-
-export const DEFAULT_BUILD_LIMITS: BuildLimits = {
-  timeoutMs: 6 * 60 * 60_000,
-  memoryMib: 2048,
-  cpuMillicores: 1000,
-  pidsLimit: 1024,
-  maxRepoBytes: 500 * 1024 * 1024,
-  maxContextBytes: 200 * 1024 * 1024,
-  maxLogLines: 10_000,
-};
 
 export async function runBuild(opts: RunBuildOptions): Promise<void> {
   const { db, buildId } = opts;
