@@ -15,12 +15,18 @@ export function exitSummary(r: ReleaseDto): string {
 }
 
 /**
- * A reason is a sentence, then (on later lines) what the app printed. The last lines are the ones
- * that say why (earlier ones repeat each restart's start-up), so only those are kept.
+ * Releases failed before the lines were kept apart carried them in the reason, after " Last log
+ * lines:" (they are in lastLogLines too): only the sentence before it is the reason.
+ */
+const LINES_IN_REASON = / Last log lines:[\s\S]*$/;
+
+/**
+ * Why it failed: the reason's sentence, and the last lines the container printed, as printed
+ * (lastLogLines). The last ones say why (earlier ones repeat each restart's start-up), so only
+ * `keep` of them are shown.
  */
 export function splitReason(r: ReleaseDto, keep: number): { sentence: string; lines: string[] } {
-  const [sentence = "", ...printed] = (r.statusReason ?? "").split("\n");
-  return { sentence, lines: (printed.length ? printed : r.lastLogLines).slice(-keep) };
+  return { sentence: (r.statusReason ?? "").replace(LINES_IN_REASON, ""), lines: r.lastLogLines.slice(-keep) };
 }
 
 /**

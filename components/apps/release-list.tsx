@@ -8,10 +8,10 @@ import { useReleases, useRollback } from "./queries";
 import { exitSummary, splitReason } from "./release-failure";
 import type { ReleaseDto } from "@/server/releases/schemas";
 
-/** Exit code and restarts, the reason's sentence, and the last lines the app printed. */
+/** Exit code and restarts, the reason's sentence, and the last lines the app printed (blank ones too). */
 function failureText(r: ReleaseDto): string {
   const { sentence, lines } = splitReason(r, 3);
-  return [exitSummary(r), sentence, ...lines].filter(Boolean).join("\n");
+  return [...[exitSummary(r), sentence].filter(Boolean), ...lines].join("\n");
 }
 
 export function ReleaseList({ appId, liveReleaseId, busy }: { appId: string; liveReleaseId: string | null; busy: boolean }) {

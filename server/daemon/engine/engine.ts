@@ -410,9 +410,21 @@ export class Engine {
     return this.docker.getContainer(id).inspect();
   }
 
-  async *logs(id: string, opts: { follow: boolean; tail?: number; signal?: AbortSignal }): AsyncGenerator<EngineLogLine> {
+  /**
+   * The container's log lines, oldest first. `since` (to the millisecond; the engine keeps
+   * nanoseconds) with `tail: "all"` reads exactly the lines from then on: Podman 4.3 joins a line
+   * cut into partial records to its neighbours when it reads a numeric tail (backwards).
+   */
+  async *logs(id: string, opts: { follow: boolean; tail?: number | "all"; since?: Date; signal?: AbortSignal }): AsyncGenerator<EngineLogLine> {
     const c = this.docker.getContainer(id);
-    const base = { stdout: true, stderr: true, timestamps: true, tail: opts.tail ?? 200 };
+    const base: Docker.ContainerLogsOptions = {
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      // No tail: the engine's default, every line.
+      ...(opts.tail === "all" ? {} : { tail: opts.tail ?? 200 }),
+      ...(opts.since ? { since: opts.since.getTime() / 1000 } : {}),
+    };
     const source: Readable | Buffer = opts.follow
       ? ((await c.logs({ ...base, follow: true })) as unknown as Readable)
       : ((await c.logs({ ...base, follow: false })) as unknown as Buffer);

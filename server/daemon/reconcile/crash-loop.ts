@@ -48,15 +48,19 @@ export function describeExit(e: ExitFacts): string {
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
-function tail(lines: string[]): string {
-  return lines.length ? ` Last log lines:\n${lines.join("\n")}` : " It printed nothing.";
+/**
+ * Reasons are sentences: the lines a container printed are kept apart (Release.lastLogLines) and
+ * shown as printed; a reason only says when there were none.
+ */
+function printedNothing(lines: string[]): string {
+  return lines.length ? "" : " It printed nothing.";
 }
 
 /** The reason of a rollout ended by its crash limit. */
 export function crashLoopReason(e: ExitFacts & { restarts: number; lines: string[] }): string {
   return (
     `The container ${describeExit(e)} after ${plural(e.restarts, "restart")} (crash loop: it stopped ${plural(e.restarts + 1, "time")} during the rollout); ` +
-    `the release was stopped and the previous release keeps serving.${tail(e.lines)}`
+    `the release was stopped and the previous release keeps serving.${printedNothing(e.lines)}`
   );
 }
 
@@ -64,7 +68,7 @@ export function crashLoopReason(e: ExitFacts & { restarts: number; lines: string
 export function crashDeadlineReason(e: ExitFacts & { restarts: number; lines: string[]; timeoutMs: number }): string {
   return (
     `The release did not become healthy within ${Math.round(e.timeoutMs / 1000)} s of its rollout start: its container ${describeExit(e)} ` +
-    `(${plural(e.restarts, "restart")}); the release was stopped and the previous release keeps serving.${tail(e.lines)}`
+    `(${plural(e.restarts, "restart")}); the release was stopped and the previous release keeps serving.${printedNothing(e.lines)}`
   );
 }
 
@@ -72,7 +76,7 @@ export function crashDeadlineReason(e: ExitFacts & { restarts: number; lines: st
 export function liveCrashRollbackReason(e: ExitFacts & { crashes: number; windowMs: number; lines: string[]; rolledBackTo: number }): string {
   return (
     `Crashed ${plural(e.crashes, "time")} within ${Math.round(e.windowMs / 60_000)} min of going live (its container ${describeExit(e)}); ` +
-    `rolled back to v${e.rolledBackTo} automatically.${tail(e.lines)}`
+    `rolled back to v${e.rolledBackTo} automatically.${printedNothing(e.lines)}`
   );
 }
 

@@ -117,7 +117,11 @@ export async function promoteRelease(db: Db, app: Pick<DesiredApp, "appId" | "te
   });
 }
 
-/** Marks the release FAILED (when reason is given) and points the app back at its live release. */
+/**
+ * Marks the release FAILED (when reason is given) and points the app back at its live release.
+ * The reason is what the app's timeline says, whole; the lines the container printed are kept
+ * apart in lastLogLines (as printed, for the release's failure card), never in the reason.
+ */
 export async function failRollout(
   db: Db,
   app: DesiredApp,
@@ -134,7 +138,7 @@ export async function failRollout(
       if (count) {
         const r = await tx.release.findUniqueOrThrow({ where: { id: releaseId }, select: { version: true } });
         const keeps = app.live ? `; v${app.live.version} keeps serving` : "";
-        await recordAppEvent(tx, { teamId: app.teamId, appId: app.appId, kind: "deploy_failed", releaseId, message: `v${r.version} failed${keeps}: ${reason.split("\n")[0]!.slice(0, 300)}` });
+        await recordAppEvent(tx, { teamId: app.teamId, appId: app.appId, kind: "deploy_failed", releaseId, message: `v${r.version} failed${keeps}: ${reason.replace(/\s+/g, " ").trim()}` });
       }
     }
     // Only if nobody has set a newer target meanwhile.

@@ -6,7 +6,7 @@
 // memory except drain deadlines and which restart replacements answered, and losing those merely
 // shortens a drain or checks a replacement once more.
 import type { Db } from "../../db";
-import { parseEngineTime, type Engine, type ManagedContainer } from "../engine/engine";
+import type { Engine, ManagedContainer } from "../engine/engine";
 import { planContainer, type ContainerLimits, type RestartPolicy } from "../engine/container-spec";
 import type { Logger } from "../logger";
 import { routeKey, type Route, type RouteTable } from "../ingress/route-table";
@@ -25,6 +25,7 @@ import {
   type CrashLoopOptions,
 } from "../reconcile/crash-loop";
 import { markRecovered, previousLiveRelease, recordLiveExit, rollBackCrashingRelease } from "../reconcile/live-crash";
+import { KEPT_LOG_LINES, keptLogLines } from "../reconcile/kept-log-lines";
 import { recordAppEvent } from "../../apps/events/record-app-event";
 import { NEXT_PASS, type AppRuntime, type Requeue } from "../control-loop/app-runtime";
 
@@ -56,10 +57,23 @@ export interface EmbeddedRuntimeOptions {
 
 const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
 
-/** Log lines kept of a container that exited or failed its rollout. */
-const LAST_LOG_LINES = 20;
-/** how long to wait before reading an exited run's log again when it showed no line */
+/**
+ * How long after a run's exit its log is read: the engine can report the exit a moment before
+ * its log holds the run's last lines (conmon drains the container's pipes after the process is
+ * gone). Also the wait before reading once more a run that showed no line.
+ */
 const LOG_SETTLE_MS = 300;
+/**
+ * A run's lines are read from its start, less this: the engine stamps StartedAt after starting
+ * the process, which may have printed by then. Below the crash backoff (100 ms at least), so the
+ * run before, which ended at least that long before this one started, is not read with it.
+ */
+const RUN_START_SLACK_MS = 50;
+/**
+ * How far back from its end a run's log is read, widening while it shows too few lines: enough
+ * for the last lines, without holding a chatty long run's whole log in memory.
+ */
+const LOG_WINDOWS_MS = [5_000, 60_000];
 /** While a rollout or a restart waits for its replicas to answer, look again this soon: that wait is push-to-live time. */
 const BUSY_REQUEUE_MS = 100;
 /** In a rollout's first seconds (an app that starts quickly answers then) the look is sooner still. */
@@ -310,13 +324,11 @@ export class EmbeddedRuntime implements AppRuntime {
     }
     const last = results.find((r) => !r.ok);
     const lines = last ? await this.lastLogLines(last.c.id) : [];
-    const tail = lines.join(" | ").slice(-500);
     await this.abandon(
       app,
       target,
       `No replica answered GET ${spec.healthCheckPath} on port ${spec.containerPort} with a status below 500 within ${Math.round(this.rolloutTimeoutMs / 1000)} s (last: ${last?.detail ?? "unknown"}). ` +
-        `Make sure the app listens on 0.0.0.0:${spec.containerPort} (the app's container port) and that ${spec.healthCheckPath} answers; the previous release keeps serving.` +
-        (tail ? ` Last log lines: ${tail}` : ""),
+        `Make sure the app listens on 0.0.0.0:${spec.containerPort} (the app's container port) and that ${spec.healthCheckPath} answers; the previous release keeps serving.`,
       lines,
     );
     return false;
@@ -360,7 +372,7 @@ export class EmbeddedRuntime implements AppRuntime {
       const facts = { exitCode, oomKilled: exit.oomKilled, memoryMib: spec.memoryMib };
       const oom = exitCode !== null && isOutOfMemory(facts);
       // Down, the lines of the run that ended; restarted by the engine, the latest lines.
-      const lines = await this.linesOfExit(c.id, down ? exit.startedAt : null, state.lastLogLines);
+      const lines = await this.linesOfExit(c.id, down ? exit : null, state.lastLogLines);
       const limit = this.crashLoop.limit;
       // The rollout ends on an exit seen with its code; crashes the engine hid count up to the limit.
       const final = exitCode !== null && state.restartCount + crashes >= limit;
@@ -369,7 +381,7 @@ export class EmbeddedRuntime implements AppRuntime {
       if (!recorded) return state;
       log.warn({ appId: app.appId, releaseId: target.id, container: c.name, exitCode, oom, crashes: recorded.restartCount + (final ? 1 : 0) }, "container of a rolling-out release exited");
       if (final) {
-        await this.abandon(app, target, crashLoopReason({ ...facts, restarts: recorded.restartCount, lines }));
+        await this.abandon(app, target, crashLoopReason({ ...facts, restarts: recorded.restartCount, lines }), lines);
         return "failed";
       }
       state = recorded;
@@ -436,7 +448,7 @@ export class EmbeddedRuntime implements AppRuntime {
       if (!state.lastExitAt || exit.finishedAt > state.lastExitAt) {
         const memoryMib = release.spec?.memoryMib ?? 0;
         const facts = { exitCode: exit.exitCode, oomKilled: isOutOfMemory({ exitCode: exit.exitCode, oomKilled: exit.oomKilled, memoryMib }), memoryMib };
-        const lines = await this.linesOfExit(c.id, exit.startedAt, null);
+        const lines = await this.linesOfExit(c.id, exit, null);
         const recorded = release.status === "LIVE" ? await recordLiveExit(db, release.id, { ...facts, finishedAt: exit.finishedAt, lines }) : null;
         if (recorded) {
           state = recorded;
@@ -571,42 +583,54 @@ export class EmbeddedRuntime implements AppRuntime {
   }
 
   /**
-   * The last lines of a run that just ended. The engine can report the exit a moment before its
-   * log holds the run's last lines (conmon drains the container's pipes after the process is
-   * gone), so an empty read is retried once; a run that still shows none (a fresh replacement
-   * container read too early) gets the lines recorded at the release's previous crash, which
-   * are the same program's.
+   * The last lines of a run that just ended (read once its log has settled), or, for `run` null,
+   * the container's latest lines. A run that still shows none (a fresh replacement container read
+   * too early) gets the lines recorded at the release's previous crash, which are the same
+   * program's.
    */
-  private async linesOfExit(containerId: string, since: Date | null, earlier: string | null): Promise<string[]> {
-    const lines = await this.lastLogLines(containerId, since);
+  private async linesOfExit(containerId: string, run: { startedAt: Date | null; finishedAt: Date | null } | null, earlier: string | null): Promise<string[]> {
+    const settle = run?.finishedAt ? Math.min(LOG_SETTLE_MS, run.finishedAt.getTime() + LOG_SETTLE_MS - Date.now()) : 0;
+    if (settle > 0) await new Promise((r) => setTimeout(r, settle));
+    const lines = await this.lastLogLines(containerId, run);
     if (lines.length) return lines;
     await new Promise((r) => setTimeout(r, LOG_SETTLE_MS));
-    const again = await this.lastLogLines(containerId, since);
+    const again = await this.lastLogLines(containerId, run);
     if (again.length) return again;
     return earlier ? earlier.split("\n") : [];
   }
 
   /**
-   * The container's last log lines, oldest first, stdout and stderr merged in time order (to the
-   * second: Podman's compat API stamps no finer); only those from the second the run began at
-   * `since`, when given (a restarted container keeps the lines of its earlier runs), unless that
-   * leaves none.
+   * The last lines a container printed, whole and in the engine's order (each stream's lines in
+   * the order printed; stdout and stderr lines printed at the same instant in the order the
+   * engine read its pipes, which is all anyone can know of it), only those of `run` when given (a
+   * restarted container keeps its earlier runs' lines). Read with `since` from the engine, which
+   * filters to the nanosecond; its numeric tail is only the last resort, for a run silent in its
+   * last minute, as Podman 4.3 mangles lines cut into partial records there (engine.logs).
    */
-  private async lastLogLines(containerId: string, since: Date | null = null): Promise<string[]> {
-    const lines: { at: number; line: string }[] = [];
+  private async lastLogLines(containerId: string, run: { startedAt: Date | null; finishedAt: Date | null } | null = null): Promise<string[]> {
+    const end = run?.finishedAt?.getTime() ?? Date.now();
+    const runStart = run?.startedAt ? run.startedAt.getTime() - RUN_START_SLACK_MS : null;
+    const read = async (opts: { since?: Date; tail: number | "all" }) => {
+      const lines: { at: number; line: string }[] = [];
+      for await (const l of this.opts.engine.logs(containerId, { follow: false, ...opts })) lines.push({ at: Date.parse(l.time), line: l.line });
+      return lines;
+    };
     try {
-      for await (const l of this.opts.engine.logs(containerId, { follow: false, tail: LAST_LOG_LINES * 5 })) {
-        lines.push({ at: parseEngineTime(l.time)?.getTime() ?? 0, line: l.line.slice(0, 500) });
+      for (const [i, windowMs] of LOG_WINDOWS_MS.entries()) {
+        const from = runStart === null ? end - windowMs : Math.max(end - windowMs, runStart);
+        const lines = await read({ since: new Date(from), tail: "all" });
+        const widest = i === LOG_WINDOWS_MS.length - 1;
+        if (from === runStart || lines.length >= KEPT_LOG_LINES || (widest && lines.length)) return keptLogLines(lines.map((l) => l.line));
       }
+      // The tail's times are whole seconds: from the second the run began.
+      const tail = await read({ tail: KEPT_LOG_LINES });
+      const ofRun = runStart === null ? tail : tail.filter((l) => l.at >= Math.floor(runStart / 1000) * 1000);
+      return keptLogLines(ofRun.map((l) => l.line));
     } catch (e) {
       // The reason is still worth recording without them.
       this.opts.log.warn({ container: containerId, err: String(e) }, "reading the last log lines failed");
       return [];
     }
-    // A stable sort: lines of one stream with the same time keep their order.
-    lines.sort((a, b) => a.at - b.at);
-    const ofRun = since ? lines.filter((l) => l.at >= Math.floor(since.getTime() / 1000) * 1000) : lines;
-    return (ofRun.length ? ofRun : lines).slice(-LAST_LOG_LINES).map((l) => l.line);
   }
 
   /** The app's route: its hostname, domains and state, and the replicas that take its traffic now. */

@@ -94,11 +94,12 @@ describe("every rollout ends", () => {
     const { release, elapsedMs } = await rollOut(["sh", "-c", "echo 'starting v2'; echo 'cannot create /data' >&2; exit 3"], "crash-at-start");
     expect(release.status).toBe("FAILED");
     expect(release.statusReason).toContain("exited with code 3 after 2 restarts");
-    expect(release.statusReason).toContain("cannot create /data");
     expect(release.restartCount).toBe(2);
     expect(release.lastExitCode).toBe(3);
-    expect(release.lastLogLines).toContain("starting v2");
-    expect(release.lastLogLines).toContain("cannot create /data");
+    // The last run's lines (only those: every run printed them), apart from the reason. Printed
+    // to stdout and stderr at the same instant, their order is not the engine's to know.
+    expect(release.lastLogLines?.split("\n").sort()).toEqual(["cannot create /data", "starting v2"]);
+    expect(release.statusReason).not.toContain("cannot create /data");
     expect(elapsedMs).toBeLessThan(HEALTH_TIMEOUT_MS / 2);
   });
 
@@ -106,7 +107,7 @@ describe("every rollout ends", () => {
     const { release, elapsedMs } = await rollOut(["sh", "-c", "echo allocating; x=0123456789abcdef; while true; do x=\"$x$x\"; done"], "oom");
     expect(release.status).toBe("FAILED");
     expect(release.statusReason).toContain("out of memory (limit 64 MiB)");
-    expect(release.statusReason).toContain("allocating");
+    expect(release.lastLogLines).toBe("allocating");
     expect(release.lastExitOomKilled).toBe(true);
     expect(elapsedMs).toBeLessThan(HEALTH_TIMEOUT_MS);
   });
@@ -116,7 +117,7 @@ describe("every rollout ends", () => {
     expect(release.status).toBe("FAILED");
     expect(release.statusReason).toContain("No replica answered GET / on port 8080");
     expect(release.statusReason).toContain("within 20 s");
-    expect(release.statusReason).toContain("listening, never answering");
+    expect(release.lastLogLines).toBe("listening, never answering");
     expect(elapsedMs).toBeGreaterThanOrEqual(HEALTH_TIMEOUT_MS);
     expect(elapsedMs).toBeLessThan(HEALTH_TIMEOUT_MS + 5000);
   });
@@ -175,7 +176,7 @@ describe("every rollout ends", () => {
     // deadline, not the crash limit, ends it.
     expect(ended.statusReason).toContain("did not become healthy within 20 s of its rollout start");
     expect(ended.statusReason).toContain("exited with code 4");
-    expect(ended.statusReason).toContain("giving up");
+    expect(ended.lastLogLines?.split("\n")).toContain("giving up");
     expect(ended.restartCount).toBeGreaterThanOrEqual(1);
     expect(endedAt - startedAt.getTime()).toBeLessThan(HEALTH_TIMEOUT_MS + 5000);
     await waitFor("v2's containers removed", async () => (await podmanIdsByLabel(`slipway.release=${rel.id}`)).length === 0, 20_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crashDeadlineReason, crashLoopReason, describeExit, isOutOfMemory, restartBackoffMs } from "@/server/daemon/reconcile/crash-loop";
+import { crashDeadlineReason, crashLoopReason, describeExit, isOutOfMemory, liveCrashRollbackReason, restartBackoffMs } from "@/server/daemon/reconcile/crash-loop";
 import { parseEngineTime } from "@/server/daemon/engine/engine";
 
 describe("crash-loop rules", () => {
@@ -18,15 +18,20 @@ describe("crash-loop rules", () => {
     expect(isOutOfMemory({ exitCode: 1, oomKilled: false, memoryMib: 64 })).toBe(false);
   });
 
-  it("says what exited, how often it was restarted and what it printed last", () => {
+  it("says what exited and how often it was restarted in one sentence; the lines it printed are kept apart", () => {
     const r = crashLoopReason({ exitCode: 3, oomKilled: false, memoryMib: 64, restarts: 2, lines: ["starting", "cannot create /data"] });
-    expect(r).toContain("exited with code 3 after 2 restarts");
-    expect(r).toContain("previous release keeps serving");
-    expect(r.endsWith("Last log lines:\nstarting\ncannot create /data")).toBe(true);
-    expect(crashLoopReason({ exitCode: 0, oomKilled: false, memoryMib: 64, restarts: 1, lines: [] })).toContain("after 1 restart (");
+    expect(r).toBe(
+      "The container exited with code 3 after 2 restarts (crash loop: it stopped 3 times during the rollout); the release was stopped and the previous release keeps serving.",
+    );
+    const silent = crashLoopReason({ exitCode: 0, oomKilled: false, memoryMib: 64, restarts: 1, lines: [] });
+    expect(silent).toContain("after 1 restart (");
+    expect(silent.endsWith("keeps serving. It printed nothing.")).toBe(true);
+    const rolledBack = liveCrashRollbackReason({ exitCode: 3, oomKilled: false, memoryMib: 64, crashes: 3, windowMs: 300_000, lines: ["lost the database"], rolledBackTo: 1 });
+    expect(rolledBack).toBe("Crashed 3 times within 5 min of going live (its container exited with code 3); rolled back to v1 automatically.");
     const d = crashDeadlineReason({ exitCode: 3, oomKilled: false, memoryMib: 64, restarts: 4, lines: ["x"], timeoutMs: 20_000 });
     expect(d).toContain("within 20 s");
     expect(d).toContain("exited with code 3 (4 restarts)");
+    expect(d).not.toContain("\n");
   });
 });
 
