@@ -3,7 +3,8 @@
 // for HTTP 200) on the same repository in the same run.
 //   cold: the first build of a Dockerfile nobody has built (the RUN layer is not cached)
 //   warm: a later commit that only changes index.html (the RUN layer is cached), repeated
-//         WARM_ROUNDS times alternating platform and baseline; medians are reported.
+//         WARM_ROUNDS times alternating platform and baseline (and which goes first); medians are
+//         reported, since a single build's time varies by ±0.3 s with the engine's storage.
 //
 //   node --conditions=react-server --import tsx bench/build-and-deploy.ts
 import http from "node:http";
@@ -15,7 +16,7 @@ import { execFileAsync, waitFor, waitForBuild, waitForReleaseStatus } from "./su
 import { fmt, loadNote, median, ratio, table } from "./support/report";
 import { runBench, type BenchSession } from "./support/session";
 
-const WARM_ROUNDS = 3;
+const WARM_ROUNDS = 7;
 const since = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 interface Timing {
@@ -123,10 +124,22 @@ await runBench({ name: "build-and-deploy", limitMs: 12 * 60_000 }, async (s) => 
   const warmPlatform: Timing[] = [];
   const warmBaseline: Timing[] = [];
   for (let i = 0; i < WARM_ROUNDS; i++) {
-    await nextCommit("platform-warm");
-    warmPlatform.push(await platformDeploy(s));
-    await nextCommit("baseline-warm");
-    warmBaseline.push(await baselineDeploy(s, n, made));
+    // Alternate which side goes first, so drift in machine load within a round hits both alike.
+    const platformRound = async () => {
+      await nextCommit("platform-warm");
+      warmPlatform.push(await platformDeploy(s));
+    };
+    const baselineRound = async () => {
+      await nextCommit("baseline-warm");
+      warmBaseline.push(await baselineDeploy(s, n, made));
+    };
+    if (i % 2 === 0) {
+      await platformRound();
+      await baselineRound();
+    } else {
+      await baselineRound();
+      await platformRound();
+    }
     // The previous hand-run container stops here, like the platform's drained replica: untimed.
     if (made.length > 1) await execFileAsync("podman", ["rm", "-f", "-t", "1", ...made.splice(0, made.length - 1)]);
   }
