@@ -17,12 +17,14 @@ const HEALTH_TIMEOUT_MS = 20_000;
 /** What the crashing app prints before it exits: the reason a user needs to see. */
 const CRASH_LINE = "cannot create /data: Read-only file system";
 const CRASH_EXIT_CODE = 3;
+/** What it prints first, to stdout. */
+const STARTING_LINE = "slipway crash fixture v2 starting";
 
 /** An app that fails at start the way a real one does when it cannot create its data directory. */
 function crashingDockerfile(): string {
   return [
     `FROM ${TEST_BASE_IMAGE}`,
-    `CMD ["sh", "-c", "echo 'slipway crash fixture v2 starting'; echo '${CRASH_LINE}' >&2; exit ${CRASH_EXIT_CODE}"]`,
+    `CMD ["sh", "-c", "echo '${STARTING_LINE}'; echo '${CRASH_LINE}' >&2; exit ${CRASH_EXIT_CODE}"]`,
     "",
   ].join("\n");
 }
@@ -100,6 +102,11 @@ test("a release that crashes at start shows its exit code and last log line whil
     // On a failure, the daemon's own account of the rollout is what tells why.
     await expect(failure, `the failure card names the line; slipwayd said:\n${platform.logs("daemon", 40)}`).toContainText(CRASH_LINE);
     await expect(failure).toContainText("v1 keeps serving");
+    // The lines as the container printed them, one per line (printed to stdout and stderr at the
+    // same instant, their order is not the engine's to know); the reason above them is a sentence.
+    const printed = (await failure.getByTestId("release-failure-log").innerText()).split("\n");
+    expect([...printed].sort()).toEqual([CRASH_LINE, STARTING_LINE].sort());
+    await expect(failure.getByTestId("release-failure-reason")).not.toContainText(CRASH_LINE);
     expect(failedAfter, "the failure showed within the health deadline and a margin").toBeLessThan(HEALTH_TIMEOUT_MS + 20_000);
     await expect(page.getByTestId("rolling-out")).toBeHidden();
     await expect(page.getByTestId("live-release")).toContainText("v1");
@@ -107,6 +114,10 @@ test("a release that crashes at start shows its exit code and last log line whil
     await expect(v2).toContainText("failed");
     await expect(v2.getByTestId("release-reason")).toContainText(CRASH_LINE);
     await expect(page.getByTestId("release-row").filter({ hasText: "v1" })).toContainText("live");
+    // The timeline says why in one whole sentence: the lines are the failure card's.
+    const failedEvent = page.getByTestId("app-event").and(page.locator('[data-kind="deploy_failed"]'));
+    await expect(failedEvent).toContainText(new RegExp(`v2 failed; v1 keeps serving: The container exited with code ${CRASH_EXIT_CODE} after \\d+ restarts? .*the previous release keeps serving\\.$`));
+    await expect(failedEvent).not.toContainText("Last log lines");
 
     // During the rollout, the runtime logs followed v2's own containers and showed the line.
     expect(await page.evaluate(() => (window as unknown as { seenWhileRollingOut: boolean }).seenWhileRollingOut)).toBe(true);
