@@ -5,6 +5,7 @@ export interface ReleaseDto {
   imageRef: string;
   imageDigest: string;
   status: string;
+  /** why it has its status, one sentence; what the container printed is lastLogLines, never in here */
   statusReason: string | null;
   createdAt: string;
   liveAt: string | null;
@@ -20,6 +21,6 @@ export interface ReleaseDto {
   lastExitAt: string | null;
   /** the last exit was the kernel's OOM killer (the app exceeded its memoryMib) */
   lastExitOomKilled: boolean;
-  /** the last log lines of the container that exited or failed, oldest first */
+  /** the last log lines of the container that exited or failed, oldest first, as printed */
   lastLogLines: string[];
 }
