@@ -20,6 +20,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
+          setupFiles: ["tests/support/integration-setup.ts"],
           // Each file gets its own database and engine resources; files run one at a time to
           // stay within two cores and one Podman service.
           fileParallelism: false,

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { createDb, type Db } from "../../server/db";
 import { freePort, ingressGet } from "./net";
 import { copySqliteTemplate } from "./test-db";
+import { rememberSeededApp } from "./seeded-app-images";
 import { daemonCommand } from "../../scripts/daemon-command";
 
 export { freePort, ingressGet };
@@ -205,6 +206,7 @@ export async function seedApp(
       envEncrypted: opts.envEncrypted ?? "",
     },
   });
+  rememberSeededApp(app.id);
   return {
     teamId: team.id,
     projectId: project.id,
