@@ -17,6 +17,8 @@ export default defineConfig([
     ".next/**",
     "node_modules/**",
     "server/generated/**",
+    // slipwayd compiled by scripts/build-daemon.mjs (npm start, the tests)
+    "dist/**",
     "e2e/cluster/**",
     "test-results/**",
     "playwright-report/**",

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
 import { createRelease } from "../server/releases/create-release";
+import { runAsFor } from "../server/runtime/run-as";
 import { daemonCommand } from "../scripts/daemon-command";
 import { freePort, REPO_ROOT, seedApp, waitFor, waitForBuild, waitForReleaseStatus } from "./support/harness";
 import { fmt, loadNote, median, processMemory, ratio, table } from "./support/report";
@@ -96,7 +97,7 @@ async function seedApps(s: BenchSession, liveReleaseId: string): Promise<string[
     const app = await seedApp(s.db, { teamSlug: s.runId, appSlug: `app${i}`, gitUrl: base.gitUrl });
     // Small apps: 50 × 128 MiB would exceed a default team quota nothing here checks anyway.
     await s.db.app.update({ where: { id: app.appId }, data: { cpuMillicores: 100, memoryMib: 32 } });
-    const r = await createRelease({ db: s.db, appId: app.appId, imageRef: first.imageRef, imageDigest: first.imageDigest });
+    const r = await createRelease({ runAs: runAsFor(""), db: s.db, appId: app.appId, imageRef: first.imageRef, imageDigest: first.imageDigest });
     releases.push(r.id);
   }
   return releases;

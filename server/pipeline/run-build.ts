@@ -16,6 +16,8 @@ import { BuildFailure } from "./build-failure";
 import { assertTreeWithinLimit, packContext, resolveDockerfile } from "./build-context";
 import { clusterImageRef, isLoopbackRegistry, pinnedImageRef } from "../runtime/kubernetes/cluster-image-ref";
 import { assertImagesAllowed } from "./image-isolation";
+import { resolveRunAs } from "./resolve-run-as";
+import { describeRunAs } from "../runtime/run-as";
 import { prefetchImages, rememberImages } from "./image-prefetch";
 import { buildStepsFor, StepRecorder, type BuildStepName } from "./build-steps";
 import { classifyGitUrl, cloneRepo, isCommitSha } from "./git-source";
@@ -162,12 +164,17 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
     }
     await db.build.update({ where: { id: buildId }, data: { imageRef: tag, imageDigest: imageId } });
     sink.write("build", `image ${imageId}`, "stdout", true);
+    const built = await opts.engine.inspectImage(imageId);
+    if (!built) throw new BuildFailure(`The engine no longer has the image it just built (${imageId}); deploy again`);
+    // Whom it runs as, on either runtime (server/runtime/run-as.ts).
+    const runAs = await resolveRunAs(opts.engine, imageId, built.user);
+    sink.write("build", describeRunAs(runAs), "stdout", true);
     await steps.succeed("build");
     // What a cluster runs: the image pinned by the digest its nodes pull by. Embedded releases run
     // the local image id (imageDigest) and keep the plain tag.
     let releaseRef = tag;
     if (app.project.cluster && !registry) {
-      const local = (await opts.engine.inspectImage(imageId))?.repoDigests.find((d) => d.startsWith(`${imageRepository(app.id)}@`));
+      const local = built.repoDigests.find((d) => d.startsWith(`${imageRepository(app.id)}@`));
       releaseRef = pinnedImageRef(tag, local?.slice(local.indexOf("@") + 1) ?? imageId);
     }
 
@@ -203,6 +210,7 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
       buildId,
       imageRef: releaseRef,
       imageDigest: imageId,
+      runAs,
       alsoInTransaction: async (tx) => {
         const r = await tx.build.updateMany({
           where: { id: buildId, leaseOwner: opts.owner, status: "RUNNING" },

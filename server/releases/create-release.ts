@@ -8,6 +8,7 @@ import type { Release } from "../generated/sqlite/client";
 import { recordAudit } from "../audit/record-audit";
 import { userLabel } from "../auth/user-label";
 import { recordAppEvent } from "../apps/events/record-app-event";
+import type { RunAs } from "../runtime/run-as";
 
 export const configSnapshotSchema = z.object({
   containerPort: z.number().int(),
@@ -29,6 +30,8 @@ export interface CreateReleaseOptions {
   appId: string;
   imageRef: string;
   imageDigest: string;
+  /** whom the image runs as (server/runtime/run-as.ts), decided when it was built */
+  runAs: RunAs;
   /** The build that produced the image; at most one release per build (retries are idempotent). */
   buildId?: string;
   db?: Db;
@@ -75,6 +78,9 @@ export async function createRelease(options: CreateReleaseOptions): Promise<Rele
             buildId: options.buildId ?? null,
             imageRef: options.imageRef,
             imageDigest: options.imageDigest,
+            imageUser: options.runAs.imageUser,
+            runAsUid: options.runAs.uid,
+            runAsGid: options.runAs.gid,
             configSnapshot: JSON.stringify(snapshot),
             // Per-replica size as columns: quota usage sums them in one SQL aggregate.
             cpuMillicores: snapshot.cpuMillicores,

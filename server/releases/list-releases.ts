@@ -2,7 +2,14 @@ import "server-only";
 import { getDb } from "../db";
 import type { Actor } from "../auth/actor";
 import { getAppOrThrow } from "../apps/get-app";
-import type { ReleaseDto } from "./schemas";
+import type { ReleaseDto, RunAsDto } from "./schemas";
+import { describeRunAs, runAsReason } from "../runtime/run-as";
+
+function runAsDto(r: { imageUser: string | null; runAsUid: number | null; runAsGid: number | null }): RunAsDto | null {
+  if (r.runAsUid === null) return null;
+  const runAs = { uid: r.runAsUid, gid: r.runAsGid, imageUser: r.imageUser ?? "" };
+  return { ...runAs, reason: runAsReason(runAs), summary: describeRunAs(runAs) };
+}
 
 export async function listReleases({ actor, appId }: { actor: Actor; appId: string }): Promise<ReleaseDto[]> {
   await getAppOrThrow({ actor, appId });
@@ -28,6 +35,7 @@ export async function listReleases({ actor, appId }: { actor: Actor; appId: stri
       lastExitAt: r.lastExitAt?.toISOString() ?? null,
       lastExitOomKilled: r.lastExitOomKilled,
       lastLogLines: r.lastLogLines ? r.lastLogLines.split("\n") : [],
+      runAs: runAsDto(r),
     };
   });
 }

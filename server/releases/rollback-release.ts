@@ -35,6 +35,10 @@ export async function rollbackRelease({ actor, appId, releaseId }: { actor: Acto
         version: (max._max.version ?? 0) + 1,
         imageRef: from.imageRef,
         imageDigest: from.imageDigest,
+        // The same image runs as the same user it did.
+        imageUser: from.imageUser,
+        runAsUid: from.runAsUid,
+        runAsGid: from.runAsGid,
         configSnapshot: from.configSnapshot,
         cpuMillicores: snapshot.cpuMillicores,
         memoryMib: snapshot.memoryMib,

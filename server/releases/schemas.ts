@@ -23,4 +23,18 @@ export interface ReleaseDto {
   lastExitOomKilled: boolean;
   /** the last log lines of the container that exited or failed, oldest first, as printed */
   lastLogLines: string[];
+  /** whom its containers run as, the same on every runtime; null for a release made before that policy */
+  runAs: RunAsDto | null;
+}
+
+export interface RunAsDto {
+  uid: number;
+  /** null: the user's primary group from the image's /etc/passwd */
+  gid: number | null;
+  /** the image's USER as declared ("" when none) */
+  imageUser: string;
+  /** "image": the image's own non-root user; "no-user" or "root": Slipway's default user instead */
+  reason: "image" | "no-user" | "root";
+  /** one sentence: whom it runs as and why */
+  summary: string;
 }

@@ -18,6 +18,11 @@ export interface WorkloadSpec {
   env: Record<string, string>;
   /** e.g. "runsc" (gVisor) or "kata"; undefined is the runtime's default. */
   runtimeClass?: string;
+  /**
+   * Whom its containers run as, the same on every runtime (run-as.ts); gid null: the user's
+   * primary group from the image. null: a release made before that policy, run as it was then.
+   */
+  runAs: { uid: number; gid: number | null } | null;
 }
 
 export interface AppRef {

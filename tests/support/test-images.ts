@@ -2,7 +2,7 @@
 // is a rootfs holding Debian's static busybox plus one symlink per applet, imported into Podman.
 // Reused by the daemon integration tests and the Playwright journeys.
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -10,7 +10,8 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 
 /** `FROM` this in fixture Dockerfiles. Has /bin/sh, httpd, wget and the other busybox applets. */
-export const TEST_BASE_IMAGE = "localhost/slipway-test-busybox:1";
+// :2 — /tmp is 1777, as in any distribution's image: apps run as a non-root user (run-as.ts).
+export const TEST_BASE_IMAGE = "localhost/slipway-test-busybox:2";
 
 const BUSYBOX = "/bin/busybox";
 
@@ -34,6 +35,8 @@ export async function ensureTestBaseImage(): Promise<string> {
   try {
     const root = path.join(work, "rootfs");
     for (const d of ["bin", "www", "tmp", "etc"]) mkdirSync(path.join(root, d), { recursive: true });
+    // Writable by every user, sticky, as /tmp is in Debian's images (mkdirSync's mode is masked).
+    chmodSync(path.join(root, "tmp"), 0o1777);
     copyFileSync(BUSYBOX, path.join(root, "bin/busybox"));
     const { stdout } = await run(BUSYBOX, ["--list"]);
     for (const applet of stdout.split("\n").map((s) => s.trim())) {

@@ -3,6 +3,7 @@
 // starting a duplicate.
 import type { ContainerCreateOptions } from "dockerode";
 import type { WorkloadSpec } from "../../runtime/runtime-driver";
+import { engineUser, volumeGroup } from "../../runtime/run-as";
 
 export const LABEL = {
   managed: "slipway.managed",
@@ -107,6 +108,8 @@ export function planContainer(
       Image: image,
       Labels: labels,
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+      // Whom it runs as, the same as on a cluster (server/runtime/run-as.ts): never root.
+      ...(spec.runAs ? { User: engineUser(spec.runAs) } : {}),
       ExposedPorts: { [port]: {} },
       HostConfig: {
         // Loopback only: the ingress proxy is the one way in from outside.
@@ -117,6 +120,8 @@ export function planContainer(
         MemorySwap: spec.memoryMib * 1024 * 1024,
         ...(limits.pidsLimit ? { PidsLimit: limits.pidsLimit } : {}),
         ...(limits.network ? { NetworkMode: limits.network } : {}),
+        // As a cluster's fsGroup (server/runtime/run-as.ts).
+        ...(spec.runAs ? { GroupAdd: [String(volumeGroup(spec.runAs))] } : {}),
         CapDrop: ["ALL"],
         SecurityOpt: ["no-new-privileges"],
         // PID 1 forwards SIGTERM and reaps zombies, so stops are graceful.

@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import { splitImageRef } from "../../runtime/kubernetes/cluster-image-ref";
 import { LABEL, type ContainerPlan, type RestartPolicy } from "./container-spec";
 import { demuxLogLines, type EngineLogLine } from "./log-demux";
+import { readImageFiles } from "./image-files";
 
 export interface ManagedContainer {
   id: string;
@@ -79,6 +80,8 @@ export interface ImageInfo {
   repoDigests: string[];
   /** ONBUILD instructions, which run in the build of any image FROM this one */
   onBuild: string[];
+  /** the image's USER ("" when it declares none) */
+  user: string;
 }
 
 export class EngineError extends Error {
@@ -265,11 +268,17 @@ export class Engine {
         repoTags: info.RepoTags ?? [],
         repoDigests: info.RepoDigests ?? [],
         onBuild: (info.Config as { OnBuild?: string[] | null } | undefined)?.OnBuild ?? [],
+        user: info.Config?.User ?? "",
       };
     } catch (e) {
       if (statusOf(e) === 404) return null;
       throw e;
     }
+  }
+
+  /** Small files of an image (its /etc/passwd, say), read without running it; null for one it lacks. */
+  readImageFiles(image: string, files: string[]): Promise<Map<string, string | null>> {
+    return readImageFiles(this.docker, image, files);
   }
 
   async imageId(ref: string): Promise<string | null> {

@@ -79,6 +79,9 @@ export async function ensurePodmanService(dataDir: string, log: Logger, timeoutM
       detached: true,
       stdio: ["ignore", out, out],
       env: engineEnvironment(dataDir),
+      // conmon inherits it and writes an "oom" marker file into its working directory when a
+      // container is OOM-killed: into the data dir, not wherever slipwayd was started.
+      cwd: path.resolve(dataDir),
     },
   );
   closeSync(out);

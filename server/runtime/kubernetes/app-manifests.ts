@@ -1,8 +1,9 @@
 // An app's objects in its team namespace, from the same WorkloadSpec the embedded runtime runs.
 // Rolling updates never take a ready replica away before its replacement is ready
 // (maxUnavailable 0), pods run as non-root with no privileges, and the env lives in a Secret.
-import type { V1Deployment, V1Ingress, V1Secret, V1Service } from "@kubernetes/client-node";
+import type { V1Deployment, V1Ingress, V1PodSecurityContext, V1Secret, V1Service } from "@kubernetes/client-node";
 import type { WorkloadSpec } from "../runtime-driver";
+import { DEFAULT_RUN_AS_ID, volumeGroup } from "../run-as";
 import { envSecretName, LABEL, MANAGED_BY, teamNamespace, workloadName } from "./names";
 
 export interface AppManifestOptions {
@@ -17,8 +18,6 @@ export interface AppManifestOptions {
 
 export type AppObject = V1Deployment | V1Service | V1Ingress | V1Secret;
 
-/** An arbitrary non-root UID, as OpenShift does: most images run fine without being root. */
-const RUN_AS = 10001;
 
 export function appLabels(spec: WorkloadSpec): Record<string, string> {
   return {
@@ -28,6 +27,24 @@ export function appLabels(spec: WorkloadSpec): Record<string, string> {
     [LABEL.project]: spec.projectSlug,
     [LABEL.app]: spec.appSlug,
     [LABEL.appId]: spec.appId,
+  };
+}
+
+/**
+ * Whom the pod runs as: the release's run-as (server/runtime/run-as.ts), the same user and group
+ * as on the embedded runtime; numeric and non-root, as Pod Security `restricted` requires. A
+ * group left to the image (gid null) stays unset, so the container runtime takes the user's
+ * primary group from the image's /etc/passwd, as Podman does. Releases made before the policy
+ * run as the default user, as they did.
+ */
+function podSecurityContext(runAs: WorkloadSpec["runAs"]): V1PodSecurityContext {
+  const { uid, gid } = runAs ?? { uid: DEFAULT_RUN_AS_ID, gid: DEFAULT_RUN_AS_ID };
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    ...(gid === null ? {} : { runAsGroup: gid }),
+    fsGroup: volumeGroup({ gid }),
+    seccompProfile: { type: "RuntimeDefault" },
   };
 }
 
@@ -58,7 +75,7 @@ export function appManifests(spec: WorkloadSpec, o: AppManifestOptions): AppObje
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           runtimeClassName: spec.runtimeClass,
-          securityContext: { runAsNonRoot: true, runAsUser: RUN_AS, runAsGroup: RUN_AS, fsGroup: RUN_AS, seccompProfile: { type: "RuntimeDefault" } },
+          securityContext: podSecurityContext(spec.runAs),
           containers: [
             {
               name: "app",

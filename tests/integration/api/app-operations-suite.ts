@@ -22,6 +22,7 @@ import * as platform from "@/app/api/v1/platform/settings/route";
 import * as me from "@/app/api/v1/me/route";
 import { getDb } from "@/server/db";
 import { createRelease } from "@/server/releases/create-release";
+import { runAsFor } from "@/server/runtime/run-as";
 
 const roomy = { cpuMillicores: 4000, memoryMib: 4096, storageGib: 20, maxApps: 20, maxConcurrentBuilds: 2 };
 
@@ -64,7 +65,7 @@ export function defineAppOperationsSuite(prepare: () => Promise<string | undefin
 
   /** What slipwayd does once a build succeeds and the rollout finishes. */
   async function makeLive(appId: string, buildId?: string) {
-    const release = await createRelease({ appId, buildId, imageRef: `localhost/test/app:${randomBytes(3).toString("hex")}`, imageDigest: `sha256:${randomBytes(32).toString("hex")}` });
+    const release = await createRelease({ runAs: runAsFor(""), appId, buildId, imageRef: `localhost/test/app:${randomBytes(3).toString("hex")}`, imageDigest: `sha256:${randomBytes(32).toString("hex")}` });
     await getDb().release.updateMany({ where: { appId, status: "LIVE" }, data: { status: "SUPERSEDED" } });
     await getDb().release.update({ where: { id: release.id }, data: { status: "LIVE", liveAt: new Date() } });
     await getDb().app.update({ where: { id: appId }, data: { liveReleaseId: release.id, targetReleaseId: release.id } });

@@ -16,6 +16,7 @@ import * as clusters from "@/app/api/v1/clusters/route";
 import * as teamAudit from "@/app/api/v1/team/audit/route";
 import * as platformAudit from "@/app/api/v1/platform/audit/route";
 import type { AuditEventDto } from "@/server/audit/schemas";
+import { runAsFor } from "@/server/runtime/run-as";
 
 interface Who {
   id: string;
@@ -210,7 +211,7 @@ export function defineAuditSuite(prepare: () => Promise<string | undefined>): vo
     it("records a release a build made as slipwayd's, in the app's team", async () => {
       const { createRelease } = await import("@/server/releases/create-release");
       const made = await factory.app(teamA.id);
-      const release = await createRelease({ appId: made.id, imageRef: "localhost/slipway/app-x:b1", imageDigest: "sha256:" + "a".repeat(64) });
+      const release = await createRelease({ runAs: runAsFor(""), appId: made.id, imageRef: "localhost/slipway/app-x:b1", imageDigest: "sha256:" + "a".repeat(64) });
       expect(await only("release.create", release.id)).toMatchObject({ actorType: "system", actorId: null, targetType: "release" });
       const b = await call(platformAudit.GET, "GET", `/api/v1/platform/audit?team=${teamB.slug}&action=release.create`, { cookie: platformAdmin.cookie });
       expect((b.json.items as AuditEventDto[]).length).toBe(0);

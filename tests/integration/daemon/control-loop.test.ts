@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import pino from "pino";
 import type { Db } from "@/server/db";
 import { createRelease } from "@/server/releases/create-release";
+import { runAsFor } from "@/server/runtime/run-as";
 import { ControlLoop } from "@/server/daemon/control-loop/control-loop";
 import { NEXT_PASS, type AppRuntime, type Requeue, type RuntimeKind } from "@/server/daemon/control-loop/app-runtime";
 import { TerminalError, TransientError } from "@/server/daemon/control-loop/reconcile-errors";
@@ -55,7 +56,7 @@ async function appWithRelease(clusterName?: string) {
     const cluster = await db.cluster.upsert({ where: { name: clusterName }, update: {}, create: { name: clusterName, kubeconfigEncrypted: "", server: "https://127.0.0.1:9" } });
     await db.project.update({ where: { id: app.projectId }, data: { clusterId: cluster.id } });
   }
-  const release = await createRelease({ db, appId: app.appId, imageRef: "localhost/x:1", imageDigest: `sha256:${"1".repeat(64)}` });
+  const release = await createRelease({ runAs: runAsFor(""), db, appId: app.appId, imageRef: "localhost/x:1", imageDigest: `sha256:${"1".repeat(64)}` });
   return { ...app, releaseId: release.id };
 }
 

@@ -7,7 +7,7 @@ import { EmbeddedDriver } from "@/server/runtime/embedded/embedded-driver";
 import type { AppRuntimeStatus } from "@/server/runtime/runtime-driver";
 import { DaemonClient } from "@/server/runtime/embedded/daemon-client";
 import type { LogLine } from "@/server/runtime/runtime-driver";
-import { ensureTestBaseImage } from "../../support/test-images";
+import { ensureTestBaseImage, TEST_BASE_IMAGE } from "../../support/test-images";
 import { BROKEN_STEP_MESSAGE, createFixtureRepo, startupLine, type FixtureRepo } from "../../support/git-fixtures";
 import {
   allowLocalGitSources,
@@ -277,7 +277,7 @@ describe("slipwayd deploy lifecycle", () => {
       "create", "--runtime", "runc", "--ulimit", "nofile=10000:10000", "--ulimit", "nproc=4096:4096",
       "--label", "slipway.managed=true", "--label", `slipway.instance=${daemon.instanceId()}`,
       "--label", "slipway.app=ghost-app", "--label", "slipway.release=ghost-release", "--label", "slipway.replica=0",
-      "--name", `slipway-orphan-${TEAM}`, "localhost/slipway-test-busybox:1", "sleep", "600",
+      "--name", `slipway-orphan-${TEAM}`, TEST_BASE_IMAGE, "sleep", "600",
     ]);
     const orphan = stdout.trim();
     expect(await podmanIdsByLabel("slipway.app=ghost-app")).toEqual([orphan]);

@@ -19,6 +19,7 @@ import * as rollback from "@/app/api/v1/apps/[appId]/releases/[releaseId]/rollba
 import * as platform from "@/app/api/v1/platform/settings/route";
 import { getDb } from "@/server/db";
 import { createRelease } from "@/server/releases/create-release";
+import { runAsFor } from "@/server/runtime/run-as";
 import { ControlLoop } from "@/server/daemon/control-loop/control-loop";
 import { ClusterRuntime } from "@/server/daemon/runtimes/cluster-runtime";
 import type { AppRuntime } from "@/server/daemon/control-loop/app-runtime";
@@ -33,7 +34,7 @@ let loop: ControlLoop;
 const clusterName = `kind-${Date.now().toString(36)}`;
 
 async function release(image: string) {
-  return createRelease({ appId, imageRef: image, imageDigest: `sha256:${createHash("sha256").update(image).digest("hex")}` });
+  return createRelease({ runAs: runAsFor(""), appId, imageRef: image, imageDigest: `sha256:${createHash("sha256").update(image).digest("hex")}` });
 }
 
 /** A control loop with the cluster runtime only (no embedded app is in this database). */
@@ -114,7 +115,7 @@ describe("an app on a Kubernetes cluster", () => {
   it("refuses a release over the team's quota at the API server, shows why, and keeps the live release", async () => {
     await getDb().teamQuota.update({ where: { teamId: (await getDb().team.findUniqueOrThrow({ where: { slug: "default" } })).id }, data: { cpuMillicores: 1000 } });
     await getDb().app.update({ where: { id: appId }, data: { cpuMillicores: 800 } });
-    const v2 = await createRelease({ appId, imageRef: "localhost/slipway/default-shop-web:b2", imageDigest: `sha256:${"2".repeat(64)}` });
+    const v2 = await createRelease({ runAs: runAsFor(""), appId, imageRef: "localhost/slipway/default-shop-web:b2", imageDigest: `sha256:${"2".repeat(64)}` });
     const r = await settle(v2.id);
     expect(r.status).toBe("FAILED");
     expect(r.statusReason).toMatch(/exceeded quota: slipway-team-quota/);

@@ -40,7 +40,7 @@ describe("dockerfileImageReferences", () => {
 });
 
 describe("assertImagesAllowed", () => {
-  const image = (labels: Record<string, string>, extra: Partial<ImageInfo> = {}): ImageInfo => ({ id: "sha256:1", labels, repoTags: [], repoDigests: [], onBuild: [], ...extra });
+  const image = (labels: Record<string, string>, extra: Partial<ImageInfo> = {}): ImageInfo => ({ id: "sha256:1", labels, repoTags: [], repoDigests: [], onBuild: [], user: "", ...extra });
   const store = new Map<string, ImageInfo>([
     ["localhost/slipway/app-mine:b1", image({ "slipway.team-id": "team-a" })],
     ["localhost/slipway/app-theirs:b7", image({ "slipway.team-id": "team-b" })],

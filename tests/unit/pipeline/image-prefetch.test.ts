@@ -12,6 +12,7 @@ const info = (id: string, team?: string): ImageInfo => ({
   repoTags: [],
   repoDigests: [],
   onBuild: [],
+  user: "",
 });
 
 /** An inspect that records every reference it was asked about, in order. */

@@ -46,6 +46,7 @@ const failed: ReleaseDto = {
   lastExitAt: "2026-11-29T05:00:04.000Z",
   lastExitOomKilled: false,
   lastLogLines: LINES,
+  runAs: null,
 };
 
 describe("a failed release's lines", () => {
