@@ -116,6 +116,19 @@ export function volumeGroup(r: Pick<RunAs, "gid">): number {
   return r.gid ?? DEFAULT_RUN_AS_ID;
 }
 
+const DENIED = /permission denied|EACCES|EPERM|operation not permitted|read-only file system|cannot create|can't create/i;
+
+/**
+ * What to do when a crash looks like the app could not write a file, for the reason a failed or
+ * crashing release gives: it runs as a non-root user on every runtime, so a directory the
+ * Dockerfile made as root is read-only to it. "" when the lines show no such error.
+ */
+export function writeAccessHint(lines: string[], runAs: Pick<RunAs, "uid" | "gid" | "imageUser"> | null): string {
+  if (!runAs || !lines.some((l) => DENIED.test(l))) return "";
+  const who = runAsReason({ ...runAs }) === "image" ? `the image's user ${runAs.uid}` : `user ${runAs.uid} (Slipway never runs an app as root)`;
+  return ` It runs as ${who} on every runtime: if it could not write a file, make that directory writable in the Dockerfile (RUN mkdir -p <dir> && chown ${runAs.uid} <dir>), or write under /tmp.`;
+}
+
 /** The engine's --user value ("uid" or "uid:gid"). */
 export function engineUser(r: Pick<RunAs, "uid" | "gid">): string {
   return r.gid === null ? String(r.uid) : `${r.uid}:${r.gid}`;

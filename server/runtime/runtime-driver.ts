@@ -1,5 +1,6 @@
 // The one interface through which the web layer and the reconciler reach a runtime. The embedded
 // runtime (slipwayd + Podman) is the first implementation; Kubernetes is the second.
+import type { RunAs } from "./run-as";
 
 /** What a release needs to run, independent of the runtime. */
 export interface WorkloadSpec {
@@ -22,7 +23,7 @@ export interface WorkloadSpec {
    * Whom its containers run as, the same on every runtime (run-as.ts); gid null: the user's
    * primary group from the image. null: a release made before that policy, run as it was then.
    */
-  runAs: { uid: number; gid: number | null } | null;
+  runAs: RunAs | null;
 }
 
 export interface AppRef {

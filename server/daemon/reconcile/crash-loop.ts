@@ -2,6 +2,8 @@
 // container is restarted after an exponentially growing pause measured from its (persisted) exit,
 // and the rollout fails after a number of crashes. Pure, so the rules are unit-tested directly.
 
+import { writeAccessHint, type RunAs } from "../../runtime/run-as";
+
 export interface CrashLoopOptions {
   /** pause before the first restart; doubles with each further restart */
   backoffBaseMs: number;
@@ -56,27 +58,38 @@ function printedNothing(lines: string[]): string {
   return lines.length ? "" : " It printed nothing.";
 }
 
+/** What the reasons take besides the exit: the lines printed, and whom it ran as (for the hint). */
+interface Printed {
+  lines: string[];
+  runAs?: RunAs | null;
+}
+
+/** "It printed nothing." or, when it could not write a file as its non-root user, what to do. */
+function afterExit(e: Printed): string {
+  return printedNothing(e.lines) + writeAccessHint(e.lines, e.runAs ?? null);
+}
+
 /** The reason of a rollout ended by its crash limit. */
-export function crashLoopReason(e: ExitFacts & { restarts: number; lines: string[] }): string {
+export function crashLoopReason(e: ExitFacts & Printed & { restarts: number }): string {
   return (
     `The container ${describeExit(e)} after ${plural(e.restarts, "restart")} (crash loop: it stopped ${plural(e.restarts + 1, "time")} during the rollout); ` +
-    `the release was stopped and the previous release keeps serving.${printedNothing(e.lines)}`
+    `the release was stopped and the previous release keeps serving.${afterExit(e)}`
   );
 }
 
 /** The reason of a rollout whose deadline passed while its containers kept crashing. */
-export function crashDeadlineReason(e: ExitFacts & { restarts: number; lines: string[]; timeoutMs: number }): string {
+export function crashDeadlineReason(e: ExitFacts & Printed & { restarts: number; timeoutMs: number }): string {
   return (
     `The release did not become healthy within ${Math.round(e.timeoutMs / 1000)} s of its rollout start: its container ${describeExit(e)} ` +
-    `(${plural(e.restarts, "restart")}); the release was stopped and the previous release keeps serving.${printedNothing(e.lines)}`
+    `(${plural(e.restarts, "restart")}); the release was stopped and the previous release keeps serving.${afterExit(e)}`
   );
 }
 
 /** The reason a live release that kept crashing soon after it went live was rolled back. */
-export function liveCrashRollbackReason(e: ExitFacts & { crashes: number; windowMs: number; lines: string[]; rolledBackTo: number }): string {
+export function liveCrashRollbackReason(e: ExitFacts & Printed & { crashes: number; windowMs: number; rolledBackTo: number }): string {
   return (
     `Crashed ${plural(e.crashes, "time")} within ${Math.round(e.windowMs / 60_000)} min of going live (its container ${describeExit(e)}); ` +
-    `rolled back to v${e.rolledBackTo} automatically.${printedNothing(e.lines)}`
+    `rolled back to v${e.rolledBackTo} automatically.${afterExit(e)}`
   );
 }
 

@@ -90,7 +90,7 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
         replicas: app.replicas,
         env,
         runtimeClass: app.project.runtimeClass || undefined,
-        runAs: r.runAsUid === null ? null : { uid: r.runAsUid, gid: r.runAsGid },
+        runAs: r.runAsUid === null ? null : { uid: r.runAsUid, gid: r.runAsGid, imageUser: r.imageUser ?? "" },
       },
     };
   } catch (e) {

@@ -317,6 +317,7 @@ export class EmbeddedRuntime implements AppRuntime {
           memoryMib: spec.memoryMib,
           restarts: state.restartCount,
           lines: state.lastLogLines ? state.lastLogLines.split("\n") : [],
+          runAs: spec.runAs,
           timeoutMs: this.rolloutTimeoutMs,
         }),
       );
@@ -381,7 +382,7 @@ export class EmbeddedRuntime implements AppRuntime {
       if (!recorded) return state;
       log.warn({ appId: app.appId, releaseId: target.id, container: c.name, exitCode, oom, crashes: recorded.restartCount + (final ? 1 : 0) }, "container of a rolling-out release exited");
       if (final) {
-        await this.abandon(app, target, crashLoopReason({ ...facts, restarts: recorded.restartCount, lines }), lines);
+        await this.abandon(app, target, crashLoopReason({ ...facts, restarts: recorded.restartCount, lines, runAs: spec.runAs }), lines);
         return "failed";
       }
       state = recorded;
@@ -483,7 +484,7 @@ export class EmbeddedRuntime implements AppRuntime {
     const previous = await previousLiveRelease(db, app.appId, release.id);
     if (!previous) return false;
     const windowMs = this.opts.autoRollbackWindowMs ?? 5 * 60_000;
-    const reason = liveCrashRollbackReason({ ...crash, windowMs, rolledBackTo: previous.version });
+    const reason = liveCrashRollbackReason({ ...crash, windowMs, rolledBackTo: previous.version, runAs: release.spec?.runAs ?? null });
     const done = await rollBackCrashingRelease(db, { id: release.id, teamId: app.teamId, appId: app.appId, version: release.version }, previous, reason);
     if (done) {
       // The caller looks at the app again at once: the previous release is its target now.

@@ -134,6 +134,8 @@ describe("whom an app runs as, on the embedded engine", () => {
     const ended = await waitForReleaseStatus(db, d.release!.id, ["LIVE", "FAILED"], 60_000);
     expect(ended.status).toBe("FAILED");
     expect(ended.statusReason).toMatch(/exited with code 3/);
+    // What to do: the release says whom it ran as and how to make the directory writable.
+    expect(ended.statusReason).toContain("It runs as user 10001 (Slipway never runs an app as root) on every runtime: if it could not write a file, make that directory writable in the Dockerfile");
     expect(ended.lastLogLines?.split("\n")).toEqual(expect.arrayContaining(["cannot create /data/notes.db"]));
     expect((await ingressGet(daemon.ingressPort, app.host)).body.trim()).toBe("uid=4321 gid=4321 groups=4321");
   });

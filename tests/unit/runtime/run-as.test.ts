@@ -4,7 +4,8 @@ import { createElement } from "react";
 import { renderToString } from "react-dom/server";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RUN_AS_ID, describeRunAs, engineUser, needsUserTables, runAsFor, RunAsError, runAsReason, volumeGroup } from "@/server/runtime/run-as";
+import { DEFAULT_RUN_AS_ID, describeRunAs, engineUser, needsUserTables, runAsFor, RunAsError, runAsReason, volumeGroup, writeAccessHint } from "@/server/runtime/run-as";
+import { crashLoopReason } from "@/server/daemon/reconcile/crash-loop";
 import { planContainer } from "@/server/daemon/engine/container-spec";
 import { appManifests } from "@/server/runtime/kubernetes/app-manifests";
 import type { WorkloadSpec } from "@/server/runtime/runtime-driver";
@@ -57,6 +58,22 @@ describe("runAsFor", () => {
   });
 });
 
+describe("a crash that looks like a write the non-root user may not make says what to do", () => {
+  it("names the user and the fix when the lines show a denied write, and says nothing otherwise", () => {
+    const denied = ["starting", "touch: /data/notes.db: Permission denied"];
+    expect(writeAccessHint(denied, runAsFor(""))).toBe(
+      " It runs as user 10001 (Slipway never runs an app as root) on every runtime: if it could not write a file, make that directory writable in the Dockerfile (RUN mkdir -p <dir> && chown 10001 <dir>), or write under /tmp.",
+    );
+    expect(writeAccessHint(["PermissionError: [Errno 13] Permission denied: '/app/notes.json'"], runAsFor("node", TABLES))).toMatch(/^ It runs as the image's user 1000 on every runtime/);
+    expect(writeAccessHint(["EROFS: read-only file system, open '/x'"], runAsFor(""))).not.toBe("");
+    expect(writeAccessHint(["Error: listen EADDRINUSE :::8080"], runAsFor(""))).toBe("");
+    // A release made before the policy ran as its image's user: no claim about whom it runs as.
+    expect(writeAccessHint(denied, null)).toBe("");
+    const reason = crashLoopReason({ exitCode: 3, oomKilled: false, memoryMib: 64, restarts: 2, lines: denied, runAs: runAsFor("") });
+    expect(reason).toMatch(/^The container exited with code 3 after 2 restarts .* keeps serving\. It runs as user 10001 .* or write under \/tmp\.$/);
+  });
+});
+
 const spec = (runAs: WorkloadSpec["runAs"]): WorkloadSpec => ({
   teamSlug: "acme", projectSlug: "shop", appSlug: "web", appId: "a1", releaseId: "r1", releaseVersion: 1,
   imageRef: "localhost/slipway/app-a1:b1", containerPort: 8080, healthCheckPath: "/", cpuMillicores: 250, memoryMib: 64, replicas: 1, env: {}, runAs,
@@ -68,7 +85,7 @@ function podSecurity(runAs: WorkloadSpec["runAs"]) {
 }
 
 describe("both runtimes are told the same user and group", () => {
-  for (const runAs of [{ uid: 10001, gid: 10001 }, { uid: 1000, gid: null }, { uid: 2345, gid: 4000 }]) {
+  for (const runAs of [runAsFor(""), runAsFor("1000"), runAsFor("app:web", TABLES)]) {
     it(`${engineUser(runAs)}: Podman's User and GroupAdd match the pod's runAsUser, runAsGroup and fsGroup`, () => {
       const o = planContainer(spec(runAs), 0, "0123456789abcdef", "sha256:x").options;
       const pod = podSecurity(runAs);
