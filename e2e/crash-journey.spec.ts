@@ -116,7 +116,10 @@ test("a release that crashes at start shows its exit code and last log line whil
     await expect(page.getByTestId("release-row").filter({ hasText: "v1" })).toContainText("live");
     // The timeline says why in one whole sentence: the lines are the failure card's.
     const failedEvent = page.getByTestId("app-event").and(page.locator('[data-kind="deploy_failed"]'));
-    await expect(failedEvent).toContainText(new RegExp(`v2 failed; v1 keeps serving: The container exited with code ${CRASH_EXIT_CODE} after \\d+ restarts? .*the previous release keeps serving\\.$`));
+    // Its line is a denied write, so the reason also says whom it ran as and what to do.
+    await expect(failedEvent).toContainText(
+      new RegExp(`v2 failed; v1 keeps serving: The container exited with code ${CRASH_EXIT_CODE} after \\d+ restarts? .*the previous release keeps serving\\. It runs as user 10001 \\(Slipway never runs an app as root\\) on every runtime: .* or write under /tmp\\.$`),
+    );
     await expect(failedEvent).not.toContainText("Last log lines");
 
     // During the rollout, the runtime logs followed v2's own containers and showed the line.

@@ -62,6 +62,13 @@ function printedNothing(lines: string[]): string {
 interface Printed {
   lines: string[];
   runAs?: RunAs | null;
+  /** whether a release was live before this one (default: yes) */
+  hasPrevious?: boolean;
+}
+
+/** What serves meanwhile: the previous release, or (for an app's first release) nothing yet. */
+export function keepsServing(hasPrevious = true): string {
+  return hasPrevious ? "the previous release keeps serving" : "no release was live before it, so the app serves nothing until one goes live";
 }
 
 /** "It printed nothing." or, when it could not write a file as its non-root user, what to do. */
@@ -73,7 +80,7 @@ function afterExit(e: Printed): string {
 export function crashLoopReason(e: ExitFacts & Printed & { restarts: number }): string {
   return (
     `The container ${describeExit(e)} after ${plural(e.restarts, "restart")} (crash loop: it stopped ${plural(e.restarts + 1, "time")} during the rollout); ` +
-    `the release was stopped and the previous release keeps serving.${afterExit(e)}`
+    `the release was stopped and ${keepsServing(e.hasPrevious)}.${afterExit(e)}`
   );
 }
 
@@ -81,7 +88,7 @@ export function crashLoopReason(e: ExitFacts & Printed & { restarts: number }): 
 export function crashDeadlineReason(e: ExitFacts & Printed & { restarts: number; timeoutMs: number }): string {
   return (
     `The release did not become healthy within ${Math.round(e.timeoutMs / 1000)} s of its rollout start: its container ${describeExit(e)} ` +
-    `(${plural(e.restarts, "restart")}); the release was stopped and the previous release keeps serving.${afterExit(e)}`
+    `(${plural(e.restarts, "restart")}); the release was stopped and ${keepsServing(e.hasPrevious)}.${afterExit(e)}`
   );
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from "../logger";
 import type { KubernetesDriver } from "../../runtime/kubernetes/kubernetes-driver";
 import type { DesiredApp, DesiredRelease } from "../reconcile/desired-state";
 import { failRollout, markRollingOut, promoteRelease, rolloutOverdue } from "../reconcile/release-status";
+import { keepsServing } from "../reconcile/crash-loop";
 import { NEXT_PASS, type AppRuntime, type Requeue } from "../control-loop/app-runtime";
 import { TerminalError } from "../control-loop/reconcile-errors";
 import { ensureTeamQuota } from "../../quotas/create-team-quota";
@@ -81,7 +82,7 @@ export class ClusterRuntime implements AppRuntime {
     }
     if (rolloutOverdue(state, this.rolloutTimeoutMs)) {
       throw new TerminalError(
-        `The rollout did not finish in ${Math.round(this.rolloutTimeoutMs / 1000)} s: ${seen.message}. Check the app's readiness (health check path and port) and the cluster's events; the previous release keeps serving.`,
+        `The rollout did not finish in ${Math.round(this.rolloutTimeoutMs / 1000)} s: ${seen.message}. Check the app's readiness (health check path and port) and the cluster's events; ${keepsServing(!!app.live)}.`,
       );
     }
     const reason = `Rolling out: ${seen.message}`;

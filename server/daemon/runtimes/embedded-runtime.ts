@@ -17,6 +17,7 @@ import { promoteRelease, failRollout, markRollingOut, recordExit, rolloutOverdue
 import {
   crashDeadlineReason,
   crashLoopReason,
+  keepsServing,
   DEFAULT_CRASH_LOOP,
   describeExit,
   isOutOfMemory,
@@ -318,6 +319,7 @@ export class EmbeddedRuntime implements AppRuntime {
           restarts: state.restartCount,
           lines: state.lastLogLines ? state.lastLogLines.split("\n") : [],
           runAs: spec.runAs,
+          hasPrevious: !!app.live,
           timeoutMs: this.rolloutTimeoutMs,
         }),
       );
@@ -329,7 +331,7 @@ export class EmbeddedRuntime implements AppRuntime {
       app,
       target,
       `No replica answered GET ${spec.healthCheckPath} on port ${spec.containerPort} with a status below 500 within ${Math.round(this.rolloutTimeoutMs / 1000)} s (last: ${last?.detail ?? "unknown"}). ` +
-        `Make sure the app listens on 0.0.0.0:${spec.containerPort} (the app's container port) and that ${spec.healthCheckPath} answers; the previous release keeps serving.`,
+        `Make sure the app listens on 0.0.0.0:${spec.containerPort} (the app's container port) and that ${spec.healthCheckPath} answers; ${keepsServing(!!app.live)}.`,
       lines,
     );
     return false;
@@ -382,7 +384,7 @@ export class EmbeddedRuntime implements AppRuntime {
       if (!recorded) return state;
       log.warn({ appId: app.appId, releaseId: target.id, container: c.name, exitCode, oom, crashes: recorded.restartCount + (final ? 1 : 0) }, "container of a rolling-out release exited");
       if (final) {
-        await this.abandon(app, target, crashLoopReason({ ...facts, restarts: recorded.restartCount, lines, runAs: spec.runAs }), lines);
+        await this.abandon(app, target, crashLoopReason({ ...facts, restarts: recorded.restartCount, lines, runAs: spec.runAs, hasPrevious: !!app.live }), lines);
         return "failed";
       }
       state = recorded;

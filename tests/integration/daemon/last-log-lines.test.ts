@@ -117,8 +117,11 @@ describe("the last log lines of a crashing container", () => {
     expect(failed.restartCount).toBe(2);
     // Only the run that ended: the two runs before it printed the same lines a second earlier.
     expectPrintedLines(failed.lastLogLines);
+    // The app's first release: nothing was live before it. Its last line is a denied write, so
+    // the reason also says whom it ran as and what to do.
     expect(failed.statusReason).toBe(
-      "The container exited with code 3 after 2 restarts (crash loop: it stopped 3 times during the rollout); the release was stopped and the previous release keeps serving.",
+      "The container exited with code 3 after 2 restarts (crash loop: it stopped 3 times during the rollout); the release was stopped and no release was live before it, so the app serves nothing until one goes live. " +
+        "It runs as user 10001 (Slipway never runs an app as root) on every runtime: if it could not write a file, make that directory writable in the Dockerfile (RUN mkdir -p <dir> && chown 10001 <dir>), or write under /tmp.",
     );
     const event = await db.appEvent.findFirstOrThrow({ where: { appId: app.appId, kind: "deploy_failed" } });
     expect(event.message).toBe(`v${release.version} failed: ${failed.statusReason}`);

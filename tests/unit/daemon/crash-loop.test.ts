@@ -23,6 +23,13 @@ describe("crash-loop rules", () => {
     expect(r).toBe(
       "The container exited with code 3 after 2 restarts (crash loop: it stopped 3 times during the rollout); the release was stopped and the previous release keeps serving.",
     );
+    // An app's first release has nothing that keeps serving, and says so.
+    expect(crashLoopReason({ exitCode: 3, oomKilled: false, memoryMib: 64, restarts: 2, lines: ["x"], hasPrevious: false })).toBe(
+      "The container exited with code 3 after 2 restarts (crash loop: it stopped 3 times during the rollout); the release was stopped and no release was live before it, so the app serves nothing until one goes live.",
+    );
+    expect(crashDeadlineReason({ exitCode: 3, oomKilled: false, memoryMib: 64, restarts: 1, lines: ["x"], timeoutMs: 60_000, hasPrevious: false })).toContain(
+      "the release was stopped and no release was live before it, so the app serves nothing until one goes live.",
+    );
     const silent = crashLoopReason({ exitCode: 0, oomKilled: false, memoryMib: 64, restarts: 1, lines: [] });
     expect(silent).toContain("after 1 restart (");
     expect(silent.endsWith("keeps serving. It printed nothing.")).toBe(true);
