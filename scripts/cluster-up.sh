@@ -13,7 +13,8 @@
 #   SLIPWAY_CLUSTER_DIR        state dir (certs, data, logs, pids)   default: <repo>/.cache/cluster
 #   SLIPWAY_CLUSTER_BIN_CACHE  where built binaries are kept          default: ~/.cache/slipway-cluster
 #   SLIPWAY_CLUSTER_NODES      number of fake nodes                   default: 3
-#   SLIPWAY_CLUSTER_REAL_NODE  0 = no real node (kubelet + containerd; needs root)  default: 1
+#   SLIPWAY_CLUSTER_REAL_NODE  1 = one real node (kubelet + containerd; needs root), 0 = none
+#                              default: 1 when run as root, else 0
 #   SLIPWAY_CLUSTER_KEEP_DATA  1 = keep etcd data of a stopped cluster (default: start empty)
 #   SLIPWAY_CLUSTER_API_PORT   preferred apiserver port               default: 6443 (next free if taken)
 #   SLIPWAY_CLUSTER_BUILD_ONLY 1 = build the binaries and exit
@@ -24,7 +25,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MOD="$ROOT/e2e/cluster"
 STATE="${SLIPWAY_CLUSTER_DIR:-$ROOT/.cache/cluster}"
 NODES="${SLIPWAY_CLUSTER_NODES:-3}"
-REAL_NODE="${SLIPWAY_CLUSTER_REAL_NODE:-1}"
+REAL_NODE="${SLIPWAY_CLUSTER_REAL_NODE:-$([[ "$(id -u)" == 0 ]] && echo 1 || echo 0)}"
 PKI="$STATE/pki"
 LOGS="$STATE/logs"
 PIDS="$STATE/pids"
@@ -207,7 +208,7 @@ write_json() {
   "podLogFile": "$STATE/kwok/logs/default.log",
   "ports": { "apiserver": $API_PORT, "etcd": $ETCD_PORT, "kwok": $KWOK_PORT, "controllerManager": $KCM_PORT, "scheduler": $SCHED_PORT },
   "nodes": $NODES,
-  "realNode": $(if [[ "$REAL_NODE" == 0 ]]; then echo null; else
+  "realNode": $(if ! pid_alive kubelet; then echo null; else
     printf '{ "name": "127.0.0.1", "label": "slipway.dev/real-node", "taint": "slipway.dev/real-node", "containerdSocket": "%s", "kubeletPort": %s }' \
       "$STATE/node/containerd/containerd.sock" "${KUBELET_PORT:-0}"; fi),
   "binDir": "$BIN"
@@ -459,7 +460,9 @@ log "$NODES nodes Ready"
 wait_for "default service account" 60 "${KUBECTL[@]}" get serviceaccount default -n default
 wait_for "kube-root-ca.crt configmap" 60 "${KUBECTL[@]}" get configmap kube-root-ca.crt -n default
 
-if [[ "$REAL_NODE" != 0 ]]; then
+if [[ "$REAL_NODE" == 0 ]]; then
+  log "no real node (SLIPWAY_CLUSTER_REAL_NODE=0, or not root): pods run on KWOK's nodes only"
+else
   # shellcheck source=scripts/real-node-up.sh
   source "$ROOT/scripts/real-node-up.sh"
   real_node_up

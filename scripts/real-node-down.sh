@@ -83,11 +83,18 @@ if pid_of containerd >/dev/null; then
 fi
 stop_component containerd 10
 # Shims of our containerd that outlived it (they are found by our socket path in their argv).
+# A killed shim leaves its socket in containerd's fixed /run/containerd/s/, named
+# sha256("<containerd address>/<namespace>/<container id>"): remove it too.
 for p in /proc/[0-9]*; do
   [[ "$(readlink "$p/exe" 2>/dev/null)" == */containerd-shim-runc-v2 ]] || continue
-  tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "-address $SOCK " || continue
+  argv="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)"
+  grep -qF -- "-address $SOCK " <<<"$argv" || continue
   log "killing leftover shim ${p#/proc/}"
   kill -KILL "${p#/proc/}" 2>/dev/null
+  shim_ns="$(sed -n 's/.* -namespace \([^ ]*\) .*/\1/p' <<<"$argv")"
+  shim_id="$(sed -n 's/.* -id \([^ ]*\) .*/\1/p' <<<"$argv")"
+  [[ -n "$shim_ns" && -n "$shim_id" ]] &&
+    rm -f "/run/containerd/s/$(printf '%s' "$SOCK/$shim_ns/$shim_id" | sha256sum | cut -c1-64)"
 done
 if [[ -d "$NODE_DIR/runc" ]]; then
   for c in $(runc --root "$NODE_DIR/runc" list -q 2>/dev/null); do
