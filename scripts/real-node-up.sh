@@ -209,8 +209,12 @@ real_node_up() {
     || die "CNI plugins missing in /usr/lib/cni (apt-get install containernetworking-plugins)"
   ensure_pause_image
 
-  # A stale node dir (crash, kill -9) is cleaned by real-node-down.sh before cluster-up gets here.
-  rm -rf "$NODE_DIR"
+  # A stale node dir (crash, kill -9) is cleaned by real-node-down.sh before cluster-up gets here;
+  # never delete through a mount (a pod's subPath can be a bind mount of a host directory).
+  if awk -v d="$NODE_DIR" '$5 == d || index($5, d "/") == 1 {found=1} END {exit !found}' /proc/self/mountinfo; then
+    die "mounts remain under $NODE_DIR: run scripts/cluster-down.sh first"
+  fi
+  rm -rf --one-file-system "$NODE_DIR"
   mkdir -p "$NODE_DIR"
   record_host_settings
 

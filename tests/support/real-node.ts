@@ -49,9 +49,13 @@ export async function importImageIntoRealNode(node: RealNode, ref: string): Prom
   }
 }
 
-/** Ids of every container (pod sandboxes included) the real node's containerd holds. */
-export async function realNodeContainerIds(node: RealNode): Promise<string[]> {
-  const { stdout } = await ctr(node, ["containers", "ls", "--quiet"]);
+/**
+ * Ids of the containers (pod sandboxes included) the real node's containerd holds: all of them,
+ * or those of one pod (by the pod UID label kubelet gives its sandbox and containers).
+ */
+export async function realNodeContainerIds(node: RealNode, podUid?: string): Promise<string[]> {
+  const filter = podUid ? [`labels."io.kubernetes.pod.uid"==${podUid}`] : [];
+  const { stdout } = await ctr(node, ["containers", "ls", "--quiet", ...filter]);
   return stdout.split("\n").filter(Boolean);
 }
 

@@ -122,7 +122,6 @@ afterAll(async () => {
 
 describe("the test cluster's real node", () => {
   it("runs a pinned pod that passes its readiness probe, serves through the API server's proxy, logs, and leaves nothing behind", async () => {
-    const before = new Set(await realNodeContainerIds(node));
     const t0 = Date.now();
     await core.createNamespacedPod({
       namespace,
@@ -147,7 +146,10 @@ describe("the test cluster's real node", () => {
     expect(container?.ready).toBe(true);
     expect(container?.containerID).toMatch(/^containerd:\/\//);
     const containerId = (container?.containerID ?? "").replace("containerd://", "");
-    expect(await realNodeContainerIds(node)).toContain(containerId);
+    const uid = ready.metadata?.uid ?? "";
+    const podContainers = await realNodeContainerIds(node, uid);
+    expect(podContainers).toContain(containerId);
+    expect(podContainers).toHaveLength(2); // the app's and the pod sandbox's (pause)
 
     // The API server's pod proxy reaches the pod's address on the node's bridge.
     const page = await apiGet(`/api/v1/namespaces/${namespace}/pods/web:${WEB_PORT}/proxy/`);
@@ -171,7 +173,7 @@ describe("the test cluster's real node", () => {
     const left = await until(
       "containerd to drop the pod's containers",
       async () => {
-        const ids = (await realNodeContainerIds(node)).filter((id) => !before.has(id));
+        const ids = await realNodeContainerIds(node, uid);
         return ids.length === 0 ? ids : undefined;
       },
       150_000,
