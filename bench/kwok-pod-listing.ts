@@ -296,7 +296,13 @@ async function main(): Promise<void> {
   try {
     const wasRunning = clusterRunning(stateDir);
     log(`control plane in ${path.relative(ROOT, stateDir)}: ${wasRunning ? "reusing the running one" : "starting it"}`);
-    const env = { ...process.env, SLIPWAY_CLUSTER_DIR: stateDir, SLIPWAY_CLUSTER_NODES: process.env.SLIPWAY_CLUSTER_NODES ?? "1" };
+    // No real node (kubelet + containerd): this bench measures the API server with KWOK's nodes only.
+    const env = {
+      ...process.env,
+      SLIPWAY_CLUSTER_DIR: stateDir,
+      SLIPWAY_CLUSTER_NODES: process.env.SLIPWAY_CLUSTER_NODES ?? "1",
+      SLIPWAY_CLUSTER_REAL_NODE: process.env.SLIPWAY_CLUSTER_REAL_NODE ?? "0",
+    };
     const kubeconfigPath = (await runScript("cluster-up.sh", env)).trim().split("\n").pop()!;
     if (!wasRunning && !keep) cleanups.push(async () => void (await runScript("cluster-down.sh", env)));
     const kc = new KubeConfig();

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Stops the test control plane started by scripts/cluster-up.sh. Safe to call any number of
-# times. Only processes whose pid is recorded in $STATE/pids and whose executable is the
-# matching cluster binary are signalled. Certificates and built binaries are kept; pass
-# --purge to also delete the state dir (certs, etcd data, logs).
+# Stops the test control plane started by scripts/cluster-up.sh, and its real node (kubelet +
+# containerd, via scripts/real-node-down.sh, which also restores the host settings they changed).
+# Safe to call any number of times. Only processes whose pid is recorded in $STATE/pids and whose
+# executable is the matching cluster binary are signalled. Certificates and built binaries are
+# kept; pass --purge to also delete the state dir (certs, etcd data, logs).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +35,8 @@ stop() { # stop <component>
 if [[ -d "$PIDS" ]]; then
   exec 8>"$STATE/.down.lock"
   flock 8
+  # The real node first, while the API server can still take its pods away.
+  bash "$ROOT/scripts/real-node-down.sh" || log "real-node-down reported a problem (see above)"
   # reverse start order
   for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do stop "$c"; done
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Slipway's test Kubernetes control plane on loopback, building it first if needed:
 #   etcd (embedded go.etcd.io/etcd/server/v3) -> kube-apiserver -> kube-controller-manager,
-#   kube-scheduler -> kwok (fake nodes, pod status, pod logs) -> fake nodes -> Ready.
+#   kube-scheduler -> kwok (fake nodes, pod status, pod logs) -> fake nodes -> Ready
+#   -> one real node: containerd + kubelet (scripts/real-node-up.sh) -> Ready.
 # Everything is built from source by e2e/cluster (Go module proxy only) and cached, so a second
 # start takes seconds. An already running, healthy cluster is reused.
 #
@@ -12,6 +13,8 @@
 #   SLIPWAY_CLUSTER_DIR        state dir (certs, data, logs, pids)   default: <repo>/.cache/cluster
 #   SLIPWAY_CLUSTER_BIN_CACHE  where built binaries are kept          default: ~/.cache/slipway-cluster
 #   SLIPWAY_CLUSTER_NODES      number of fake nodes                   default: 3
+#   SLIPWAY_CLUSTER_REAL_NODE  1 = one real node (kubelet + containerd; needs root), 0 = none
+#                              default: 1 when run as root, else 0
 #   SLIPWAY_CLUSTER_KEEP_DATA  1 = keep etcd data of a stopped cluster (default: start empty)
 #   SLIPWAY_CLUSTER_API_PORT   preferred apiserver port               default: 6443 (next free if taken)
 #   SLIPWAY_CLUSTER_BUILD_ONLY 1 = build the binaries and exit
@@ -22,6 +25,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MOD="$ROOT/e2e/cluster"
 STATE="${SLIPWAY_CLUSTER_DIR:-$ROOT/.cache/cluster}"
 NODES="${SLIPWAY_CLUSTER_NODES:-3}"
+REAL_NODE="${SLIPWAY_CLUSTER_REAL_NODE:-$([[ "$(id -u)" == 0 ]] && echo 1 || echo 0)}"
 PKI="$STATE/pki"
 LOGS="$STATE/logs"
 PIDS="$STATE/pids"
@@ -88,7 +92,7 @@ ensure_binaries() {
   flock 7 # shared between checkouts using the same cache
   mkdir -p "$BIN"
   local need=0 b
-  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-config.yaml kwok-crds.yaml; do
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kwok kwok-config.yaml kwok-crds.yaml; do
     [[ -e "$BIN/$b" ]] || need=1
   done
   if (( need )); then
@@ -100,6 +104,7 @@ ensure_binaries() {
     build kube-apiserver "$MOD" k8s.io/kubernetes/cmd/kube-apiserver "$K8S_LDX"
     build kube-controller-manager "$MOD" k8s.io/kubernetes/cmd/kube-controller-manager "$K8S_LDX"
     build kube-scheduler "$MOD" k8s.io/kubernetes/cmd/kube-scheduler "$K8S_LDX"
+    build kubelet "$MOD" k8s.io/kubernetes/cmd/kubelet "$K8S_LDX"
     build kwok "$MOD/kwok" sigs.k8s.io/kwok/cmd/kwok
     # KWOK's stock stages and CRDs, taken from the same module version as the binary.
     local kdir
@@ -133,6 +138,7 @@ KUBECTL=(kubectl --kubeconfig "$KUBECONFIG_PATH" --request-timeout=20s)
 # Helpers
 # --------------------------------------------------------------------------------------------
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+[[ "$REAL_NODE" == 0 ]] || COMPONENTS+=(containerd kubelet)
 
 pid_alive() { # pid_alive <component>: the recorded pid is alive and is our binary
   local f="$PIDS/$1.pid" pid
@@ -149,15 +155,20 @@ free_port() { # free_port <preferred> [taken...]
   echo "$p"
 }
 
-start() { # start <component> <args...>
+start() { # start <component> <args...>: runs $BIN/<component>
   local name="$1"; shift
+  start_external "$name" "$BIN/$name" "$@"
+}
+
+start_external() { # start_external <component> <executable> <args...>
+  local name="$1" exe="$2"; shift 2
   log "starting $name (log: $LOGS/$name.log)"
   (
     # Daemons must not inherit our lock fds (or any caller's pipes): close every fd above 2.
     for fd in /proc/$BASHPID/fd/*; do
       fd="${fd##*/}"; (( fd > 2 )) && eval "exec $fd>&-" 2>/dev/null
     done
-    exec setsid "$BIN/$name" "$@"
+    exec setsid "$exe" "$@"
   ) >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$PIDS/$name.pid"
 }
@@ -182,7 +193,10 @@ healthy() {
   [[ -f "$STATE/ports.env" && -f "$KUBECONFIG_PATH" ]] || return 1
   # shellcheck disable=SC1091
   source "$STATE/ports.env"
-  api_ready
+  api_ready || return 1
+  # A real node must still be there and Ready (kubelet up does not mean registered).
+  [[ "$REAL_NODE" == 0 ]] || "${KUBECTL[@]}" get node 127.0.0.1 \
+    -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -qx True
 }
 
 write_json() {
@@ -194,6 +208,9 @@ write_json() {
   "podLogFile": "$STATE/kwok/logs/default.log",
   "ports": { "apiserver": $API_PORT, "etcd": $ETCD_PORT, "kwok": $KWOK_PORT, "controllerManager": $KCM_PORT, "scheduler": $SCHED_PORT },
   "nodes": $NODES,
+  "realNode": $(if ! pid_alive kubelet; then echo null; else
+    printf '{ "name": "127.0.0.1", "label": "slipway.dev/real-node", "taint": "slipway.dev/real-node", "containerdSocket": "%s", "kubeletPort": %s }' \
+      "$STATE/node/containerd/containerd.sock" "${KUBELET_PORT:-0}"; fi),
   "binDir": "$BIN"
 }
 EOF
@@ -208,7 +225,7 @@ if healthy; then
   echo "$KUBECONFIG_PATH"
   exit 0
 fi
-if compgen -G "$PIDS/*.pid" >/dev/null; then
+if compgen -G "$PIDS/*.pid" >/dev/null || [[ -e "$STATE/node-host-before.env" ]]; then
   log "found a partial/stale cluster — stopping it first"
   "$ROOT/scripts/cluster-down.sh" >&2
 fi
@@ -442,6 +459,14 @@ wait_for "nodes Ready" 90 "${KUBECTL[@]}" wait --for=condition=Ready node -l typ
 log "$NODES nodes Ready"
 wait_for "default service account" 60 "${KUBECTL[@]}" get serviceaccount default -n default
 wait_for "kube-root-ca.crt configmap" 60 "${KUBECTL[@]}" get configmap kube-root-ca.crt -n default
+
+if [[ "$REAL_NODE" == 0 ]]; then
+  log "no real node (SLIPWAY_CLUSTER_REAL_NODE=0, or not root): pods run on KWOK's nodes only"
+else
+  # shellcheck source=scripts/real-node-up.sh
+  source "$ROOT/scripts/real-node-up.sh"
+  real_node_up
+fi
 
 for c in "${COMPONENTS[@]}"; do pid_alive "$c" || die "$c exited (log: $LOGS/$c.log)"; done
 write_json

@@ -6,7 +6,7 @@
 #   scripts/ensure-system.sh                   podman + runc, caddy, git, busybox-static, build tools
 #   scripts/ensure-system.sh --with-postgres   … and PostgreSQL (integration tests)
 #   scripts/ensure-system.sh --with-browser    … and Debian's Chromium (Playwright journeys)
-#   scripts/ensure-system.sh --for-tests       all of the above + mmdebstrap, docker-registry
+#   scripts/ensure-system.sh --for-tests       all of the above + mmdebstrap, docker-registry, containerd
 set -euo pipefail
 
 with_postgres=0
@@ -42,6 +42,11 @@ wanted+=(python3 make g++)
 [ "$with_browser" = 1 ] && wanted+=(chromium fonts-liberation)
 # Tests build their own base images (no registry is reachable) and run a local registry.
 [ "$with_test_tools" = 1 ] && wanted+=(mmdebstrap docker-registry)
+# The test cluster's real node (scripts/real-node-up.sh): containerd beside kubelet, with runc and
+# containernetworking-plugins (listed above); gcc (from g++) compiles its pause image. Debian's
+# package enables a containerd.service: where systemd runs it starts a system containerd, which
+# the test cluster never uses (it runs its own, with its own socket and state dir).
+[ "$with_test_tools" = 1 ] && wanted+=(containerd)
 
 installed() {
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = "installed" ]

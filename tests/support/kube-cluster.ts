@@ -11,6 +11,10 @@
 // `podLogFile` (append lines to it to see them in a followed `kubectl logs -f`). A test can give
 // one pod its own log by creating `kwok.x-k8s.io/v1alpha1` `Logs` named like the pod, in its
 // namespace, with `spec.logs: [{ logsFile: <absolute path>, follow: true }]`.
+//
+// Real node: beside KWOK's fake nodes the cluster has one real node (kubelet + containerd, named
+// 127.0.0.1) unless it was started with SLIPWAY_CLUSTER_REAL_NODE=0. It is tainted NoSchedule, so
+// pods run there only when they ask: see tests/support/real-node.ts (`onRealNode()`).
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -27,6 +31,19 @@ export interface TestCluster {
   stateDir: string;
   /** CRI-format log file KWOK serves for pods by default (see above). */
   podLogFile: string;
+  /** The real node (kubelet + containerd), or null when the cluster runs without one. */
+  realNode: RealNode | null;
+}
+
+export interface RealNode {
+  /** Node name (and address): 127.0.0.1. */
+  name: string;
+  /** Label (value "true") to select it and key of its NoSchedule taint (value "true"). */
+  label: string;
+  taint: string;
+  /** Its containerd's socket (images go in namespace k8s.io for kubelet to see them). */
+  containerdSocket: string;
+  kubeletPort: number;
 }
 
 let pending: Promise<TestCluster> | undefined;
@@ -44,6 +61,7 @@ function readClusterJson(): TestCluster {
     server: info.server,
     stateDir: info.stateDir ?? dir,
     podLogFile: info.podLogFile ?? path.join(dir, "kwok/logs/default.log"),
+    realNode: info.realNode ?? null,
   };
 }
 
@@ -74,6 +92,7 @@ export function ensureTestCluster(): Promise<TestCluster> {
       server: process.env.SLIPWAY_TEST_KUBE_SERVER ?? info?.server ?? "",
       stateDir: info?.stateDir ?? stateDir(),
       podLogFile: info?.podLogFile ?? path.join(stateDir(), "kwok/logs/default.log"),
+      realNode: info?.realNode ?? null,
     });
   }
   pending ??= (async () => {
