@@ -125,3 +125,14 @@ export async function stopTestCluster(): Promise<void> {
   delete process.env.SLIPWAY_TEST_KUBE_SERVER;
   await runScript("cluster-down.sh", 60_000);
 }
+
+/** Polls `fn` until it returns a value (errors count as "not yet"); throws after `timeoutMs`. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -2,14 +2,13 @@
 // Podman and a real CNCF Distribution registry (Debian's docker-registry) on loopback. The
 // cluster itself is unreachable on purpose: only the build's push is under test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/server/db";
 import { seal } from "@/server/crypto/secret-box";
 import { clusterImageRef, splitImageRef } from "@/server/runtime/kubernetes/cluster-image-ref";
 import { ensureTestBaseImage } from "../../support/test-images";
+import { startLoopbackRegistry, type LoopbackRegistry } from "../../support/loopback-registry";
 import { createFixtureRepo, type FixtureRepo } from "../../support/git-fixtures";
 import {
   allowLocalGitSources,
@@ -21,7 +20,6 @@ import {
   makeDataDir,
   queueBuild,
   seedApp,
-  waitFor,
   waitForBuild,
   type DaemonProcess,
 } from "../../support/daemon-harness";
@@ -51,40 +49,9 @@ current-context: c
 let db: Db;
 let daemon: DaemonProcess;
 let repo: FixtureRepo;
-let registry: ChildProcess | undefined;
+let registry: LoopbackRegistry | undefined;
 let registryAddr: string;
-let registryOutput = "";
 const pushedRefs: string[] = [];
-
-async function ensureRegistryBinary(): Promise<void> {
-  if (existsSync("/usr/bin/docker-registry")) return;
-  await execFileAsync("apt-get", ["install", "-y", "docker-registry"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-}
-
-async function startRegistry(root: string): Promise<void> {
-  const port = await freePort();
-  registryAddr = `127.0.0.1:${port}`;
-  mkdirSync(path.join(root, "data"), { recursive: true });
-  const config = path.join(root, "config.yml");
-  writeFileSync(
-    config,
-    `version: 0.1
-log:
-  level: warn
-storage:
-  filesystem:
-    rootdirectory: ${path.join(root, "data")}
-http:
-  addr: ${registryAddr}
-`,
-  );
-  registry = spawn("/usr/bin/docker-registry", ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
-  registry.stdout!.on("data", (b: Buffer) => (registryOutput += b.toString("utf8")));
-  registry.stderr!.on("data", (b: Buffer) => (registryOutput += b.toString("utf8")));
-  await waitFor("the registry to answer /v2/", async () => (await fetch(`http://${registryAddr}/v2/`)).ok, 30_000).catch((e: Error) => {
-    throw new Error(`${e.message}\n${registryOutput.slice(-2000)}`);
-  });
-}
 
 async function seedClusterApp(clusterName: string, imageRegistry: string, appSlug: string) {
   const cluster = await db.cluster.create({
@@ -98,9 +65,9 @@ async function seedClusterApp(clusterName: string, imageRegistry: string, appSlu
 
 beforeAll(async () => {
   await ensureTestBaseImage();
-  await ensureRegistryBinary();
   const dataDir = makeDataDir("registry-push");
-  await startRegistry(path.join(dataDir, "registry"));
+  registry = await startLoopbackRegistry(path.join(dataDir, "registry"));
+  registryAddr = registry.addr;
   const { url, db: d } = await createTestDatabase(path.join(dataDir, "test.db"));
   db = d;
   await allowLocalGitSources(db, true);
@@ -113,7 +80,7 @@ afterAll(async () => {
   await daemon?.kill("SIGTERM");
   if (daemon) await cleanupDaemonResources(daemon.dataDir);
   for (const ref of pushedRefs) await execFileAsync("podman", ["untag", ref]).catch(() => undefined);
-  registry?.kill("SIGTERM");
+  registry?.stop();
   await db?.$disconnect();
 });
 

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from "@kubernetes/client-node";
-import { ensureTestCluster } from "../../support/kube-cluster";
+import { ensureTestCluster, until } from "../../support/kube-cluster";
 import { call, setupApiTestEnv, signUp } from "../../support/api-harness";
 import * as clusters from "@/app/api/v1/clusters/route";
 import * as podsRoute from "@/app/api/v1/clusters/[clusterId]/pods/route";
@@ -37,16 +37,6 @@ function pod(name: string, podLabels: Record<string, string>): V1Pod {
     metadata: { name, labels: podLabels },
     spec: { automountServiceAccountToken: false, containers: [{ name: "app", image: "localhost/slipway/test:1" }] },
   };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /** Every page of the listing, as the cluster view loads it. */

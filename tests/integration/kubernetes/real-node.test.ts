@@ -13,7 +13,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CoreV1Api, KubeConfig, type V1Pod, type V1PodSpec } from "@kubernetes/client-node";
-import { ensureTestCluster, type RealNode } from "../../support/kube-cluster";
+import { ensureTestCluster, until, type RealNode } from "../../support/kube-cluster";
 import { startLoopbackRegistry } from "../../support/loopback-registry";
 import {
   WEB_PAGE,
@@ -32,16 +32,6 @@ let kc: KubeConfig;
 let core: CoreV1Api;
 let node: RealNode;
 let image: string;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** GET on the API server as the kubeconfig's user (admin), like `kubectl get --raw`. */
 async function apiGet(pathName: string): Promise<{ status: number; body: string }> {
