@@ -7,12 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-fs";
-import { EngineError } from "./engine";
+import { EngineError, statusOf } from "./engine";
 
 /** Largest file read; /etc/passwd and /etc/group are a few KiB. */
 const MAX_FILE_BYTES = 1024 * 1024;
 
-const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
 
 /** The files' contents by path; a file the image lacks maps to null. */
 export async function readImageFiles(docker: Docker, image: string, files: string[]): Promise<Map<string, string | null>> {
