@@ -22,6 +22,9 @@ const nextConfig: NextConfig = {
     "@kubernetes/client-node",
   ],
   typedRoutes: false,
+  // Opened cluster apps (/open/<ticket>/…) need their trailing slashes: relative links resolve
+  // against them. Dashboard pages match with or without one either way.
+  skipTrailingSlashRedirect: true,
   poweredByHeader: false,
   // `tsc --noEmit` is its own suite in `npm test`; repeating it inside every build costs a
   // minute on two cores and would hide the journeys behind an unrelated type error.
@@ -31,7 +34,8 @@ const nextConfig: NextConfig = {
   async headers() {
     return [
       {
-        source: "/:path*",
+        // Everything but opened apps, which set their own (server/apps/open/open-rewrite.ts).
+        source: "/:path((?!open/).*)",
         headers: [
           { key: "X-Frame-Options", value: "DENY" },
           { key: "X-Content-Type-Options", value: "nosniff" },

@@ -20,7 +20,8 @@ export const config = {
   matcher: [
     {
       // Pages only: API responses get their own fixed policy (next.config.ts), static files none.
-      source: "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+      // Opened apps (/open/…) get a sandbox policy of their own (server/apps/open/open-rewrite.ts).
+      source: "/((?!api/|open/|_next/static|_next/image|favicon.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -17,6 +17,7 @@ import { AppOperations } from "./app-operations";
 import { AppEvents } from "./app-events";
 import { LiveCrash } from "./live-crash";
 import { ReleaseFailure } from "./release-failure";
+import { OpenThroughApiServer } from "./open-through-api-server";
 import { ReleaseList } from "./release-list";
 import { appKeys, useApp, useBuilds, useDeployApp, useReleases } from "./queries";
 import { refreshQueries } from "@/components/providers/refresh-queries";
@@ -83,7 +84,7 @@ export function AppDetail({ appId }: { appId: string }) {
               <a href={a.url} target="_blank" rel="noreferrer" className="font-mono text-sm text-blue-700 underline" data-testid="app-url">{a.url}</a>
             </>
           ) : (
-            <span className="text-sm text-slate-600">Live on {a.runtimeTarget}. The cluster has no ingress domain, so the app is reachable inside the cluster only.</span>
+            <OpenThroughApiServer appId={a.id} runtimeTarget={a.runtimeTarget} />
           )}
         </Card>
       ) : null}

@@ -83,6 +83,13 @@ export function useDeployApp(id: string) {
   });
 }
 
+/** A link to the app through its cluster's API server (no cache: each one is fresh). */
+export function useOpenLink(id: string) {
+  return useMutation({
+    mutationFn: () => api<{ url: string; expiresAt: string }>(`/api/v1/apps/${id}/open`, { method: "POST" }),
+  });
+}
+
 export function useRollback(id: string) {
   const qc = useQueryClient();
   return useMutation({

@@ -50,6 +50,17 @@ function AdminActions({ cluster }: { cluster: ClusterDto }) {
   );
 }
 
+/** How apps reach and run on the cluster: where images go, how apps are opened, which nodes they use. */
+function ClusterSettings({ cluster: c }: { cluster: ClusterDto }) {
+  return (
+    <p className="mt-1 text-xs text-slate-600" data-testid="cluster-settings">
+      images: {c.imageRegistry ? <span className="font-mono">{c.imageRegistry}</span> : "shared with the build engine"}
+      {" · "}apps open at: {c.ingressDomain ? <span className="font-mono">*.{c.ingressDomain}</span> : "the API server's service proxy (no ingress domain)"}
+      {" · "}app nodes: {c.appNodeSelector ? <span className="font-mono">{c.appNodeSelector}</span> : "any"}
+    </p>
+  );
+}
+
 export function ClusterList({ isPlatformAdmin }: { isPlatformAdmin: boolean }) {
   const clusters = useClusters();
   return (
@@ -72,6 +83,7 @@ export function ClusterList({ isPlatformAdmin }: { isPlatformAdmin: boolean }) {
               <span className="truncate font-mono text-xs text-slate-500">{c.server}</span>
               <span className="ml-auto text-xs text-slate-500">checked {formatCheckedAt(c.lastCheckedAt)}</span>
             </div>
+            <ClusterSettings cluster={c} />
             {!c.reachable ? <div className="mt-2"><ProbeResult cluster={c} /></div> : null}
             {isPlatformAdmin ? <AdminActions cluster={c} /> : null}
             {c.reachable ? <ClusterPodsToggle clusterId={c.id} clusterName={c.name} /> : null}

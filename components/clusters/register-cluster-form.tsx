@@ -39,6 +39,7 @@ export function RegisterClusterForm() {
         ingressClassName: optional("ingressClassName"),
         ingressNamespace: optional("ingressNamespace"),
         ingressDomain: optional("ingressDomain"),
+        appNodeSelector: optional("appNodeSelector"),
       },
       {
         onSuccess: () => {
@@ -74,6 +75,9 @@ export function RegisterClusterForm() {
             </Field>
             <Field label="Ingress domain" htmlFor="cluster-ingress-domain">
               <Input id="cluster-ingress-domain" name="ingressDomain" placeholder="apps.example.com" />
+            </Field>
+            <Field label="App nodes (labels; pods also tolerate their NoSchedule taints)" htmlFor="cluster-app-nodes">
+              <Input id="cluster-app-nodes" name="appNodeSelector" placeholder="dedicated=slipway" />
             </Field>
           </div>
         </details>

@@ -13,6 +13,7 @@ export interface ClusterConnection {
   ingressClassName: string;
   ingressNamespace: string;
   ingressDomain: string;
+  appNodeSelector: string;
   /** The decrypted kubeconfig YAML: load it with loadKubeconfig, never log it. */
   kubeconfig: string;
 }
@@ -20,7 +21,7 @@ export interface ClusterConnection {
 export async function getClusterKubeconfig({ clusterName }: { clusterName: string }): Promise<ClusterConnection> {
   const cluster = await getDb().cluster.findUnique({ where: { name: clusterName } });
   if (!cluster) throw notFound(`Cluster ${clusterName}`);
-  const { kubeconfigEncrypted, id, name, server, imageRegistry, ingressClassName, ingressNamespace, ingressDomain } = cluster;
+  const { kubeconfigEncrypted, id, name, server, imageRegistry, ingressClassName, ingressNamespace, ingressDomain, appNodeSelector } = cluster;
   let kubeconfig: string;
   try {
     kubeconfig = open(kubeconfigEncrypted);
@@ -30,5 +31,5 @@ export async function getClusterKubeconfig({ clusterName }: { clusterName: strin
       `The kubeconfig of cluster ${name} cannot be decrypted: this process must use the same SLIPWAY_SECRET_KEY (or data dir) as the web server that registered it.`,
     );
   }
-  return { id, name, server, imageRegistry, ingressClassName, ingressNamespace, ingressDomain, kubeconfig };
+  return { id, name, server, imageRegistry, ingressClassName, ingressNamespace, ingressDomain, appNodeSelector, kubeconfig };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DNS1123_LABEL, slugSchema } from "../slugs";
 import { MAX_KUBECONFIG_BYTES } from "./constants";
+import { appNodeSelectorProblem } from "../runtime/kubernetes/app-node-placement";
 
 export { MAX_KUBECONFIG_BYTES };
 
@@ -22,11 +23,22 @@ const dnsSubdomainSchema = z
   .max(253)
   .refine((s) => s === "" || s.split(".").every((part) => DNS1123_LABEL.test(part) && part.length <= 63), "must be a DNS name: lowercase labels separated by '.'");
 
+// Node labels app pods select (and whose NoSchedule taints they tolerate): "key=value,…".
+const appNodeSelectorSchema = z
+  .string()
+  .trim()
+  .max(1000)
+  .superRefine((s, ctx) => {
+    const problem = appNodeSelectorProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
 export const clusterSettingsShape = {
   imageRegistry: imageRegistrySchema,
   ingressClassName: dnsSubdomainSchema,
   ingressNamespace: z.string().trim().max(63).regex(DNS1123_LABEL, "must be a Kubernetes namespace name (a DNS-1123 label)"),
   ingressDomain: dnsSubdomainSchema,
+  appNodeSelector: appNodeSelectorSchema,
 };
 
 export const registerClusterInput = z.object({
@@ -36,6 +48,7 @@ export const registerClusterInput = z.object({
   ingressClassName: clusterSettingsShape.ingressClassName.optional(),
   ingressNamespace: clusterSettingsShape.ingressNamespace.optional(),
   ingressDomain: clusterSettingsShape.ingressDomain.optional(),
+  appNodeSelector: clusterSettingsShape.appNodeSelector.optional(),
 });
 export type RegisterClusterInput = z.input<typeof registerClusterInput>;
 
@@ -48,6 +61,7 @@ export const updateClusterInput = z
     ingressClassName: clusterSettingsShape.ingressClassName,
     ingressNamespace: clusterSettingsShape.ingressNamespace,
     ingressDomain: clusterSettingsShape.ingressDomain,
+    appNodeSelector: clusterSettingsShape.appNodeSelector,
   })
   .partial()
   .strict();
@@ -64,6 +78,8 @@ export interface ClusterDto {
   ingressClassName: string;
   ingressNamespace: string;
   ingressDomain: string;
+  /** Node labels app pods run on ("key=value,…"; "" = anywhere). */
+  appNodeSelector: string;
   reachable: boolean;
   version: string | null;
   lastError: string | null;

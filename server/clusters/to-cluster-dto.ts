@@ -17,6 +17,7 @@ export function toClusterDto(c: ClusterRow): ClusterDto {
     ingressClassName: c.ingressClassName,
     ingressNamespace: c.ingressNamespace,
     ingressDomain: c.ingressDomain,
+    appNodeSelector: c.appNodeSelector,
     reachable: c.reachable,
     version: c.version,
     lastError: c.lastError,

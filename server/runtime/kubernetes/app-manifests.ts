@@ -4,6 +4,7 @@
 import type { V1Deployment, V1Ingress, V1PodSecurityContext, V1Secret, V1Service } from "@kubernetes/client-node";
 import type { WorkloadSpec } from "../runtime-driver";
 import { DEFAULT_RUN_AS_ID, volumeGroup } from "../run-as";
+import { appNodePlacement } from "./app-node-placement";
 import { envSecretName, LABEL, MANAGED_BY, teamNamespace, workloadName } from "./names";
 
 export interface AppManifestOptions {
@@ -12,9 +13,14 @@ export interface AppManifestOptions {
   ingressClassName?: string;
   /** The image as the cluster's nodes can pull it (pushed to the cluster's registry, or local). */
   image: string;
+  /** The cluster's app-node setting ("key=value,…"): pods select and tolerate those nodes. */
+  appNodeSelector?: string;
   /** Mount the root filesystem read-only (the app writes only to /tmp). */
   readOnlyRootFilesystem?: boolean;
 }
+
+/** Seconds a replaced pod keeps serving after it is told to stop (well within the 30 s grace period). */
+export const PRE_STOP_SLEEP_SECONDS = 5;
 
 export type AppObject = V1Deployment | V1Service | V1Ingress | V1Secret;
 
@@ -75,6 +81,7 @@ export function appManifests(spec: WorkloadSpec, o: AppManifestOptions): AppObje
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           runtimeClassName: spec.runtimeClass,
+          ...appNodePlacement(o.appNodeSelector),
           securityContext: podSecurityContext(spec.runAs),
           containers: [
             {
@@ -90,6 +97,10 @@ export function appManifests(spec: WorkloadSpec, o: AppManifestOptions): AppObje
                 timeoutSeconds: 3,
                 failureThreshold: 3,
               },
+              // A pod being replaced keeps serving while the endpoint controllers, kube-proxy and the
+              // API server's service proxy learn that it is going: without this, requests still
+              // routed to it in that window meet a closed port. Sleep needs nothing in the image.
+              lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } },
               securityContext: {
                 allowPrivilegeEscalation: false,
                 capabilities: { drop: ["ALL"] },

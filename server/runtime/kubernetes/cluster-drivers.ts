@@ -21,6 +21,7 @@ export async function getClusterDriver(clusterName: string): Promise<KubernetesD
     ingressClassName: connection.ingressClassName,
     ingressNamespace: connection.ingressNamespace,
     ingressDomain: connection.ingressDomain,
+    appNodeSelector: connection.appNodeSelector,
   });
   drivers.set(clusterName, { version, driver });
   return driver;

@@ -14,6 +14,7 @@ import { applyAll } from "./server-side-apply";
 import { TeamCredentials } from "./team-credentials";
 import { teamManifests, type TeamQuotaSpec } from "./team-manifests";
 import { podFailure } from "./pod-failure";
+import { proxyThroughApiServer, serviceProxyPath, type ProxiedRequest, type ProxiedResponse } from "./service-proxy";
 
 export interface KubernetesDriverOptions {
   clusterName: string;
@@ -22,6 +23,8 @@ export interface KubernetesDriverOptions {
   ingressClassName?: string;
   /** Apps get Ingress hosts <app>.<project>.<team>.<domain> when set. */
   ingressDomain?: string;
+  /** Node labels app pods run on ("key=value,…", server/runtime/kubernetes/app-node-placement.ts). */
+  appNodeSelector?: string;
   /** Registry prefix the cluster pulls from; "" = the image reference as built. */
   imageRegistry?: string;
   /** restarts of a new pod's container that end its rollout as a crash loop (as slipwayd's own limit) */
@@ -106,7 +109,7 @@ export class KubernetesDriver implements RuntimeDriver {
     const namespace = teamNamespace(spec.teamSlug);
     const name = workloadName(spec.appId);
     const ingressHost = this.o.ingressDomain ? appHostname(spec, this.o.ingressDomain) : undefined;
-    const wanted = appManifests(spec, { image: this.image(spec), ingressHost, ingressClassName: this.o.ingressClassName });
+    const wanted = appManifests(spec, { image: this.image(spec), ingressHost, ingressClassName: this.o.ingressClassName, appNodeSelector: this.o.appNodeSelector });
     try {
       await applyAll(team.objects, wanted as KubernetesObject[]);
     } catch (e) {
@@ -192,6 +195,25 @@ export class KubernetesDriver implements RuntimeDriver {
       await new Promise((r) => setTimeout(r, 500));
     }
     throw this.fail("timeout", `app/${app.appSlug}`, "its objects were not gone within 120 s; check the cluster's garbage collector");
+  }
+
+  /** The API server's path for the app's Service (the prefix it rewrites HTML links and redirects to). */
+  appProxyPath(app: AppRef): string {
+    return serviceProxyPath(teamNamespace(app.teamSlug), workloadName(app.appId), "http");
+  }
+
+  /**
+   * One HTTP request to the app through the API server's service proxy, as the team's
+   * ServiceAccount (its Role allows services/proxy in its own namespace only).
+   */
+  async openHttp(app: AppRef, request: ProxiedRequest): Promise<ProxiedResponse> {
+    const team = await this.teamClients(app.teamSlug);
+    try {
+      return await proxyThroughApiServer(team.config, this.appProxyPath(app), request);
+    } catch (e) {
+      if (request.signal?.aborted) throw e;
+      throw this.fail("unavailable", `service/${workloadName(app.appId)}`, `the API server could not be reached: ${(e as Error).message}`);
+    }
   }
 
   async nudge(): Promise<void> {

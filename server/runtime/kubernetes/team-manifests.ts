@@ -110,6 +110,9 @@ export function teamManifests(o: TeamFootprintOptions): TeamObject[] {
       { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
       { apiGroups: [""], resources: ["services", "secrets"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
       { apiGroups: [""], resources: ["pods", "pods/log", "events"], verbs: ["get", "list", "watch"] },
+      // "Open" through the API server's service proxy (server/runtime/kubernetes/service-proxy.ts):
+      // each HTTP method of a proxied request is checked as its verb (GET get, POST create, …).
+      { apiGroups: [""], resources: ["services/proxy"], verbs: ["get", "create", "update", "patch", "delete"] },
       { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
     ],
   };

@@ -66,6 +66,8 @@ const VALID: Record<string, RouteCase> = {
   "POST /apps/[appId]/deploy": { expect: [202] },
   "POST /apps/[appId]/releases/[releaseId]/rollback": { expect: [202] },
   "POST /apps/[appId]/restart": { expect: [202] },
+  // The matrix's apps run on the embedded runtime, whose ingress serves them: "open" says so.
+  "POST /apps/[appId]/open": { expect: [409] },
   "POST /apps/[appId]/stop": { expect: [202] },
   "POST /apps/[appId]/start": { expect: [202] },
   "POST /builds/[buildId]/cancel": { expect: [200] },

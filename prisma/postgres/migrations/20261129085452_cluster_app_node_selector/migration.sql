@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Cluster" ADD COLUMN     "appNodeSelector" TEXT NOT NULL DEFAULT '';
+
