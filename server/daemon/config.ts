@@ -21,6 +21,8 @@ export interface DaemonConfig {
   buildLeaseMs: number;
   /** how long a new release may take to pass its health check before it is failed */
   healthTimeoutMs: number;
+  /** how long a cluster rollout may take (scheduling, image pulls, readiness) before it is failed */
+  clusterRolloutTimeoutMs: number;
   /** crash loop of a release being rolled out: restart backoff (doubling, capped) and crashes that fail it */
   crashLoop: { backoffBaseMs: number; backoffMaxMs: number; limit: number; recoveredAfterMs: number };
   /** a live release that crashes crashLoop.limit times within this long of going live is rolled back (when the app allows) */
@@ -72,6 +74,7 @@ export function loadDaemonConfig(): DaemonConfig {
     // Not in server/env.ts because only slipwayd (and its tests) care.
     buildLeaseMs: Math.max(1000, Number(process.env.SLIPWAY_BUILD_LEASE_MS) || 30_000),
     healthTimeoutMs: Math.max(1000, Number(process.env.SLIPWAY_HEALTH_TIMEOUT_MS) || 60_000),
+    clusterRolloutTimeoutMs: Math.max(1000, Number(process.env.SLIPWAY_CLUSTER_ROLLOUT_TIMEOUT_MS) || 180_000),
     crashLoop: {
       backoffBaseMs: Math.max(100, Number(process.env.SLIPWAY_CRASH_BACKOFF_MS) || 1000),
       backoffMaxMs: Math.max(100, Number(process.env.SLIPWAY_CRASH_BACKOFF_MAX_MS) || 30_000),

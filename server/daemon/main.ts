@@ -92,6 +92,7 @@ async function main(): Promise<void> {
   const clusters = new ClusterRuntime({
     db,
     log: log.child({ component: "clusters" }),
+    rolloutTimeoutMs: config.clusterRolloutTimeoutMs,
     getDriver: async (name) => (await import("../runtime/kubernetes/cluster-drivers")).getClusterDriver(name),
   });
   // The first pass rebuilds the route table from DB + engine. It runs once the API answers (below):
