@@ -18,6 +18,10 @@
 // sides, first seen with the new pod template → complete). The rollout itself moves in steps of
 // the readiness probe's 5 s period (kubelet probes a new container on its period, not at start),
 // so whole-run medians jump by seconds between runs; the own time does not.
+// The app is the fixture (busybox httpd) made to end on SIGTERM, and before each deploy the bench
+// waits, untimed, until no pod of the namespace is terminating: the real node has 2 CPUs, and
+// replaced pods that still hold their requests leave a rollout's surge pod Pending (5–28 s at
+// random on either side in the first runs), which measured the node's room, not either side.
 //
 //   flock /tmp/slipway-heavy.lock node --conditions=react-server --import tsx bench/cluster-push-to-live.ts
 //   BENCH_ROUNDS=6 … (warm rounds; default 8)
@@ -30,7 +34,7 @@ import { ensureTestCluster } from "../tests/support/kube-cluster";
 import { requireRealNode } from "../tests/support/real-node";
 import { startLoopbackRegistry, type LoopbackRegistry } from "../tests/support/loopback-registry";
 import { createFixtureRepo, fixtureIndexHtml, type FixtureRepo } from "../tests/support/git-fixtures";
-import { ensureTestBaseImage } from "../tests/support/test-images";
+import { ensureTestBaseImage, TEST_BASE_IMAGE } from "../tests/support/test-images";
 import { call, setupApiTestEnv, signUp } from "../tests/support/api-harness";
 import { DEFAULT_BUILD_LIMITS } from "../server/daemon/build-limits";
 import { imageRepository } from "../server/daemon/engine/container-spec";
@@ -168,6 +172,40 @@ function watchRollout(admin: KubeConfig, namespace: string, appId: string, t0: b
 /** A side's own time: all but the cluster's rollout (new template seen → Deployment complete). */
 const ownMs = (t: Timing) => t.totalMs - (t.rollout.completeMs - t.rollout.appliedMs);
 
+/**
+ * The fixture app (busybox httpd), but ending on SIGTERM: as PID 1 httpd ignores it, so every
+ * replaced pod would hold its CPU request on the node for the whole 30 s grace period (see
+ * waitForNoTerminatingPods).
+ */
+function benchDockerfile(): string {
+  return [
+    `FROM ${TEST_BASE_IMAGE}`,
+    `RUN mkdir -p /www && echo "built ${runId}" > /www/build.txt`,
+    "COPY index.html /www/index.html",
+    "EXPOSE 8080",
+    `CMD ["sh", "-c", "echo 'slipway bench app starting'; httpd -f -p 8080 -h /www & trap 'kill $! 2>/dev/null; exit 0' TERM; wait"]`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Untimed, before each deploy: until the namespace has no pod being deleted. The real node has
+ * 2 CPUs (8 pods of 250m) and the scheduler counts a terminating pod's request until it is gone:
+ * with both apps' 4 replicas running, the pods the last rollouts replaced (preStop 5 s, then
+ * SIGTERM) left no room for the next rollout's surge pod, which then waited Pending for them,
+ * 5–28 s at random, on either side.
+ */
+async function waitForNoTerminatingPods(admin: KubeConfig, namespace: string): Promise<void> {
+  const core = admin.makeApiClient(CoreV1Api);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const pods = await core.listNamespacedPod({ namespace });
+    if (!pods.items.some((p) => p.metadata?.deletionTimestamp)) return;
+    if (Date.now() > deadline) throw new Error(`pods in ${namespace} still terminating after 120 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 function phaseText(t: Timing): string {
   const phases = Object.entries(t.phases).map(([k, v]) => `${k} ${fmt(v / 1000)}`).join(", ");
   const r = t.rollout;
@@ -237,6 +275,7 @@ async function main(): Promise<void> {
     const project = await call(projectsRoute.POST, "POST", "/api/v1/projects", { cookie, body: { slug: "notes", runtimeTarget: `cluster:${clusterName}` } });
     expectStatus("creating the project", project, 201);
     const repo = (made.repo = await createFixtureRepo({ version: `${runId}-v1` }));
+    await repo.commitFiles({ Dockerfile: benchDockerfile() }, "an app that ends on SIGTERM");
     const app = await call(projectAppsRoute.POST, "POST", `/api/v1/projects/${project.json.id}/apps`, {
       cookie,
       params: { projectId: project.json.id },
@@ -247,6 +286,8 @@ async function main(): Promise<void> {
     const me = await call(meRoute.GET, "GET", "/api/v1/me", { cookie });
     const namespace = (made.namespace = teamNamespace(me.json.team.slug));
     await daemon.start();
+    const others = (await admin.makeApiClient(CoreV1Api).listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node.name}` })).items.filter((p) => p.metadata?.namespace !== namespace);
+    const otherNote = `${others.length} pod(s) of other namespaces on the real node at the start${others.length ? ` (${[...new Set(others.map((p) => p.metadata?.namespace))].join(", ")})` : ""}`;
 
     // The by-hand Deployment: another app id (so other object names and selector), same namespace.
     const byHandId = `${appId}h`;
@@ -260,6 +301,7 @@ async function main(): Promise<void> {
       n++;
       const version = `${runId}-${label}-${n}`;
       await repo.commitFiles({ "index.html": fixtureIndexHtml(version) }, `index ${version}`);
+      await waitForNoTerminatingPods(admin, namespace);
       return version;
     };
 
@@ -428,6 +470,7 @@ async function main(): Promise<void> {
     console.log(`\nslipwayd peak RSS (VmHWM): ${fmt(daemonMem.peakMiB, 1)} MiB, now ${fmt(daemonMem.rssMiB, 1)} MiB  [pid ${daemonPid}]`);
     if (podmanMem) console.log(`its podman service peak RSS: ${fmt(podmanMem.peakMiB, 1)} MiB`);
     console.log(`web (route handlers in this bench process, so an upper bound: it includes the bench itself) peak RSS: ${fmt(webMem.peakMiB, 1)} MiB`);
+    console.log(otherNote);
     console.log(`machine: ${loadBefore} before, ${loadNote()} after; other work on the machine shows up in both columns`);
     await finish(0);
   } catch (e) {
