@@ -14,6 +14,7 @@ import { keepsServing } from "../reconcile/crash-loop";
 import { NEXT_PASS, type AppRuntime, type Requeue } from "../control-loop/app-runtime";
 import { TerminalError } from "../control-loop/reconcile-errors";
 import { ensureTeamQuota } from "../../quotas/create-team-quota";
+import { DriverError } from "../../runtime/runtime-driver";
 
 export interface ClusterRuntimeOptions {
   db: Db;
@@ -68,7 +69,14 @@ export class ClusterRuntime implements AppRuntime {
     if (!target.spec) throw new TerminalError(target.specError ?? "The release's configuration is unreadable.");
     const driver = await this.driverFor(app);
     const state = await markRollingOut(db, target.id);
-    const seen = await driver.observeRollout(target.spec);
+    const seen = await driver.observeRollout(target.spec).catch((e: unknown) => {
+      // The cluster says why the release can never get ready; only the loop knows whether a
+      // release was live before it.
+      if (e instanceof DriverError && e.kind === "failed") {
+        throw new TerminalError(`${e.message}; ${keepsServing(!!app.live)}. Check the app's settings and the cluster's events, then deploy again.`, { cause: e });
+      }
+      throw e;
+    });
     if (seen.releaseId !== target.id) {
       log.info({ appId: app.appId, release: target.version, cluster: app.clusterName }, "rolling out to the cluster");
       await driver.applyRelease(target.spec);

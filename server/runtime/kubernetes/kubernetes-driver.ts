@@ -47,6 +47,12 @@ const APP_KINDS = [
 /** ResourceQuota ("exceeded quota") and LimitRange ("maximum cpu usage per Container") refusals. */
 const QUOTA_REFUSAL = /exceeded quota|maximum (cpu|memory) usage per (container|pod)/i;
 
+/**
+ * The team's namespace was deleted, or is being deleted, behind Slipway's back (by an admin, or
+ * by Slipway's own tests): its ServiceAccount and token went with it.
+ */
+const NAMESPACE_GONE = /namespaces?\W+slipway-[a-z0-9-]+\W+not found|because it is being terminated/i;
+
 function statusCode(e: unknown): number | undefined {
   const err = e as { code?: number; statusCode?: number; response?: { statusCode?: number } };
   return err.code ?? err.statusCode ?? err.response?.statusCode;
@@ -81,13 +87,35 @@ export class KubernetesDriver implements RuntimeDriver {
       await applyAll(this.admin.objects, teamManifests({ teamSlug, quota, ingressNamespace: this.o.ingressNamespace ?? "ingress-nginx" }) as KubernetesObject[]);
       this.ensuredTeams.set(teamSlug, { signature, at: Date.now() });
     } catch (e) {
-      throw this.fail(statusCode(e) === undefined ? "unavailable" : "failed", `namespace/${teamNamespace(teamSlug)}`, `setting up the team namespace failed: ${(e as Error).message}`);
+      // A namespace still being deleted refuses new content until it is gone: retried, not failed.
+      const transient = statusCode(e) === undefined || NAMESPACE_GONE.test(String((e as Error).message));
+      throw this.fail(transient ? "unavailable" : "failed", `namespace/${teamNamespace(teamSlug)}`, `setting up the team namespace failed: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * When the team's namespace (or its token) is gone, forgets that the team was set up, so the
+   * next step makes it again, and says the failure is temporary: the loop retries.
+   */
+  private teamGone(teamSlug: string, e: unknown, resource: string): DriverError | null {
+    const gone = NAMESPACE_GONE.test(String((e as Error)?.message ?? e));
+    if (!gone && statusCode(e) !== 401) return null;
+    this.ensuredTeams.delete(teamSlug);
+    this.credentials.forget(teamSlug);
+    return this.fail(
+      "unavailable",
+      resource,
+      gone
+        ? `the team's namespace ${teamNamespace(teamSlug)} is gone or being deleted; Slipway sets it up again once it is gone`
+        : `the team's token was refused; Slipway asks for a new one`,
+    );
   }
 
   /** The team's own clients: everything about an app goes through these (one set per token). */
   async teamClients(teamSlug: string): Promise<KubeClients> {
-    const config = await this.credentials.forTeam(teamSlug);
+    const config = await this.credentials.forTeam(teamSlug).catch((e: unknown) => {
+      throw this.teamGone(teamSlug, e, `serviceaccount/${teamNamespace(teamSlug)}`) ?? e;
+    });
     let clients = this.clientsByConfig.get(config);
     if (!clients) {
       clients = createKubeClients(config);
@@ -113,6 +141,8 @@ export class KubernetesDriver implements RuntimeDriver {
     try {
       await applyAll(team.objects, wanted as KubernetesObject[]);
     } catch (e) {
+      const gone = this.teamGone(spec.teamSlug, e, `deployment/${name}`);
+      if (gone) throw gone;
       const code = statusCode(e);
       const kind = code === 403 && QUOTA_REFUSAL.test(String((e as Error).message)) ? "quota" : code === 422 || code === 400 ? "invalid" : code === undefined ? "unavailable" : "failed";
       throw this.fail(kind, `deployment/${name}`, `applying the app failed: ${(e as Error).message}`);
@@ -136,6 +166,8 @@ export class KubernetesDriver implements RuntimeDriver {
     } catch (e) {
       const code = statusCode(e);
       if (code === 404) return { releaseId: null, phase: "progressing", message: "the deployment does not exist yet" };
+      const gone = this.teamGone(spec.teamSlug, e, `deployment/${name}`);
+      if (gone) throw gone;
       throw this.fail(code === undefined ? "unavailable" : "failed", `deployment/${name}`, `reading the rollout failed: ${(e as Error).message}`);
     }
     const releaseId = deployment.spec?.template.metadata?.labels?.[LABEL.release] ?? null;

@@ -38,7 +38,7 @@ export function podFailure(pods: V1Pod[], crashLimit: number): PodFailure | null
       if (waiting === "CrashLoopBackOff" || (s.restartCount >= crashLimit && !s.ready)) {
         return {
           reason: "CrashLoopBackOff",
-          message: `${where} ${lastExit(s)} and was restarted ${plural(s.restartCount, "time")} (crash loop); the previous release keeps serving`,
+          message: `${where} ${lastExit(s)} and was restarted ${plural(s.restartCount, "time")} (crash loop)`,
         };
       }
     }

@@ -20,6 +20,11 @@ export class TeamCredentials {
     private readonly core: CoreV1Api,
   ) {}
 
+  /** Drops the team's token (its ServiceAccount was deleted, e.g. with its namespace). */
+  forget(teamSlug: string): void {
+    this.cache.delete(teamSlug);
+  }
+
   async forTeam(teamSlug: string): Promise<KubeConfig> {
     const cached = this.cache.get(teamSlug);
     if (cached && cached.expiresAt - Date.now() > RENEW_BEFORE_MS) return cached.config;

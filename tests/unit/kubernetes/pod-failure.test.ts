@@ -14,7 +14,7 @@ describe("podFailure", () => {
 
   it("names a crash loop with the exit code and the restarts", () => {
     const f = podFailure([pod("web-1", [{ restartCount: 3, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { exitCode: 3, reason: "Error" } } }])], 3);
-    expect(f).toEqual({ reason: "CrashLoopBackOff", message: "pod web-1: container web exited with code 3 and was restarted 3 times (crash loop); the previous release keeps serving" });
+    expect(f).toEqual({ reason: "CrashLoopBackOff", message: "pod web-1: container web exited with code 3 and was restarted 3 times (crash loop)" });
   });
 
   it("says out of memory for an OOM kill, and counts restarts at the limit as a crash loop", () => {
