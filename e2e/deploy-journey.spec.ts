@@ -1,12 +1,15 @@
 // The first journey, end to end in Debian's Chromium against the real platform (web + slipwayd +
 // Podman + git): sign up → project → app from a git repository → refused over-quota deploy →
 // Deploy with live build steps and log → the URL serves the app → runtime logs stream → a new
-// commit is deployed with no failed request in between.
+// commit is deployed with no failed request in between (that part is the journey every runtime
+// target takes, e2e/support/deploy-journey.ts; e2e/cluster-deploy-journey.spec.ts takes it on the
+// test cluster) → rolling restart, stop and start.
 import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
 import { allowLocalSources, signUpInBrowser } from "./support/journey-steps";
-import { createFixtureRepo, startupLine, type FixtureRepo } from "../tests/support/git-fixtures";
+import { createFixtureRepo, type FixtureRepo } from "../tests/support/git-fixtures";
 import { ensureTestBaseImage } from "../tests/support/test-images";
 import { pollIngress } from "./support/ingress-poller";
+import { deployAndRedeploy } from "./support/deploy-journey";
 
 test.describe.configure({ mode: "serial" });
 
@@ -78,44 +81,21 @@ test("a developer deploys a git repository from the browser and redeploys withou
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Saved: deploy to apply.")).toBeVisible();
 
-  // Deploy: steps and log appear live, then the release goes live and the page shows its URL.
-  await page.getByTestId("deploy-button").click();
-  await expect(page.getByTestId("build-panel")).toContainText("Build #1");
-  await expect(page.getByTestId("build-steps")).toContainText("clone", { timeout: 60_000 });
-  await expect(page.getByTestId("build-log")).toContainText("built v1", { timeout: 180_000 });
-  await expect(page.getByTestId("build-status")).toHaveText("SUCCEEDED", { timeout: 180_000 });
-  await expect(page.getByTestId("live-release")).toContainText("v1", { timeout: 120_000 });
-  await expect(page.getByTestId("app-url")).toHaveText(appUrl);
-
-  // The URL serves the app, in the browser (Chromium resolves *.localhost to loopback).
-  const site = await context.newPage();
-  await site.goto(appUrl);
-  await expect(site.locator("#version")).toHaveText("version v1");
-
-  // The app's runtime logs stream into the page.
-  await expect(page.getByTestId("runtime-log")).toContainText(startupLine("v1"), { timeout: 60_000 });
-
-  // A new commit, deployed while a client keeps requesting the URL: no request may fail.
-  await repo.commitVersion("v2");
+  // Deploy, open, runtime logs, redeploy with no failed request: the journey every runtime target
+  // takes (e2e/support/deploy-journey.ts). Here the URL is the app's hostname on the ingress, and
+  // the browser opens it (Chromium resolves *.localhost to loopback).
   const host = new URL(appUrl).hostname;
-  const poller = pollIngress(platform.ingressPort, host);
-  const seen = poller.seen;
-  await page.getByTestId("deploy-button").click();
-  await expect(page.getByTestId("build-panel")).toContainText("Build #2");
-  await expect(page.getByTestId("build-status")).toHaveText("SUCCEEDED", { timeout: 180_000 });
-  await expect(page.getByTestId("live-release")).toContainText("v2", { timeout: 120_000 });
-  // Keep requesting through the old release's drain and removal.
-  await page.waitForTimeout(8_000);
-  await poller.stop();
-  expect(seen.failed, `failed requests during the redeploy (of ${seen.ok + seen.failed.length})`).toEqual([]);
-  expect(seen.ok).toBeGreaterThan(50);
-  expect([...seen.versions].sort()).toEqual(["v1", "v2"]);
-
-  await site.reload();
-  await expect(site.locator("#version")).toHaveText("version v2");
-  await expect(page.getByTestId("runtime-log")).toContainText(startupLine("v2"), { timeout: 60_000 });
-  await expect(page.getByTestId("releases")).toContainText("v1");
-  await expect(page.getByTestId("releases")).toContainText("superseded");
+  const site = await deployAndRedeploy(page, context, repo, {
+    buildSteps: ["clone", "build", "release"],
+    async openApp() {
+      await expect(page.getByTestId("app-url")).toHaveText(appUrl);
+      const tab = await context.newPage();
+      await tab.goto(appUrl);
+      return tab;
+    },
+    pollApp: () => pollIngress(platform.ingressPort, host),
+    afterRollout: () => page.waitForTimeout(8_000),
+  });
 
   // A rolling restart from the page: every replica replaced, no request dropped, on the timeline.
   const restartPoller = pollIngress(platform.ingressPort, host);
