@@ -4,13 +4,15 @@
 # webhook-ack starts the production web server: it needs a `next build` (made if there is none).
 #   bench/run.sh --kubernetes   also runs bench/kwok-pod-listing.ts (needs the test control plane
 #                               built by scripts/cluster-up.sh; starts one of its own for the run)
+#                               and bench/cluster-push-to-live.ts (starts or reuses the test cluster
+#                               with its real node; builds kubectl v1.37 once)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 benches=(ingress-proxy daemon-kill daemon-footprint build-and-deploy build-cache scale-route webhook-ack)
 for a in "$@"; do
   case "$a" in
-    --kubernetes) benches+=(kwok-pod-listing) ;;
+    --kubernetes) benches+=(kwok-pod-listing cluster-push-to-live) ;;
     *) echo "usage: bench/run.sh [--kubernetes]" >&2; exit 2 ;;
   esac
 done
