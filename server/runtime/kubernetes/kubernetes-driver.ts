@@ -14,6 +14,7 @@ import { applyAll } from "./server-side-apply";
 import { TeamCredentials } from "./team-credentials";
 import { teamManifests, type TeamQuotaSpec } from "./team-manifests";
 import { podFailure } from "./pod-failure";
+import { readinessComplaint } from "./readiness-complaint";
 import { proxyThroughApiServer, serviceProxyPath, type ProxiedRequest, type ProxiedResponse } from "./service-proxy";
 
 export interface KubernetesDriverOptions {
@@ -176,6 +177,12 @@ export class KubernetesDriver implements RuntimeDriver {
       const pods = await team.core.listNamespacedPod({ namespace, labelSelector: `${LABEL.appId}=${spec.appId},${LABEL.release}=${spec.releaseId}` });
       const failure = podFailure(pods.items, this.o.crashLoopLimit ?? 3);
       if (failure) state = { phase: "failed", reason: failure.reason, message: failure.message, ready: 0, desired: spec.replicas };
+      else {
+        // What holds a running pod back, in the kubelet's words, for the progress shown and the
+        // reason given if the rollout runs out of time.
+        const complaint = await readinessComplaint(team.core, namespace, pods.items);
+        if (complaint && state.phase === "progressing") state = { ...state, message: `${state.message}; ${complaint}` };
+      }
     }
     if (state.phase === "failed") {
       throw this.fail(QUOTA_REFUSAL.test(state.message) ? "quota" : "failed", `deployment/${name}`, `${state.reason}: ${state.message}`);

@@ -13,10 +13,10 @@ export interface PodFailure {
   message: string;
 }
 
-function lastExit(s: V1ContainerStatus): string {
+function lastExit(s: V1ContainerStatus, memoryLimit: string | undefined): string {
   const t = s.lastState?.terminated ?? s.state?.terminated;
   if (!t) return "exited";
-  if (t.reason === "OOMKilled") return "was killed: out of memory";
+  if (t.reason === "OOMKilled") return `was killed: out of memory (limit ${memoryLimit ?? "unknown"})`;
   return `exited with code ${t.exitCode}${t.reason && t.reason !== "Error" ? ` (${t.reason})` : ""}`;
 }
 
@@ -38,7 +38,7 @@ export function podFailure(pods: V1Pod[], crashLimit: number): PodFailure | null
       if (waiting === "CrashLoopBackOff" || (s.restartCount >= crashLimit && !s.ready)) {
         return {
           reason: "CrashLoopBackOff",
-          message: `${where} ${lastExit(s)} and was restarted ${plural(s.restartCount, "time")} (crash loop)`,
+          message: `${where} ${lastExit(s, pod.spec?.containers.find((c) => c.name === s.name)?.resources?.limits?.memory)} and was restarted ${plural(s.restartCount, "time")} (crash loop)`,
         };
       }
     }

@@ -296,7 +296,7 @@ describe("apps on the real node, opened through the API server", () => {
     const r = await deployAndSettle();
     console.log(`FAILED as: ${r.statusReason}`);
     expect(r.status).toBe("FAILED");
-    expect(r.statusReason).toMatch(/out of memory/);
+    expect(r.statusReason).toMatch(/was killed: out of memory \(limit 64Mi\)/);
     expect(versionOf((await openGet()).body)).toBe("v2");
   }, 400_000);
 
@@ -308,6 +308,8 @@ describe("apps on the real node, opened through the API server", () => {
     expect(r.status).toBe("FAILED");
     expect(r.statusReason).toMatch(/did not finish in 45 s/);
     expect(r.statusReason).toMatch(/health check path/);
+    // The kubelet's own words about the probe, not only a replica count.
+    expect(r.statusReason).toMatch(/Readiness probe failed: HTTP probe failed with statuscode: 404/);
     expect(versionOf((await openGet()).body)).toBe("v2");
   }, 400_000);
 

@@ -18,8 +18,11 @@ describe("podFailure", () => {
   });
 
   it("says out of memory for an OOM kill, and counts restarts at the limit as a crash loop", () => {
-    const f = podFailure([pod("web-2", [{ restartCount: 3, state: { running: {} }, lastState: { terminated: { exitCode: 137, reason: "OOMKilled" } } }])], 3);
-    expect(f?.message).toContain("was killed: out of memory and was restarted 3 times");
+    const oom = pod("web-2", [{ restartCount: 3, state: { running: {} }, lastState: { terminated: { exitCode: 137, reason: "OOMKilled" } } }]);
+    expect(podFailure([oom], 3)?.message).toContain("was killed: out of memory (limit unknown) and was restarted 3 times");
+    // With the limit the pod was given, as the embedded runtime says it.
+    oom.spec = { containers: [{ name: "web", resources: { limits: { memory: "64Mi" } } }] };
+    expect(podFailure([oom], 3)?.message).toContain("was killed: out of memory (limit 64Mi) and was restarted 3 times");
     expect(podFailure([pod("web-2", [{ restartCount: 2, state: { running: {} }, lastState: { terminated: { exitCode: 1 } } }])], 3)).toBeNull();
   });
 
