@@ -16,7 +16,7 @@
 // server's service proxy (polled every 100 ms on both sides, as "open" reaches a cluster app); and
 // the side's own time, all but the cluster's rollout (the Deployment, polled every 100 ms on both
 // sides, first seen with the new pod template → complete). The rollout itself sometimes takes a
-// readiness probe period (5 s) longer: kubelet probes a new container once it runs, and when that
+// readiness probe period longer: kubelet probes a new container once it runs, and when that
 // comes before httpd listens the next probe is a period later. Whole-run medians move with how
 // many rounds drew that on each side; the own time does not.
 // The app is the fixture (busybox httpd) made to end on SIGTERM, and before each deploy the bench
@@ -30,7 +30,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from "@kubernetes/client-node";
 import { ensureTestCluster } from "../tests/support/kube-cluster";
 import { requireRealNode } from "../tests/support/real-node";
 import { startLoopbackRegistry, type LoopbackRegistry } from "../tests/support/loopback-registry";
@@ -470,7 +470,10 @@ async function main(): Promise<void> {
         `complete → LIVE ${medianOf(warmSlipway, (t) => t.totalMs - t.rollout.completeMs)} / complete → rollout status exits ${medianOf(warmByHand, (t) => t.totalMs - t.rollout.completeMs)}`,
     );
     const readiness = [...warmSlipway, ...warmByHand].flatMap((t) => t.rollout.startToReadyS);
-    console.log(`  new pods' container start → Ready over all warm rounds (readiness probe every 5 s): ${readiness.sort((a, b) => a - b).map((x) => `${x}`).join(" ")} s`);
+    // The probe period the manifests both sides applied carry.
+    const rendered = template ? appManifests(template, { image: template.imageRef }).find((o): o is V1Deployment => o.kind === "Deployment") : undefined;
+    const probePeriodS = rendered?.spec?.template.spec?.containers[0]?.readinessProbe?.periodSeconds ?? "?";
+    console.log(`  new pods' container start → Ready over all warm rounds (readiness probe every ${probePeriodS} s): ${readiness.sort((a, b) => a - b).map((x) => `${x}`).join(" ")} s`);
     console.log(`\nslipwayd peak RSS (VmHWM): ${fmt(daemonMem.peakMiB, 1)} MiB, now ${fmt(daemonMem.rssMiB, 1)} MiB  [pid ${daemonPid}]`);
     if (podmanMem) console.log(`its podman service peak RSS: ${fmt(podmanMem.peakMiB, 1)} MiB`);
     console.log(`web (route handlers in this bench process, so an upper bound: it includes the bench itself) peak RSS: ${fmt(webMem.peakMiB, 1)} MiB`);
