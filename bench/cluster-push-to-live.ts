@@ -43,6 +43,7 @@ import { appManifests } from "../server/runtime/kubernetes/app-manifests";
 import { LABEL, teamNamespace, workloadName } from "../server/runtime/kubernetes/names";
 import { proxyThroughApiServer, serviceProxyPath } from "../server/runtime/kubernetes/service-proxy";
 import { rolloutState } from "../server/runtime/kubernetes/rollout-state";
+import { clusterImageRef } from "../server/runtime/kubernetes/cluster-image-ref";
 import type { WorkloadSpec } from "../server/runtime/runtime-driver";
 import type { Db } from "../server/db";
 import { allowLocalGitSources, cleanupDaemonResources, createDaemon, createTestDatabase, execFileAsync, makeDataDir, waitForBuild, waitForReleaseStatus, type DaemonProcess } from "./support/harness";
@@ -72,7 +73,19 @@ interface Timing {
 }
 
 /** What the run made, for cleanup whatever happens. */
-const made: { dataDir?: string; daemon?: DaemonProcess; db?: Db; registry?: LoopbackRegistry; repo?: FixtureRepo; appId?: string; namespace?: string; admin?: KubeConfig; workDirs: string[] } = { workDirs: [] };
+const made: {
+  dataDir?: string;
+  daemon?: DaemonProcess;
+  db?: Db;
+  registry?: LoopbackRegistry;
+  repo?: FixtureRepo;
+  appId?: string;
+  namespace?: string;
+  admin?: KubeConfig;
+  /** the real node's containerd socket: the images it pulled from this run's registry are removed */
+  containerdSocket?: string;
+  workDirs: string[];
+} = { workDirs: [] };
 
 async function cleanup(kubectl: string | undefined, kubeconfig: string | undefined): Promise<void> {
   const step = async (what: string, fn: () => Promise<unknown>) => {
@@ -83,11 +96,28 @@ async function cleanup(kubectl: string | undefined, kubeconfig: string | undefin
   if (made.dataDir) await step("daemon resources", () => cleanupDaemonResources(made.dataDir!));
   made.registry?.stop();
   if (made.appId && made.registry) {
-    const repos = [imageRepository(made.appId), `${made.registry.addr}/slipway/app-${made.appId}`, `${made.registry.addr}/slipway/by-hand-${runId}`];
+    const repos = [imageRepository(made.appId), clusterImageRef(imageRepository(made.appId), `${made.registry.addr}/slipway`), `${made.registry.addr}/slipway/by-hand-${runId}`];
     await step("removing the run's images", async () => {
       const { stdout } = await execFileAsync("podman", ["images", "--format", "{{.Repository}}:{{.Tag}}", ...repos.flatMap((r) => ["--filter", `reference=${r}`])]);
       const tags = [...new Set(stdout.split("\n").filter((t) => t && !t.endsWith(":<none>")))];
       if (tags.length) await execFileAsync("podman", ["rmi", "-f", ...tags]);
+    });
+  }
+  if (made.containerdSocket && made.registry) {
+    // kubelet's image GC is off on the test node (thresholds 100/99): what was pulled stays.
+    const ctr = ["--address", made.containerdSocket, "--namespace", "k8s.io", "images"];
+    await step("removing the node's pulled images", async () => {
+      // After the namespace's pods are gone (preStop 5 s, then they end on SIGTERM).
+      const core = made.admin?.makeApiClient(CoreV1Api);
+      const deadline = Date.now() + 60_000;
+      while (core && made.namespace && Date.now() < deadline && (await core.listNamespacedPod({ namespace: made.namespace })).items.length) await new Promise((r) => setTimeout(r, 500));
+      // Each pull is two records: the name it was pulled by and the image id (sha256:<config>),
+      // both pointing at the same manifest digest (the third column).
+      const { stdout } = await execFileAsync("ctr", [...ctr, "ls"]);
+      const rows = stdout.split("\n").slice(1).map((l) => l.split(/\s+/)).filter((c) => c[0] && c[2]);
+      const manifests = new Set(rows.filter(([ref]) => ref!.startsWith(`${made.registry!.addr}/`)).map((c) => c[2]));
+      const pulled = rows.filter((c) => manifests.has(c[2])).map(([ref]) => ref!);
+      if (pulled.length) await execFileAsync("ctr", [...ctr, "rm", ...pulled]);
     });
   }
   await made.db?.$disconnect().catch(() => undefined);
@@ -221,6 +251,7 @@ async function main(): Promise<void> {
   const loadBefore = loadNote();
   const cluster = await ensureTestCluster();
   const node = requireRealNode(cluster);
+  made.containerdSocket = node.containerdSocket;
   const kubectl = await ensureKubectl(cluster.stateDir);
   const kubeconfig = cluster.kubeconfigPath;
   let cleaning: Promise<void> | undefined;
