@@ -14,13 +14,18 @@ export function rememberSeededApp(appId: string): void {
   seededAppIds.add(appId);
 }
 
-/** Removes the seeded apps' images; one a container still uses stays (no --force), and is reported. */
+/**
+ * Removes the seeded apps' images, under the name they were built with and under the names they
+ * were pushed as to a cluster's registry (`<registry>/…/slipway/app-<id>:bN`); one a container
+ * still uses stays (no --force), and is reported.
+ */
 export async function removeSeededAppImages(): Promise<void> {
   if (!seededAppIds.size) return;
-  const filters = [...seededAppIds].flatMap((id) => ["--filter", `reference=${imageRepository(id)}`]);
+  const repositories = [...seededAppIds].map((id) => imageRepository(id).replace(/^localhost\//, ""));
   seededAppIds.clear();
-  const { stdout } = await run("podman", ["images", "--format", "{{.Repository}}:{{.Tag}}", ...filters]);
-  const tags = [...new Set(stdout.split("\n").filter((t) => t && !t.endsWith(":<none>")))];
+  const { stdout } = await run("podman", ["images", "--format", "{{.Repository}}:{{.Tag}}"]);
+  const ours = (tag: string) => repositories.some((r) => tag.startsWith(`localhost/${r}:`) || tag.includes(`/${r}:`));
+  const tags = [...new Set(stdout.split("\n").filter((t) => t && !t.endsWith(":<none>") && ours(t)))];
   if (!tags.length) return;
   await run("podman", ["rmi", ...tags]).catch((e: unknown) => process.stderr.write(`removing the test's app images left some behind: ${String(e)}\n`));
 }
