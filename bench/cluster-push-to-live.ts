@@ -120,7 +120,7 @@ async function cleanup(kubectl: string | undefined, kubeconfig: string | undefin
       if (pulled.length) await execFileAsync("ctr", [...ctr, "rm", ...pulled]);
     });
   }
-  await made.db?.$disconnect().catch(() => undefined);
+  await made.db?.$disconnect().catch((e: unknown) => console.error(`cleanup: closing the database failed: ${String(e)}`));
   for (const d of [...made.workDirs, made.dataDir, made.repo?.dir]) if (d) rmSync(d, { recursive: true, force: true });
 }
 
