@@ -65,6 +65,8 @@ export class KubernetesDriver implements RuntimeDriver {
   private readonly credentials: TeamCredentials;
   private readonly ensuredTeams = new Map<string, { signature: string; at: number }>();
   private readonly clientsByConfig = new WeakMap<KubeConfig, KubeClients>();
+  /** The kubelet's last probe complaint per rollout, asked at most once a second (rollouts are looked at every 100 ms). */
+  private readonly complaints = new Map<string, { at: number; text: string | null }>();
 
   constructor(private readonly o: KubernetesDriverOptions) {
     this.admin = createKubeClients(o.admin);
@@ -180,7 +182,7 @@ export class KubernetesDriver implements RuntimeDriver {
       else {
         // What holds a running pod back, in the kubelet's words, for the progress shown and the
         // reason given if the rollout runs out of time.
-        const complaint = await readinessComplaint(team.core, namespace, pods.items);
+        const complaint = await this.complaintOf(spec.releaseId, () => readinessComplaint(team.core, namespace, pods.items));
         if (complaint && state.phase === "progressing") state = { ...state, message: `${state.message}; ${complaint}` };
       }
     }
@@ -188,6 +190,16 @@ export class KubernetesDriver implements RuntimeDriver {
       throw this.fail(QUOTA_REFUSAL.test(state.message) ? "quota" : "failed", `deployment/${name}`, `${state.reason}: ${state.message}`);
     }
     return state.phase === "available" ? { releaseId, phase: "available" } : { releaseId, phase: "progressing", message: state.message };
+  }
+
+  private async complaintOf(releaseId: string, ask: () => Promise<string | null>): Promise<string | null> {
+    const last = this.complaints.get(releaseId);
+    if (last && Date.now() - last.at < 1000) return last.text;
+    const text = await ask();
+    // One entry per rollout being looked at; a finished one is not asked about again.
+    if (this.complaints.size > 256) this.complaints.clear();
+    this.complaints.set(releaseId, { at: Date.now(), text });
+    return text;
   }
 
   private async listOwned(team: KubeClients, appId: string, namespace: string): Promise<KubernetesObject[]> {
