@@ -350,7 +350,7 @@ async function main(): Promise<void> {
       Array.from({ length: APPS_PER_TEAM }, (_, a) => {
         const spec = {
           teamSlug: team, projectSlug: `proj${a % 3}`, appSlug: `app${a}`, appId: `app-${team}-${a}`, releaseId: `rel-${team}-${a}-1`, releaseVersion: 1,
-          imageRef: "localhost/slipway/bench:1", containerPort: 8080, healthCheckPath: "/healthz", cpuMillicores: 100, memoryMib: 64, replicas: 1, env: {}, runAs: { uid: 10001, gid: 10001, imageUser: "" },
+          imageRef: "localhost/slipway/bench:1", containerPort: 8080, healthCheckPath: "/healthz", cpuMillicores: 100, memoryMib: 64, replicas: 1, env: {}, runAs: { uid: 10001, gid: 10001, imageUser: "" }, volumes: [],
         };
         const deployment = appManifests(spec, { image: spec.imageRef }).find((o) => o.kind === "Deployment") as { metadata: { name: string }; spec: { template: { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> } } };
         return { team, name: deployment.metadata.name, template: deployment.spec.template };

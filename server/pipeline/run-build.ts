@@ -204,6 +204,9 @@ export async function runBuild(opts: RunBuildOptions): Promise<void> {
 
     current = "release";
     await steps.start("release");
+    // Everything the build said is stored before the build reads SUCCEEDED: whoever sees it finished
+    // (a person, a webhook's status, a test) reads the whole story, not a log still in the buffer.
+    await sink.flush();
     const release = await createRelease({
       db,
       appId: app.id,

@@ -24,6 +24,19 @@ export interface WorkloadSpec {
    * primary group from the image. null: a release made before that policy, run as it was then.
    */
   runAs: RunAs | null;
+  /**
+   * The app's attached volumes (desired state of the app, not of the release: attaching one
+   * replaces the replicas with ones that mount it). Embedded: a bind mount of the volume's
+   * loop-mounted filesystem; Kubernetes: a PersistentVolumeClaim.
+   */
+  volumes: AttachedVolume[];
+}
+
+export interface AttachedVolume {
+  volumeId: string;
+  name: string;
+  mountPath: string;
+  sizeGib: number;
 }
 
 export interface AppRef {

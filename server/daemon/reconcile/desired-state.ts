@@ -91,6 +91,7 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
         env,
         runtimeClass: app.project.runtimeClass || undefined,
         runAs: r.runAsUid === null ? null : { uid: r.runAsUid, gid: r.runAsGid, imageUser: r.imageUser ?? "" },
+        volumes: [],
       },
     };
   } catch (e) {

@@ -26,7 +26,7 @@ function spec(overrides: Partial<WorkloadSpec> = {}): WorkloadSpec {
     appSlug: "web",
     appId: `app${run}`,
     releaseId: `rel-1-${run}`,
-    releaseVersion: 1, runAs: null,
+    releaseVersion: 1, runAs: null, volumes: [],
     imageRef: "localhost/slipway/shop-web:b1",
     containerPort: 8080,
     healthCheckPath: "/",

@@ -4,7 +4,7 @@ import type { WorkloadSpec } from "@/server/runtime/runtime-driver";
 
 const spec: WorkloadSpec = {
   teamSlug: "acme", projectSlug: "shop", appSlug: "web", appId: "a1", releaseId: "r1", releaseVersion: 2,
-  imageRef: "img", containerPort: 8080, healthCheckPath: "/", cpuMillicores: 500, memoryMib: 64, replicas: 1, env: { A: "b" }, runAs: { uid: 10001, gid: 10001, imageUser: "" },
+  imageRef: "img", containerPort: 8080, healthCheckPath: "/", cpuMillicores: 500, memoryMib: 64, replicas: 1, env: { A: "b" }, runAs: { uid: 10001, gid: 10001, imageUser: "" }, volumes: [],
 };
 
 // Team "john" (project "doe", app "web-api") and team "john-doe" (project "web", app "api"): the

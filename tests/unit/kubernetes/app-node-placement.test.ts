@@ -8,7 +8,7 @@ import type { WorkloadSpec } from "@/server/runtime/runtime-driver";
 const spec: WorkloadSpec = {
   teamSlug: "acme", projectSlug: "shop", appSlug: "web", appId: "a1", releaseId: "r1", releaseVersion: 1,
   imageRef: "localhost/slipway/acme-shop-web:b1", containerPort: 8080, healthCheckPath: "/", cpuMillicores: 100,
-  memoryMib: 64, replicas: 1, env: {}, runAs: null,
+  memoryMib: 64, replicas: 1, env: {}, runAs: null, volumes: [],
 };
 
 describe("the cluster's app-node setting", () => {

@@ -9,7 +9,7 @@ import type { WorkloadSpec } from "@/server/runtime/runtime-driver";
 const spec: WorkloadSpec = {
   teamSlug: "acme", projectSlug: "shop", appSlug: "web", appId: "a1", releaseId: "r1", releaseVersion: 3,
   imageRef: "localhost/slipway/acme-shop-web:b3", containerPort: 8080, healthCheckPath: "/healthz",
-  cpuMillicores: 300, memoryMib: 200, replicas: 2, env: { A: "1" }, runAs: { uid: 10001, gid: 10001, imageUser: "" },
+  cpuMillicores: 300, memoryMib: 200, replicas: 2, env: { A: "1" }, runAs: { uid: 10001, gid: 10001, imageUser: "" }, volumes: [],
 };
 
 describe("names", () => {

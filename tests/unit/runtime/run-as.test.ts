@@ -76,7 +76,7 @@ describe("a crash that looks like a write the non-root user may not make says wh
 
 const spec = (runAs: WorkloadSpec["runAs"]): WorkloadSpec => ({
   teamSlug: "acme", projectSlug: "shop", appSlug: "web", appId: "a1", releaseId: "r1", releaseVersion: 1,
-  imageRef: "localhost/slipway/app-a1:b1", containerPort: 8080, healthCheckPath: "/", cpuMillicores: 250, memoryMib: 64, replicas: 1, env: {}, runAs,
+  imageRef: "localhost/slipway/app-a1:b1", containerPort: 8080, healthCheckPath: "/", cpuMillicores: 250, memoryMib: 64, replicas: 1, env: {}, runAs, volumes: [],
 });
 
 function podSecurity(runAs: WorkloadSpec["runAs"]) {
