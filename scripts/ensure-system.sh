@@ -36,6 +36,8 @@ wanted=(podman runc conmon containernetworking-plugins catatonit uidmap slirp4ne
         git busybox-static ca-certificates)
 # The ingress proxy: slipwayd runs Caddy itself, with its own config and state under the data dir.
 wanted+=(caddy)
+# Embedded volumes: one ext4 image per volume (mkfs.ext4, resize2fs), loop-mounted (mount, losetup).
+wanted+=(e2fsprogs mount)
 # better-sqlite3 and cpu-features are compiled by `npm ci` when no prebuilt binary can be fetched.
 wanted+=(python3 make g++)
 [ "$with_postgres" = 1 ] && wanted+=(postgresql)
