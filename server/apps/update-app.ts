@@ -12,6 +12,7 @@ import { toAppDto } from "./to-app-dto";
 import { eventActor } from "./events/event-actor";
 import { recordAppEvent } from "./events/record-app-event";
 import { nudgeSlipwayd } from "../runtime/embedded/nudge-slipwayd";
+import { assertReplicasFitVolumes } from "../volumes/attachment-rules";
 
 /** Settings take effect at the next deploy (a release is an immutable snapshot); replicas at once. */
 export async function updateApp({ actor, appId, input }: { actor: Actor; appId: string; input: UpdateAppInput }): Promise<AppDto> {
@@ -35,6 +36,9 @@ export async function updateApp({ actor, appId, input }: { actor: Actor; appId: 
         action,
         app: { id: current.id, change: { kind: "update", replicas: data.replicas, cpuMillicores: data.cpuMillicores, memoryMib: data.memoryMib } },
       });
+    }
+    if (data.replicas !== undefined) {
+      await assertReplicasFitVolumes(tx, { id: current.id, slug: current.slug, onCluster: current.project.cluster !== null }, data.replicas);
     }
     const updated = await tx.app.update({
       where: { id: current.id },

@@ -114,6 +114,11 @@ export class FixtureFactory {
     });
   }
 
+  /** A detached 1 GiB volume of the project (the runtime would make it; nothing here does). */
+  async volume(teamId: string, projectId: string) {
+    return this.db.volume.create({ data: { teamId, projectId, name: this.slug("vol"), sizeGib: 1 } });
+  }
+
   async build(teamId: string, appId: string, status: "QUEUED" | "SUCCEEDED" | "FAILED" = "SUCCEEDED") {
     const max = await this.db.build.aggregate({ where: { appId }, _max: { number: true } });
     const finished = status === "QUEUED" ? null : new Date();

@@ -20,6 +20,10 @@ export const APP_EVENT_KINDS = [
   "domain_added",
   "domain_verified",
   "domain_removed",
+  "volume_attached",
+  "volume_detached",
+  "volume_restored",
+  "volume_restore_failed",
 ] as const;
 export type AppEventKind = (typeof APP_EVENT_KINDS)[number];
 

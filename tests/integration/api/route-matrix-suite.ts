@@ -31,7 +31,7 @@ const ROLE_TABLE: Record<Role, ReadonlySet<string>> = {
 
 // Path parameters that name a team's record (another team's → 404), records that belong to no team
 // (clusters; teams under /platform), and invitation links (a signed-in user, no team needed).
-const TENANT_PARAMS = new Set(["projectId", "appId", "buildId", "releaseId", "deliveryId", "domainId", "tokenId", "invitationId", "userId"]);
+const TENANT_PARAMS = new Set(["projectId", "appId", "buildId", "releaseId", "deliveryId", "domainId", "tokenId", "invitationId", "userId", "volumeId"]);
 const PLATFORM_PARAMS = new Set(["clusterId", "teamId"]);
 const INVITATION_PARAMS = new Set(["token"]);
 
@@ -80,6 +80,10 @@ const VALID: Record<string, RouteCase> = {
   "POST /apps/[appId]/webhook/secret": { expect: [201] },
   // As the intake answers: 202 when a build was queued or joined, 200 when ignored.
   "POST /apps/[appId]/deliveries/[deliveryId]/redeliver": { expect: [200, 202] },
+  "PATCH /volumes/[volumeId]": { body: () => ({ backupRetention: 3 }), expect: [200] },
+  "DELETE /volumes/[volumeId]": { expect: [202] },
+  // The fixture volume is detached: detaching again changes nothing.
+  "POST /volumes/[volumeId]/detach": { expect: [200] },
   "POST /clusters": {
     body: ({ factory }) => {
       const name = factory.slug("c");
@@ -248,7 +252,7 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
     return appId;
   };
   // Dependencies first: an app's build or release belongs to that app.
-  const order = ["projectId", "appId", "buildId", "releaseId", "deliveryId", "domainId", "tokenId", "invitationId", "userId", "clusterId", "teamId", "token"];
+  const order = ["projectId", "appId", "buildId", "releaseId", "deliveryId", "domainId", "volumeId", "tokenId", "invitationId", "userId", "clusterId", "teamId", "token"];
   const params = [...route.params].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   for (const param of params) {
     switch (param) {
@@ -286,6 +290,12 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
         world.dns.setScript(world.dnsScript);
         values.domainId = d.id;
         secrets.push(d.id, d.hostname, d.verificationToken);
+        break;
+      }
+      case "volumeId": {
+        const v = await factory.volume(team.id, await ensureProject());
+        values.volumeId = v.id;
+        secrets.push(v.id, v.name);
         break;
       }
       case "tokenId": {
