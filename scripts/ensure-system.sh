@@ -38,12 +38,16 @@ wanted=(podman runc conmon containernetworking-plugins catatonit uidmap slirp4ne
 wanted+=(caddy)
 # Embedded volumes: one ext4 image per volume (mkfs.ext4, resize2fs), loop-mounted (mount, losetup).
 wanted+=(e2fsprogs mount)
+# Volume backups: tar + zstd archives, streamed (server/daemon/backups).
+wanted+=(tar zstd)
 # better-sqlite3 and cpu-features are compiled by `npm ci` when no prebuilt binary can be fetched.
 wanted+=(python3 make g++)
 [ "$with_postgres" = 1 ] && wanted+=(postgresql)
 [ "$with_browser" = 1 ] && wanted+=(chromium fonts-liberation)
 # Tests build their own base images (no registry is reachable) and run a local registry.
 [ "$with_test_tools" = 1 ] && wanted+=(mmdebstrap docker-registry)
+# The S3-compatible server of the backup tests (moto, from PyPI into a venv: tests/support/s3-server.ts).
+[ "$with_test_tools" = 1 ] && wanted+=(python3-venv python3-pip)
 # The test cluster's real node (scripts/real-node-up.sh): containerd beside kubelet, with runc and
 # containernetworking-plugins (listed above); gcc (from g++) compiles its pause image. Debian's
 # package enables a containerd.service: where systemd runs it starts a system containerd, which
