@@ -19,6 +19,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <Link href="/" className="text-lg"><Logo /></Link>
           <nav className="flex gap-4 text-sm text-slate-600">
             <Link href="/" className="hover:text-slate-900">Projects</Link>
+            <Link href="/volumes" className="hover:text-slate-900">Volumes</Link>
             <Link href="/team" className="hover:text-slate-900">Team</Link>
             <Link href="/clusters" className="hover:text-slate-900">Clusters</Link>
             {actor.isPlatformAdmin ? <Link href="/platform" className="hover:text-slate-900">Platform</Link> : null}

@@ -12,6 +12,7 @@ import { useMe } from "@/components/team/queries";
 import { RuntimeLogs, type LogSource } from "@/components/logs/runtime-logs";
 import { DeployOnPushCard } from "@/components/webhooks/deploy-on-push-card";
 import { DomainsCard } from "@/components/domains/domains-card";
+import { AppVolumesSection } from "@/components/volumes/app-volumes-section";
 import { AppSettingsForm } from "./app-settings-form";
 import { AppOperations } from "./app-operations";
 import { AppEvents } from "./app-events";
@@ -89,6 +90,7 @@ export function AppDetail({ appId }: { appId: string }) {
         </Card>
       ) : null}
       <AppOperations app={a} canDeploy={canDeploy} />
+      <AppVolumesSection app={a} canWrite={canDeploy} isAdmin={me.data?.team.role === "OWNER" || me.data?.team.role === "ADMIN"} />
       <BuildHistory appId={a.id} builds={builds.data ?? []} canDeploy={canDeploy} />
       <RuntimeLogs appId={a.id} sources={logSources} />
       <div className="grid gap-6 lg:grid-cols-2">
