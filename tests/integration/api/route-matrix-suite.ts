@@ -46,6 +46,8 @@ const SESSION_ONLY = new Set(["POST /team/tokens", "POST /team/leave"]);
 interface BodyContext {
   factory: FixtureFactory;
   repo: FixtureRepo;
+  /** the path parameters' records made for this call (projectId, appId, …) */
+  params: Record<string, string>;
 }
 interface RouteCase {
   body?: (ctx: BodyContext) => unknown;
@@ -82,8 +84,9 @@ const VALID: Record<string, RouteCase> = {
   "POST /apps/[appId]/deliveries/[deliveryId]/redeliver": { expect: [200, 202] },
   "PATCH /volumes/[volumeId]": { body: () => ({ backupRetention: 3 }), expect: [200] },
   "DELETE /volumes/[volumeId]": { expect: [202] },
-  // The fixture volume is detached: detaching again changes nothing.
-  "POST /volumes/[volumeId]/detach": { expect: [200] },
+  // The fixture volume is attached to an app of its project for these two (see recordsFor).
+  "POST /volumes/[volumeId]/attach": { body: ({ params }) => ({ appId: params.attachAppId, mountPath: "/srv/data" }), expect: [202] },
+  "POST /volumes/[volumeId]/detach": { expect: [202] },
   "POST /clusters": {
     body: ({ factory }) => {
       const name = factory.slug("c");
@@ -295,6 +298,11 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
       case "volumeId": {
         const v = await factory.volume(team.id, await ensureProject());
         values.volumeId = v.id;
+        if (route.pattern.endsWith("/attach") || route.pattern.endsWith("/detach")) {
+          const app = await factory.app(team.id, await ensureProject());
+          values.attachAppId = app.id;
+          if (route.pattern.endsWith("/detach")) await world.db.volume.update({ where: { id: v.id }, data: { appId: app.id, mountPath: "/srv/data" } });
+        }
         secrets.push(v.id, v.name);
         break;
       }
@@ -539,7 +547,7 @@ export function defineRouteMatrixSuite(prepare: () => Promise<string | undefined
               const { values, secrets } = await recordsFor(world, route, actor, teamKey);
               const urlPath = "/api/v1" + route.pattern.replace(/\[([^\]]+)\]/g, (_, p: string) => encodeURIComponent(values[p]!));
               const spec = VALID[key];
-              const body = method === "GET" ? undefined : (spec?.body?.({ factory: world.factory, repo: world.repo }) ?? {});
+              const body = method === "GET" ? undefined : (spec?.body?.({ factory: world.factory, repo: world.repo, params: values }) ?? {});
               const exp = expected(actor, permission, kind, scope, key, method);
               const creds = world.credentials[actor.name];
               const auditBefore = method === "GET" ? 0 : await world.db.auditEvent.count();

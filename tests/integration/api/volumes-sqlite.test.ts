@@ -1,0 +1,3 @@
+import { defineVolumesSuite } from "./volumes-suite";
+
+defineVolumesSuite(async () => undefined);
