@@ -57,6 +57,7 @@ function ClusterSettings({ cluster: c }: { cluster: ClusterDto }) {
       images: {c.imageRegistry ? <span className="font-mono">{c.imageRegistry}</span> : "shared with the build engine"}
       {" · "}apps open at: {c.ingressDomain ? <span className="font-mono">*.{c.ingressDomain}</span> : "the API server's service proxy (no ingress domain)"}
       {" · "}app nodes: {c.appNodeSelector ? <span className="font-mono">{c.appNodeSelector}</span> : "any"}
+      {" · "}volumes: {c.storageClassName ? <>storage class <span className="font-mono">{c.storageClassName}</span></> : "the default storage class"}
     </p>
   );
 }

@@ -40,6 +40,7 @@ export function RegisterClusterForm() {
         ingressNamespace: optional("ingressNamespace"),
         ingressDomain: optional("ingressDomain"),
         appNodeSelector: optional("appNodeSelector"),
+        storageClassName: optional("storageClassName"),
       },
       {
         onSuccess: () => {
@@ -78,6 +79,9 @@ export function RegisterClusterForm() {
             </Field>
             <Field label="App nodes (labels; pods also tolerate their NoSchedule taints)" htmlFor="cluster-app-nodes">
               <Input id="cluster-app-nodes" name="appNodeSelector" placeholder="dedicated=slipway" />
+            </Field>
+            <Field label="Storage class for volumes" htmlFor="cluster-storage-class" hint="The StorageClass of volumes' PersistentVolumeClaims; empty: the cluster's default class.">
+              <Input id="cluster-storage-class" name="storageClassName" placeholder="standard" />
             </Field>
           </div>
         </details>

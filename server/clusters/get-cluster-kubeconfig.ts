@@ -14,6 +14,7 @@ export interface ClusterConnection {
   ingressNamespace: string;
   ingressDomain: string;
   appNodeSelector: string;
+  storageClassName: string;
   /** The decrypted kubeconfig YAML: load it with loadKubeconfig, never log it. */
   kubeconfig: string;
 }
@@ -21,7 +22,7 @@ export interface ClusterConnection {
 export async function getClusterKubeconfig({ clusterName }: { clusterName: string }): Promise<ClusterConnection> {
   const cluster = await getDb().cluster.findUnique({ where: { name: clusterName } });
   if (!cluster) throw notFound(`Cluster ${clusterName}`);
-  const { kubeconfigEncrypted, id, name, server, imageRegistry, ingressClassName, ingressNamespace, ingressDomain, appNodeSelector } = cluster;
+  const { kubeconfigEncrypted, id, name, server, imageRegistry, ingressClassName, ingressNamespace, ingressDomain, appNodeSelector, storageClassName } = cluster;
   let kubeconfig: string;
   try {
     kubeconfig = open(kubeconfigEncrypted);
@@ -31,5 +32,5 @@ export async function getClusterKubeconfig({ clusterName }: { clusterName: strin
       `The kubeconfig of cluster ${name} cannot be decrypted: this process must use the same SLIPWAY_SECRET_KEY (or data dir) as the web server that registered it.`,
     );
   }
-  return { id, name, server, imageRegistry, ingressClassName, ingressNamespace, ingressDomain, appNodeSelector, kubeconfig };
+  return { id, name, server, imageRegistry, ingressClassName, ingressNamespace, ingressDomain, appNodeSelector, storageClassName, kubeconfig };
 }

@@ -33,12 +33,16 @@ const appNodeSelectorSchema = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
+// The StorageClass of volumes' claims: a DNS subdomain ("" = the cluster's default class).
+const storageClassNameSchema = dnsSubdomainSchema;
+
 export const clusterSettingsShape = {
   imageRegistry: imageRegistrySchema,
   ingressClassName: dnsSubdomainSchema,
   ingressNamespace: z.string().trim().max(63).regex(DNS1123_LABEL, "must be a Kubernetes namespace name (a DNS-1123 label)"),
   ingressDomain: dnsSubdomainSchema,
   appNodeSelector: appNodeSelectorSchema,
+  storageClassName: storageClassNameSchema,
 };
 
 export const registerClusterInput = z.object({
@@ -49,6 +53,7 @@ export const registerClusterInput = z.object({
   ingressNamespace: clusterSettingsShape.ingressNamespace.optional(),
   ingressDomain: clusterSettingsShape.ingressDomain.optional(),
   appNodeSelector: clusterSettingsShape.appNodeSelector.optional(),
+  storageClassName: clusterSettingsShape.storageClassName.optional(),
 });
 export type RegisterClusterInput = z.input<typeof registerClusterInput>;
 
@@ -62,6 +67,7 @@ export const updateClusterInput = z
     ingressNamespace: clusterSettingsShape.ingressNamespace,
     ingressDomain: clusterSettingsShape.ingressDomain,
     appNodeSelector: clusterSettingsShape.appNodeSelector,
+    storageClassName: clusterSettingsShape.storageClassName,
   })
   .partial()
   .strict();
@@ -80,6 +86,8 @@ export interface ClusterDto {
   ingressDomain: string;
   /** Node labels app pods run on ("key=value,…"; "" = anywhere). */
   appNodeSelector: string;
+  /** The StorageClass of volumes' PersistentVolumeClaims ("" = the cluster's default class). */
+  storageClassName: string;
   reachable: boolean;
   version: string | null;
   lastError: string | null;

@@ -18,6 +18,7 @@ export function toClusterDto(c: ClusterRow): ClusterDto {
     ingressNamespace: c.ingressNamespace,
     ingressDomain: c.ingressDomain,
     appNodeSelector: c.appNodeSelector,
+    storageClassName: c.storageClassName,
     reachable: c.reachable,
     version: c.version,
     lastError: c.lastError,

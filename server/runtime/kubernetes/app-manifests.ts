@@ -1,11 +1,11 @@
 // An app's objects in its team namespace, from the same WorkloadSpec the embedded runtime runs.
 // Rolling updates never take a ready replica away before its replacement is ready
 // (maxUnavailable 0), pods run as non-root with no privileges, and the env lives in a Secret.
-import type { V1Deployment, V1Ingress, V1PodSecurityContext, V1Secret, V1Service } from "@kubernetes/client-node";
+import type { V1Affinity, V1Deployment, V1Ingress, V1PodSecurityContext, V1Secret, V1Service, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
 import type { WorkloadSpec } from "../runtime-driver";
 import { DEFAULT_RUN_AS_ID, volumeGroup } from "../run-as";
 import { appNodePlacement } from "./app-node-placement";
-import { envSecretName, LABEL, MANAGED_BY, teamNamespace, workloadName } from "./names";
+import { envSecretName, LABEL, MANAGED_BY, teamNamespace, volumeClaimName, workloadName } from "./names";
 
 export interface AppManifestOptions {
   /** Host for the Ingress rule; none when the cluster has no ingress domain. */
@@ -50,7 +50,32 @@ function podSecurityContext(runAs: WorkloadSpec["runAs"]): V1PodSecurityContext 
     runAsUser: uid,
     ...(gid === null ? {} : { runAsGroup: gid }),
     fsGroup: volumeGroup({ gid }),
+    // A volume is handed to the group once; later mounts skip the recursive chown when its root
+    // already belongs to the group (a full walk of a large volume delays every pod start).
+    fsGroupChangePolicy: "OnRootMismatch",
     seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** Each attached volume's claim as a pod volume (named like the claim), mounted at its path. */
+function podVolumes(volumes: WorkloadSpec["volumes"]): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
+  return {
+    volumes: volumes.map((v) => ({ name: volumeClaimName(v.volumeId), persistentVolumeClaim: { claimName: volumeClaimName(v.volumeId) } })),
+    mounts: volumes.map((v) => ({ name: volumeClaimName(v.volumeId), mountPath: v.mountPath })),
+  };
+}
+
+/**
+ * An app with a volume keeps its pods on one node: a ReadWriteOnce claim can be mounted by pods
+ * of one node only, so the surge pod of a rolling update must land where the old pod runs (the
+ * two share the volume during the switch, as on the embedded runtime) instead of waiting forever
+ * for a disk attached elsewhere. The first pod goes anywhere (no pod matches yet).
+ */
+function sameNodeAffinity(appId: string): V1Affinity {
+  return {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { [LABEL.appId]: appId } }, topologyKey: "kubernetes.io/hostname" }],
+    },
   };
 }
 
@@ -62,6 +87,7 @@ export function appManifests(spec: WorkloadSpec, o: AppManifestOptions): AppObje
   const selector = { [LABEL.appId]: spec.appId };
   const cpu = `${spec.cpuMillicores}m`;
   const memory = `${spec.memoryMib}Mi`;
+  const storage = podVolumes(spec.volumes);
 
   const secret: V1Secret = { apiVersion: "v1", kind: "Secret", metadata: { ...metadata, name: envSecretName(spec.appId) }, type: "Opaque", stringData: spec.env };
 
@@ -82,6 +108,7 @@ export function appManifests(spec: WorkloadSpec, o: AppManifestOptions): AppObje
           enableServiceLinks: false,
           runtimeClassName: spec.runtimeClass,
           ...appNodePlacement(o.appNodeSelector),
+          ...(spec.volumes.length ? { affinity: sameNodeAffinity(spec.appId), volumes: storage.volumes } : {}),
           securityContext: podSecurityContext(spec.runAs),
           containers: [
             {
@@ -90,6 +117,7 @@ export function appManifests(spec: WorkloadSpec, o: AppManifestOptions): AppObje
               imagePullPolicy: "IfNotPresent",
               ports: [{ name: "http", containerPort: spec.containerPort, protocol: "TCP" }],
               envFrom: [{ secretRef: { name: envSecretName(spec.appId) } }],
+              ...(storage.mounts.length ? { volumeMounts: storage.mounts } : {}),
               resources: { requests: { cpu, memory }, limits: { cpu, memory } },
               readinessProbe: {
                 httpGet: { path: spec.healthCheckPath, port: spec.containerPort },

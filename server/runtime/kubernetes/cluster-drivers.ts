@@ -22,6 +22,7 @@ export async function getClusterDriver(clusterName: string): Promise<KubernetesD
     ingressNamespace: connection.ingressNamespace,
     ingressDomain: connection.ingressDomain,
     appNodeSelector: connection.appNodeSelector,
+    storageClassName: connection.storageClassName,
   });
   drivers.set(clusterName, { version, driver });
   return driver;

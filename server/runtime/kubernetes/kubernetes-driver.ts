@@ -7,7 +7,7 @@ import { appHostname } from "../../apps/app-url";
 import { appManifests } from "./app-manifests";
 import { clusterImageRef } from "./cluster-image-ref";
 import { createKubeClients, type KubeClients } from "./kube-client";
-import { LABEL, teamNamespace, workloadName } from "./names";
+import { LABEL, teamNamespace, volumeClaimName, workloadName } from "./names";
 import { followPodLogs } from "./pod-logs";
 import { rolloutState } from "./rollout-state";
 import { applyAll } from "./server-side-apply";
@@ -16,6 +16,10 @@ import { teamManifests, type TeamQuotaSpec } from "./team-manifests";
 import { podFailure } from "./pod-failure";
 import { readinessComplaint } from "./readiness-complaint";
 import { proxyThroughApiServer, serviceProxyPath, type ProxiedRequest, type ProxiedResponse } from "./service-proxy";
+import { apiErrorMessage } from "./api-error";
+import type { VolumeClaimSpec } from "./volume-claim-manifest";
+import type { VolumeClaimObservation } from "./volume-claim-state";
+import { convergeVolumeClaim, deleteVolumeClaim } from "./volume-claims";
 
 export interface KubernetesDriverOptions {
   clusterName: string;
@@ -30,7 +34,12 @@ export interface KubernetesDriverOptions {
   imageRegistry?: string;
   /** restarts of a new pod's container that end its rollout as a crash loop (as slipwayd's own limit) */
   crashLoopLimit?: number;
+  /** The StorageClass of volumes' claims; "" or unset = the cluster's default class. */
+  storageClassName?: string;
 }
+
+/** A volume as the driver needs it; the storage class is the cluster's. */
+export type VolumeRef = Omit<VolumeClaimSpec, "storageClassName">;
 
 /** What observeRollout() saw: the release the Deployment runs, and whether it serves yet. */
 export type RolloutObservation = { releaseId: string | null } & ({ phase: "available" } | { phase: "progressing"; message: string });
@@ -264,6 +273,31 @@ export class KubernetesDriver implements RuntimeDriver {
     } catch (e) {
       if (request.signal?.aborted) throw e;
       throw this.fail("unavailable", `service/${workloadName(app.appId)}`, `the API server could not be reached: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * One step for a volume on this cluster: its claim made or grown (volume-claims.ts), and how it
+   * stands. Refusals are in the observation; an unreachable cluster or a gone namespace throws.
+   */
+  async convergeVolume(v: VolumeRef): Promise<VolumeClaimObservation> {
+    const team = await this.teamClients(v.teamSlug);
+    try {
+      return await convergeVolumeClaim(team, { ...v, storageClassName: this.o.storageClassName ?? "" });
+    } catch (e) {
+      const resource = `persistentvolumeclaim/${volumeClaimName(v.volumeId)}`;
+      throw this.teamGone(v.teamSlug, e, resource) ?? this.fail(statusCode(e) === undefined ? "unavailable" : "failed", resource, `the volume's claim: ${apiErrorMessage(e)}`);
+    }
+  }
+
+  /** Deletes a volume's claim; true once it is gone (false while a pod still mounts it). */
+  async deleteVolume(v: Pick<VolumeRef, "teamSlug" | "volumeId">): Promise<boolean> {
+    const team = await this.teamClients(v.teamSlug);
+    try {
+      return await deleteVolumeClaim(team, v);
+    } catch (e) {
+      const resource = `persistentvolumeclaim/${volumeClaimName(v.volumeId)}`;
+      throw this.teamGone(v.teamSlug, e, resource) ?? this.fail(statusCode(e) === undefined ? "unavailable" : "failed", resource, `deleting the volume's claim: ${apiErrorMessage(e)}`);
     }
   }
 

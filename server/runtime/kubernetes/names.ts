@@ -11,6 +11,7 @@ export const LABEL = {
   app: "slipway.dev/app",
   appId: "slipway.dev/app-id",
   release: "slipway.dev/release",
+  volumeId: "slipway.dev/volume-id",
 } as const;
 
 export const MANAGED_BY = "slipway";
@@ -34,6 +35,15 @@ export function workloadName(appId: string): string {
 /** The Secret holding an app's environment. */
 export function envSecretName(appId: string): string {
   return `${workloadName(appId)}-env`;
+}
+
+/**
+ * The PersistentVolumeClaim of a Slipway volume in its team namespace, by volume id (volume names
+ * are unique per project only). Also the name of the pod volume that mounts it.
+ */
+export function volumeClaimName(volumeId: string): string {
+  if (volumeId.length > 59 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(volumeId)) throw new Error(`volume id ${JSON.stringify(volumeId)} cannot name Kubernetes objects`);
+  return `vol-${volumeId}`;
 }
 
 export const TEAM_SERVICE_ACCOUNT = "slipway-deployer";

@@ -57,6 +57,8 @@ export function teamManifests(o: TeamFootprintOptions): TeamObject[] {
         "limits.cpu": `${o.quota.cpuMillicores}m`,
         "requests.memory": `${o.quota.memoryMib}Mi`,
         "limits.memory": `${o.quota.memoryMib}Mi`,
+        // Every PersistentVolumeClaim's request counts here: the team's storage quota, mirrored
+        // (it also counts embedded volumes, so the cluster never allows more than Slipway does).
         "requests.storage": `${o.quota.storageGib}Gi`,
         // Room for every app's replicas plus a surge pod each during rolling updates.
         "count/deployments.apps": String(o.quota.maxApps),
@@ -110,6 +112,9 @@ export function teamManifests(o: TeamFootprintOptions): TeamObject[] {
       { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
       { apiGroups: [""], resources: ["services", "secrets"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
       { apiGroups: [""], resources: ["pods", "pods/log", "events"], verbs: ["get", "list", "watch"] },
+      // Volumes' claims (server/runtime/kubernetes/volume-claims.ts); the namespace's ResourceQuota
+      // still caps their requests.storage.
+      { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
       // "Open" through the API server's service proxy (server/runtime/kubernetes/service-proxy.ts):
       // each HTTP method of a proxied request is checked as its verb (GET get, POST create, …).
       { apiGroups: [""], resources: ["services/proxy"], verbs: ["get", "create", "update", "patch", "delete"] },

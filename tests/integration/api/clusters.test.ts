@@ -142,11 +142,11 @@ describe("registering clusters", () => {
   it("registers a reachable cluster with its version and settings; a duplicate name is 409", async () => {
     const res = await call(clusters.POST, "POST", "/api/v1/clusters", {
       cookie: alice,
-      body: { name: "prod", kubeconfig: kubeconfig(stubUrl), imageRegistry: "127.0.0.1:5055/slipway", ingressClassName: "nginx", ingressDomain: "apps.example.test" },
+      body: { name: "prod", kubeconfig: kubeconfig(stubUrl), imageRegistry: "127.0.0.1:5055/slipway", ingressClassName: "nginx", ingressDomain: "apps.example.test", storageClassName: "fast-ssd" },
     });
     expect(res.status).toBe(201);
     prodId = res.json.id;
-    expect(res.json).toMatchObject({ reachable: true, version: "v1.37.0-stand-in", lastError: null, hint: null, imageRegistry: "127.0.0.1:5055/slipway", ingressClassName: "nginx" });
+    expect(res.json).toMatchObject({ reachable: true, version: "v1.37.0-stand-in", lastError: null, hint: null, imageRegistry: "127.0.0.1:5055/slipway", ingressClassName: "nginx", storageClassName: "fast-ssd" });
     const again = await call(clusters.POST, "POST", "/api/v1/clusters", { cookie: alice, body: { name: "prod", kubeconfig: kubeconfig(stubUrl) } });
     expect(again.status).toBe(409);
     expect(await getDb().cluster.count()).toBe(2);
@@ -218,6 +218,21 @@ describe("reading, checking and changing clusters", () => {
     });
     expect(fixed.status).toBe(200);
     expect(fixed.json).toMatchObject({ name: "offline", reachable: true, server: stubUrl, ingressDomain: "apps.offline.test", lastError: null });
+  });
+
+  it("sets the storage class of volumes' claims per cluster: a DNS name, \"\" for the default class", async () => {
+    const path = `/api/v1/clusters/${unreachableId}`;
+    const params = { clusterId: unreachableId };
+    const bad = await call(clusterRoute.PATCH, "PATCH", path, { cookie: alice, params, body: { storageClassName: "Fast SSD" } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.fields[0].path).toBe("storageClassName");
+    const set = await call(clusterRoute.PATCH, "PATCH", path, { cookie: alice, params, body: { storageClassName: "local-path" } });
+    expect(set.json.storageClassName).toBe("local-path");
+    expect((await getClusterKubeconfig({ clusterName: "offline" })).storageClassName).toBe("local-path");
+    const list = await call(clusters.GET, "GET", "/api/v1/clusters", { cookie: bob });
+    expect(list.json.map((c: { name: string; storageClassName: string }) => [c.name, c.storageClassName])).toEqual([["offline", "local-path"], ["prod", "fast-ssd"]]);
+    const cleared = await call(clusterRoute.PATCH, "PATCH", path, { cookie: alice, params, body: { storageClassName: "" } });
+    expect(cleared.json.storageClassName).toBe("");
   });
 
   it("gives runtime drivers the decrypted kubeconfig server-side", async () => {

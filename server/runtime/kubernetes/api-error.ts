@@ -1,0 +1,29 @@
+// What the API server said, in one line: client-node's ApiException carries the Status body (its
+// `message` is the API server's own words: "exceeded quota: …", "… is forbidden: …"); its own
+// text adds response headers, which have no place in a reason shown to people.
+
+export function apiStatusCode(e: unknown): number | undefined {
+  const err = e as { code?: unknown; statusCode?: unknown; response?: { statusCode?: unknown } } | null;
+  const code = err?.code ?? err?.statusCode ?? err?.response?.statusCode;
+  return typeof code === "number" ? code : undefined;
+}
+
+function bodyMessage(body: unknown): string | undefined {
+  if (body && typeof body === "object" && "message" in body && typeof body.message === "string") return body.message;
+  if (typeof body === "string") {
+    try {
+      return bodyMessage(JSON.parse(body));
+    } catch {
+      return body.trim().slice(0, 300) || undefined;
+    }
+  }
+  return undefined;
+}
+
+export function apiErrorMessage(e: unknown): string {
+  const err = e as { body?: unknown; message?: unknown } | null;
+  const fromBody = bodyMessage(err?.body);
+  if (fromBody) return fromBody;
+  const text = typeof err?.message === "string" ? err.message : String(e);
+  return (/^Message: (.+)$/m.exec(text)?.[1] ?? text).replace(/\s+/g, " ").trim();
+}
