@@ -6,6 +6,7 @@ import "server-only";
 import path from "node:path";
 import { getDb } from "../db";
 import { BuildWorkers } from "../pipeline/build-workers";
+import { BackupWorkers, backupWorkerTunables } from "./backups/backup-workers";
 import { startApi } from "./api/api-server";
 import { daemonPaths, loadDaemonConfig } from "./config";
 import { dockerFromHost, Engine } from "./engine/engine";
@@ -21,6 +22,8 @@ import { ControlLoop } from "./control-loop/control-loop";
 import { EmbeddedRuntime } from "./runtimes/embedded-runtime";
 import { ClusterRuntime } from "./runtimes/cluster-runtime";
 import { ensureToken } from "./token";
+import { VolumeReconciler } from "./volumes/volume-reconciler";
+import { volumeMounts } from "./volumes/volume-mounts";
 
 async function main(): Promise<void> {
   const config = loadDaemonConfig();
@@ -85,7 +88,11 @@ async function main(): Promise<void> {
     drainMs: config.drainMs,
     containerLimits: { pidsLimit: config.appPidsLimit },
     teamNetwork: isolate ? async (teamId) => (await ensureTeamNetwork(instanceId, teamId)).name : undefined,
+    volumes: volumeMounts(config.dataDir),
   });
+  // Volumes of embedded projects: loop-mounted ext4 images under the data dir, converged at the
+  // start of each pass of the control loop (so mounted again at start-up, before any replica needs them).
+  const volumes = new VolumeReconciler({ db, dataDir: config.dataDir, log: log.child({ component: "volumes" }), engine, instanceId });
   // Apps whose project targets a Kubernetes cluster: same loop, same database, other runtime.
   // The Kubernetes client (≈ 70 MiB of RSS) is loaded on the first app bound for a cluster, not
   // by every slipwayd: most run only the embedded runtime.
@@ -98,7 +105,7 @@ async function main(): Promise<void> {
   // The first pass rebuilds the route table from DB + engine. It runs once the API answers (below):
   // Caddy serves the routes it had meanwhile (the same containers after a restart), and the route
   // table pushes nothing before that first full rebuild, so a restart is not held up by it.
-  const loop = new ControlLoop({ db, log, runtimes: { embedded, kubernetes: clusters } });
+  const loop = new ControlLoop({ db, log, runtimes: { embedded, kubernetes: clusters }, volumes });
   const workers = new BuildWorkers({
     db,
     engine,
@@ -116,6 +123,8 @@ async function main(): Promise<void> {
     // Straight to the app's step: its new release starts rolling out without waiting for a pass.
     onBuildFinished: (appId) => loop.nudgeApp(appId),
   });
+  // Volume backups, restores and backup schedules (embedded volumes: their data is on this machine).
+  const backups = new BackupWorkers({ db, engine, log: log.child({ component: "backups" }), dataDir: config.dataDir, nudgeApp: (appId) => loop.nudgeApp(appId), ...backupWorkerTunables() });
   const api = await startApi(
     {
       db,
@@ -125,13 +134,18 @@ async function main(): Promise<void> {
       instanceId,
       routes,
       loop,
-      nudgeBuilds: () => workers.nudge(),
+      // One nudge wakes the build and the backup/restore workers alike (a row was queued).
+      nudgeBuilds: () => {
+        workers.nudge();
+        backups.nudge();
+      },
       ingress: { domain: config.ingressDomain, port: config.ingressPort },
     },
     config.apiPort,
   );
   loop.start();
   workers.start();
+  backups.start();
   process.stdout.write(
     `slipwayd ready: ingress http://*.${config.ingressDomain}:${config.ingressPort} api 127.0.0.1:${config.apiPort}\n`,
   );
@@ -149,6 +163,8 @@ async function main(): Promise<void> {
     caddySupervisor.stop();
     await workers.stop();
     log.debug("build workers stopped");
+    await backups.stop();
+    log.debug("backup workers stopped");
     await loop.stop();
     log.debug("control loop stopped");
     pusher.close();

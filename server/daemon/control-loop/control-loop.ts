@@ -24,6 +24,11 @@ export interface ControlLoopOptions {
   /** apps reconciled at once */
   concurrency?: number;
   backoff?: RetryBackoffOptions;
+  /**
+   * The embedded runtime's volumes, converged at the start of each pass (the first at start-up):
+   * the apps read after it see their volumes as it left them.
+   */
+  volumes?: { converge(): Promise<void> };
 }
 
 /** The queue key of a pass over every app; app keys are app ids (cuids, never this). */
@@ -106,6 +111,10 @@ export class ControlLoop {
   private async pass(): Promise<void> {
     const { db, log } = this.o;
     try {
+      if (this.o.volumes) {
+        // One volume's failure is recorded on it; this is the database not answering: the apps go on.
+        await this.o.volumes.converge().catch((e: unknown) => log.error({ err: e instanceof Error ? e.stack : String(e) }, "converging volumes failed; retried at the next pass"));
+      }
       const settled = await supersedeAbandoned(db);
       if (settled) log.info({ releases: settled }, "releases no app targets any more marked SUPERSEDED");
       const readAt = Date.now();

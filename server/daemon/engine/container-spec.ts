@@ -68,6 +68,22 @@ export interface ContainerLimits {
   pidsLimit?: number;
   /** the network to join (the team's own, see network-isolation.ts); the engine's default when unset */
   network?: string;
+  /** where a volume's data is on this machine (volume-mounts.ts): needed when the spec has volumes */
+  volumeDataPath?: (volumeId: string) => string;
+}
+
+/**
+ * One bind mount per attached volume: its data dir on this machine at the app's mount path
+ * (checked by server/volumes/mount-path.ts: absolute, no ':' or ','). Every replica of the app,
+ * of the old release and the new during a switch, binds the same directory.
+ */
+export function volumeBinds(spec: Pick<WorkloadSpec, "volumes">, dataPath: ((volumeId: string) => string) | undefined): string[] {
+  if (!spec.volumes.length) return [];
+  if (!dataPath) throw new Error("the app has volumes but this runtime was not told where volumes are mounted");
+  return spec.volumes.map((v) => {
+    if (!v.mountPath.startsWith("/") || /[:,\s]/.test(v.mountPath)) throw new Error(`volume ${v.name}: mount path ${JSON.stringify(v.mountPath)} is not usable`);
+    return `${dataPath(v.volumeId)}:${v.mountPath}:rw`;
+  });
 }
 
 /**
@@ -100,6 +116,7 @@ export function planContainer(
     [LABEL.generation]: String(generation),
   };
   const port = `${spec.containerPort}/tcp`;
+  const binds = volumeBinds(spec, limits.volumeDataPath);
   return {
     name,
     labels,
@@ -120,6 +137,7 @@ export function planContainer(
         MemorySwap: spec.memoryMib * 1024 * 1024,
         ...(limits.pidsLimit ? { PidsLimit: limits.pidsLimit } : {}),
         ...(limits.network ? { NetworkMode: limits.network } : {}),
+        ...(binds.length ? { Binds: binds } : {}),
         // As a cluster's fsGroup (server/runtime/run-as.ts).
         ...(spec.runAs ? { GroupAdd: [String(volumeGroup(spec.runAs))] } : {}),
         CapDrop: ["ALL"],

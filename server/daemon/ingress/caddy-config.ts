@@ -51,7 +51,13 @@ export function dialAddress(upstream: string): string {
   return u.host;
 }
 
+/** What a held app answers (server/volumes/app-hold.ts says why). */
+export function heldMessage(reason: string): string {
+  return `app unavailable for a moment: ${reason}`;
+}
+
 function appHandler(route: Route): Json {
+  if (route.heldReason) return text(503, heldMessage(route.heldReason));
   if (route.stopped) return text(503, INGRESS_MESSAGES.stopped);
   if (!route.live) return text(503, INGRESS_MESSAGES.notDeployed);
   if (!route.upstreams.length) return text(503, INGRESS_MESSAGES.noReplicas);

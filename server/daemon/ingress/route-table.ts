@@ -27,6 +27,8 @@ export interface Route {
   challenges: DomainChallenge[];
   /** stopped by its team: answers 503 "app stopped" instead of proxying */
   stopped: boolean;
+  /** held by work on its volumes (a restore, a consistent backup): answers 503 saying so */
+  heldReason?: string;
 }
 
 /**

@@ -6,6 +6,7 @@ import { openJson } from "../../crypto/secret-box";
 import { configSnapshotSchema } from "../../releases/create-release";
 import type { WorkloadSpec } from "../../runtime/runtime-driver";
 import { pinnedImageRef } from "../../runtime/kubernetes/cluster-image-ref";
+import { appsHeldByVolumeOperations } from "../../volumes/app-hold";
 
 export interface DesiredRelease {
   id: string;
@@ -38,8 +39,18 @@ export interface DesiredApp {
   targetReleaseId: string | null;
   live: DesiredRelease | null;
   target: DesiredRelease | null;
-  /** stopped by its team: no replica runs, routes answer 503 "stopped" */
+  /**
+   * No replica runs and a release deployed meanwhile waits: stopped by its team (routes answer
+   * 503 "app stopped"), or held by work on its volumes (heldReason).
+   */
   stopped: boolean;
+  /** why a restore, consistent backup or offline grow holds it (server/volumes/app-hold.ts); null when not held */
+  heldReason?: string | null;
+  /**
+   * Why new replicas must wait for the app's volumes (one not made, not ready, or failed); null
+   * when every attached volume is ready. Replicas already running keep running.
+   */
+  volumesWaiting?: string | null;
   /** raised by a restart: live replicas of an older generation are replaced one at a time */
   restartGeneration: number;
   autoRollback: boolean;
@@ -55,7 +66,18 @@ export interface DesiredApp {
 
 type AppRow = { id: string; slug: string; replicas: number; project: { slug: string; runtimeClass: string }; team: { slug: string } };
 
-function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
+type VolumeRow = { id: string; appId: string | null; name: string; mountPath: string; sizeGib: number; provisionedGib: number; state: string; stateReason: string };
+
+/** Why the app's replicas must wait for its volumes, or null when all are ready. */
+export function volumesWaitingReason(volumes: VolumeRow[]): string | null {
+  const notReady = volumes.filter((v) => v.state !== "ready" || v.provisionedGib < 1);
+  if (!notReady.length) return null;
+  return notReady
+    .map((v) => (v.state === "failed" ? `volume ${v.name} failed: ${v.stateReason}` : `volume ${v.name} is not ready yet${v.stateReason ? ` (${v.stateReason})` : ""}`))
+    .join("; ");
+}
+
+function toDesiredRelease(app: AppRow, r: Release, volumes: VolumeRow[]): DesiredRelease {
   const base = {
     id: r.id,
     version: r.version,
@@ -91,7 +113,7 @@ function toDesiredRelease(app: AppRow, r: Release): DesiredRelease {
         env,
         runtimeClass: app.project.runtimeClass || undefined,
         runAs: r.runAsUid === null ? null : { uid: r.runAsUid, gid: r.runAsGid, imageUser: r.imageUser ?? "" },
-        volumes: [],
+        volumes: volumes.map((v) => ({ volumeId: v.id, name: v.name, mountPath: v.mountPath, sizeGib: v.sizeGib })),
       },
     };
   } catch (e) {
@@ -115,9 +137,22 @@ export async function loadDesiredApps(db: Db, only?: { appId: string }): Promise
   });
   const ids = apps.flatMap((a) => [a.liveReleaseId, a.targetReleaseId]).filter((x): x is string => !!x);
   const releases = new Map((await db.release.findMany({ where: { id: { in: [...new Set(ids)] } } })).map((r) => [r.id, r]));
+  const appIds = apps.map((a) => a.id);
+  const [attached, held] = await Promise.all([
+    db.volume.findMany({
+      where: { appId: only ? only.appId : { not: null }, deleteRequestedAt: null, mountPath: { not: "" } },
+      select: { id: true, appId: true, name: true, mountPath: true, sizeGib: true, provisionedGib: true, state: true, stateReason: true },
+      orderBy: { mountPath: "asc" },
+    }),
+    appsHeldByVolumeOperations(db, only ? appIds : undefined),
+  ]);
+  const volumesOf = new Map<string, VolumeRow[]>();
+  for (const v of attached) if (v.appId) volumesOf.set(v.appId, [...(volumesOf.get(v.appId) ?? []), v]);
   return apps.map((a) => {
     const live = a.liveReleaseId ? releases.get(a.liveReleaseId) : undefined;
     const target = a.targetReleaseId ? releases.get(a.targetReleaseId) : undefined;
+    const volumes = volumesOf.get(a.id) ?? [];
+    const heldReason = held.get(a.id) ?? null;
     return {
       appId: a.id,
       teamId: a.teamId,
@@ -128,9 +163,11 @@ export async function loadDesiredApps(db: Db, only?: { appId: string }): Promise
       replicas: a.replicas,
       liveReleaseId: a.liveReleaseId,
       targetReleaseId: a.targetReleaseId,
-      live: live ? toDesiredRelease(a, live) : null,
-      target: target ? toDesiredRelease(a, target) : null,
-      stopped: a.stopped,
+      live: live ? toDesiredRelease(a, live, volumes) : null,
+      target: target ? toDesiredRelease(a, target, volumes) : null,
+      stopped: a.stopped || heldReason !== null,
+      heldReason: a.stopped ? null : heldReason,
+      volumesWaiting: volumesWaitingReason(volumes),
       restartGeneration: a.restartGeneration,
       autoRollback: a.autoRollback,
       domains: a.domains.filter((d) => d.verifiedAt).map((d) => d.hostname),

@@ -29,6 +29,7 @@ import { markRecovered, previousLiveRelease, recordLiveExit, rollBackCrashingRel
 import { KEPT_LOG_LINES, keptLogLines } from "../reconcile/kept-log-lines";
 import { recordAppEvent } from "../../apps/events/record-app-event";
 import { NEXT_PASS, type AppRuntime, type Requeue } from "../control-loop/app-runtime";
+import type { VolumeMounts } from "../volumes/volume-mounts";
 
 export interface EmbeddedRuntimeOptions {
   db: Db;
@@ -54,6 +55,8 @@ export interface EmbeddedRuntimeOptions {
   teamNetwork?: (teamId: string) => Promise<string>;
   /** how old the pass's container listing may be for a step to use it instead of asking the engine */
   listingMaxAgeMs?: number;
+  /** the apps' volumes on this machine: where they are and whether a replica may start on them */
+  volumes?: VolumeMounts;
 }
 
 const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
@@ -77,6 +80,8 @@ const RUN_START_SLACK_MS = 50;
 const LOG_WINDOWS_MS = [5_000, 60_000];
 /** While a rollout or a restart waits for its replicas to answer, look again this soon: that wait is push-to-live time. */
 const BUSY_REQUEUE_MS = 100;
+/** While new replicas wait for their volumes to be mounted, look again this soon. */
+const VOLUME_WAIT_REQUEUE_MS = 1000;
 /** In a rollout's first seconds (an app that starts quickly answers then) the look is sooner still. */
 const EARLY_ROLLOUT_REQUEUE_MS = 25;
 const EARLY_ROLLOUT_MS = 3000;
@@ -96,6 +101,8 @@ export class EmbeddedRuntime implements AppRuntime {
   private listing: { at: number; containers: ManagedContainer[] } | null = null;
   /** when a step last changed an app's containers: the pass's listing is stale for it before then */
   private readonly changedAt = new Map<string, number>();
+  /** the last volume wait logged per app: a wait that lasts several steps is logged once */
+  private readonly volumeWaitLogged = new Map<string, string>();
 
   constructor(private readonly opts: EmbeddedRuntimeOptions) {
     this.crashLoop = { ...DEFAULT_CRASH_LOOP, ...opts.crashLoop };
@@ -162,10 +169,15 @@ export class EmbeddedRuntime implements AppRuntime {
           soon(0);
           return next;
         }
-        await this.ensureReplicas(p.app, p.app.live, p.live);
-        if (p.live.outdated.length && !p.rollout) {
-          soon(BUSY_REQUEUE_MS);
-          await this.rollingRestart(p.app, p.app.live, p.live);
+        const toStart = p.live.missing.length > 0 || p.live.outdated.length > 0 || p.live.stopped.some((c) => c.restartPolicy !== "no");
+        const waiting = toStart ? await this.volumesWait(p.app, p.app.live) : null;
+        if (waiting) soon(VOLUME_WAIT_REQUEUE_MS);
+        else {
+          await this.ensureReplicas(p.app, p.app.live, p.live);
+          if (p.live.outdated.length && !p.rollout) {
+            soon(BUSY_REQUEUE_MS);
+            await this.rollingRestart(p.app, p.app.live, p.live);
+          }
         }
       }
       if (p.rollout && p.app.target) {
@@ -262,10 +274,28 @@ export class EmbeddedRuntime implements AppRuntime {
     return id;
   }
 
-  private async limitsFor(appId: string): Promise<ContainerLimits | undefined> {
-    if (!this.opts.teamNetwork) return this.opts.containerLimits;
+  private async limitsFor(appId: string): Promise<ContainerLimits> {
+    const base: ContainerLimits = { ...this.opts.containerLimits, ...(this.opts.volumes ? { volumeDataPath: this.opts.volumes.dataPath } : {}) };
+    if (!this.opts.teamNetwork) return base;
     const { teamId } = await this.opts.db.app.findUniqueOrThrow({ where: { id: appId }, select: { teamId: true } });
-    return { ...this.opts.containerLimits, network: await this.opts.teamNetwork(teamId) };
+    return { ...base, network: await this.opts.teamNetwork(teamId) };
+  }
+
+  /**
+   * Why new replicas of `release` must not start yet (a volume not ready, or not mounted on this
+   * machine), else null, having made each volume writable to the replicas' group. Replicas that
+   * run keep running: only starting waits.
+   */
+  private async volumesWait(app: DesiredApp, release: DesiredRelease): Promise<string | null> {
+    const spec = release.spec;
+    if (!spec?.volumes.length) return null;
+    let reason = app.volumesWaiting ?? null;
+    if (!reason && !this.opts.volumes) reason = "this slipwayd was started without volume support";
+    if (!reason) reason = await this.opts.volumes!.prepare(spec);
+    if (reason && this.volumeWaitLogged.get(app.appId) !== reason) this.opts.log.info({ appId: app.appId, releaseId: release.id, reason }, "replicas wait for the app's volumes");
+    if (reason) this.volumeWaitLogged.set(app.appId, reason);
+    else this.volumeWaitLogged.delete(app.appId);
+    return reason;
   }
 
   /** One step of the target's rollout; true when it was promoted (the old replicas now drain). */
@@ -285,6 +315,13 @@ export class EmbeddedRuntime implements AppRuntime {
     // A replica that crashed comes back after its backoff; slipwayd restarts its containers
     // itself ("no"), so that each exit is seen with its code.
     const inBackoff = state.lastExitAt !== null && Date.now() - state.lastExitAt.getTime() < restartBackoffMs(state.restartCount, this.crashLoop);
+    const waiting = rp.missing.length && !inBackoff ? await this.volumesWait(app, target) : null;
+    if (waiting) {
+      if (rolloutOverdue(state, this.rolloutTimeoutMs)) {
+        await this.abandon(app, target, `The release's replicas could not start within ${Math.round(this.rolloutTimeoutMs / 1000)} s: ${waiting}; ${keepsServing(!!app.live)}.`);
+      }
+      return false;
+    }
     try {
       await this.ensureReplicas(app, target, { ...rp, stopped: [], missing: inBackoff ? [] : rp.missing });
     } catch (e) {
@@ -643,6 +680,7 @@ export class EmbeddedRuntime implements AppRuntime {
       key: routeKey(app.teamSlug, app.projectSlug, app.appSlug),
       live: !!app.live,
       stopped: app.stopped,
+      ...(app.heldReason ? { heldReason: app.heldReason } : {}),
       domains: app.domains,
       challenges: app.challenges,
       upstreams: this.servingUpstreams(app, containers),
