@@ -12,6 +12,11 @@ export async function deleteProject({ actor, projectId }: { actor: Actor; projec
   }
   const db = getDb();
   await db.$transaction(async (tx) => {
+    // A volume's data lives where its project runs: deleting the project must not drop it unseen.
+    const volumes = await tx.volume.count({ where: { projectId: project.id } });
+    if (volumes > 0) {
+      throw new AppError("CONFLICT", `Project ${project.slug} still has ${volumes} volume(s), whose data would be lost; back them up if you need to, delete them, then delete the project.`);
+    }
     await tx.project.delete({ where: { id: project.id } });
     await recordAudit(tx, { actor, action: "project.delete", targetType: "project", targetId: project.id, data: { slug: project.slug } });
   });

@@ -7,6 +7,7 @@ import { call, setupApiTestEnv, signUp } from "../../support/api-harness";
 import { createFixtureRepo, type FixtureRepo } from "../../support/git-fixtures";
 import { FixtureFactory } from "../../support/fixtures-factory";
 import * as projects from "@/app/api/v1/projects/route";
+import * as projectRoute from "@/app/api/v1/projects/[projectId]/route";
 import * as projectApps from "@/app/api/v1/projects/[projectId]/apps/route";
 import * as appRoute from "@/app/api/v1/apps/[appId]/route";
 import * as volumesRoute from "@/app/api/v1/volumes/route";
@@ -279,6 +280,16 @@ export function defineVolumesSuite(prepare: () => Promise<string | undefined>): 
       expect(afterDelete.status).toBe(409);
       expect((await patch(t, id, { sizeGib: 2 })).status).toBe(409);
     });
+  });
+
+  it("refuses deleting a project that still has volumes, so their data is never dropped unseen", async () => {
+    const t = await newTeam("vol-project-del");
+    const projectId = await createProject(t, "shop");
+    const id = await createVolume(t, { projectId, name: "data", sizeGib: 1 });
+    const refused = await call(projectRoute.DELETE, "DELETE", `/api/v1/projects/${projectId}`, { cookie: t.cookie, params: { projectId } });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toContain("1 volume(s)");
+    expect((await get(t, id)).status).toBe(200);
   });
 
   describe("on a Kubernetes cluster (ReadWriteOnce)", () => {
