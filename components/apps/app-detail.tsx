@@ -90,7 +90,7 @@ export function AppDetail({ appId }: { appId: string }) {
         </Card>
       ) : null}
       <AppOperations app={a} canDeploy={canDeploy} />
-      <AppVolumesSection app={a} canWrite={canDeploy} isAdmin={me.data?.team.role === "OWNER" || me.data?.team.role === "ADMIN"} />
+      <AppVolumesSection app={a} canWrite={canDeploy} />
       <BuildHistory appId={a.id} builds={builds.data ?? []} canDeploy={canDeploy} />
       <RuntimeLogs appId={a.id} sources={logSources} />
       <div className="grid gap-6 lg:grid-cols-2">

@@ -70,7 +70,7 @@ function AttachExisting({ app, detached }: { app: AppDto; detached: VolumeDto[] 
   );
 }
 
-export function AppVolumesSection({ app, canWrite, isAdmin }: { app: AppDto; canWrite: boolean; isAdmin: boolean }) {
+export function AppVolumesSection({ app, canWrite }: { app: AppDto; canWrite: boolean }) {
   // The project's volumes: this app's, and the detached ones it could mount.
   const volumes = useVolumes({ projectId: app.projectId });
   const mine = volumes.data?.volumes.filter((v) => v.appId === app.id) ?? [];
@@ -84,7 +84,7 @@ export function AppVolumesSection({ app, canWrite, isAdmin }: { app: AppDto; can
       <ErrorText error={volumes.error} />
       {volumes.data && mine.length === 0 ? <p className="text-sm text-slate-500">No volume attached: files the app writes are lost at each redeploy.</p> : null}
       <ul className="divide-y divide-slate-100">
-        {mine.map((v) => <VolumeItem key={v.id} volume={v} canWrite={canWrite} isAdmin={isAdmin} showProject={false} />)}
+        {mine.map((v) => <VolumeItem key={v.id} volume={v} canWrite={canWrite} showProject={false} />)}
       </ul>
       {canWrite ? (
         <div className="mt-3 space-y-3 border-t border-slate-100 pt-3">

@@ -26,9 +26,7 @@ export function BackupScheduleForm({ volume: v, targets }: { volume: VolumeDto; 
   }
 
   const id = (k: string) => `${k}-${v.id}`;
-  // A developer cannot list the team's targets (team admins manage them): the current one stays selectable.
   const known = targets ?? [];
-  const unknownCurrent = v.backupTargetId && !known.some((t) => t.id === v.backupTargetId) ? v.backupTargetId : null;
   return (
     <form onSubmit={onSubmit} className="space-y-2" data-testid="backup-schedule-form">
       <div className="flex flex-wrap items-end gap-3">
@@ -45,7 +43,6 @@ export function BackupScheduleForm({ volume: v, targets }: { volume: VolumeDto; 
           <select id={id("target")} name="backupTargetId" defaultValue={v.backupTargetId ?? ""} className="h-8 rounded-md border border-slate-300 bg-white px-2 text-sm">
             <option value="">Local backup directory</option>
             {known.map((t) => <option key={t.id} value={t.id}>{t.name} ({t.bucket})</option>)}
-            {unknownCurrent ? <option value={unknownCurrent}>the team target set by an admin</option> : null}
           </select>
         </div>
         <label htmlFor={id("consistent-scheduled")} className="flex h-8 items-center gap-2 text-sm text-slate-700">

@@ -8,15 +8,17 @@ import { BackupRow } from "./backup-row";
 import { BackupScheduleForm } from "./backup-schedule-form";
 import { useBackups, useBackupTargets } from "./queries";
 
-export function BackupsPanel({ volume, canWrite, isAdmin }: { volume: VolumeDto; canWrite: boolean; isAdmin: boolean }) {
+export function BackupsPanel({ volume, canWrite }: { volume: VolumeDto; canWrite: boolean }) {
   const backups = useBackups(volume.id);
-  const targets = useBackupTargets(isAdmin);
+  const targets = useBackupTargets();
   return (
     <section className="mt-3 space-y-3 border-t border-slate-100 pt-3" aria-label={`Backups of ${volume.name}`} data-testid="backups-panel">
       {canWrite ? (
         <>
           <BackUpNow volume={volume} />
-          <BackupScheduleForm volume={volume} targets={targets.data?.targets} />
+          {/* Once the targets are known: the location select starts on the volume's own. */}
+          {targets.isPending ? null : <BackupScheduleForm volume={volume} targets={targets.data?.targets} />}
+          <ErrorText error={targets.error} />
         </>
       ) : null}
       {backups.isPending ? <p className="text-sm text-slate-500">Loading backups…</p> : null}

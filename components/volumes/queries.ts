@@ -3,6 +3,7 @@ import { api } from "@/components/api-client";
 import { appKeys } from "@/components/apps/queries";
 import { refreshQueries } from "@/components/providers/refresh-queries";
 import { teamKeys } from "@/components/team/queries";
+import type { CreateBackupTargetInput } from "@/server/backups/schemas";
 import type {
   AttachVolumeInput,
   BackupDto,
@@ -64,7 +65,7 @@ export function useRestore(restoreId: string | null) {
   });
 }
 
-export const useBackupTargets = (enabled = true) => useQuery({ ...backupTargetsQuery(), enabled });
+export const useBackupTargets = () => useQuery(backupTargetsQuery());
 
 /** A change to a volume shows in every volume list (team page, app sections), the quota, and the attached app. */
 function refreshVolumes(qc: QueryClient, appIds: (string | null | undefined)[] = []) {
@@ -143,21 +144,10 @@ export function useStartRestore() {
   });
 }
 
-export interface CreateBackupTargetBody {
-  name: string;
-  endpoint: string;
-  region: string;
-  bucket: string;
-  prefix: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  forcePathStyle: boolean;
-}
-
 export function useCreateBackupTarget() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: CreateBackupTargetBody) => api<{ target: BackupTargetDto }>("/api/v1/team/backup-targets", { method: "POST", body: input }),
+    mutationFn: (input: CreateBackupTargetInput) => api<{ target: BackupTargetDto }>("/api/v1/team/backup-targets", { method: "POST", body: input }),
     onSuccess: () => refreshQueries(qc, { queryKey: volumeKeys.targets }),
   });
 }

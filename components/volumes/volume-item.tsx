@@ -64,7 +64,7 @@ function DeleteVolume({ volume: v }: { volume: VolumeDto }) {
   );
 }
 
-export function VolumeItem({ volume: v, canWrite, isAdmin, showProject = true }: { volume: VolumeDto; canWrite: boolean; isAdmin: boolean; showProject?: boolean }) {
+export function VolumeItem({ volume: v, canWrite, showProject = true }: { volume: VolumeDto; canWrite: boolean; showProject?: boolean }) {
   const [backupsOpen, setBackupsOpen] = useState(false);
   const backupsId = `backups-${v.id}`;
   return (
@@ -97,7 +97,7 @@ export function VolumeItem({ volume: v, canWrite, isAdmin, showProject = true }:
           </div>
         ) : null}
       </div>
-      <div id={backupsId}>{backupsOpen ? <BackupsPanel volume={v} canWrite={canWrite} isAdmin={isAdmin} /> : null}</div>
+      <div id={backupsId}>{backupsOpen ? <BackupsPanel volume={v} canWrite={canWrite} /> : null}</div>
     </li>
   );
 }

@@ -12,7 +12,6 @@ export function VolumeList() {
   const me = useMe();
   const role = me.data?.team.role ?? "VIEWER";
   const canWrite = role !== "VIEWER";
-  const isAdmin = role === "OWNER" || role === "ADMIN";
   return (
     <Card>
       <CardTitle>Volumes</CardTitle>
@@ -20,7 +19,7 @@ export function VolumeList() {
       <ErrorText error={volumes.error} />
       {volumes.data?.volumes.length === 0 ? <p className="text-sm text-slate-500">No volumes yet. An app that writes to disk outside a volume loses it at each redeploy.</p> : null}
       <ul className="divide-y divide-slate-100" data-testid="volumes">
-        {volumes.data?.volumes.map((v) => <VolumeItem key={v.id} volume={v} canWrite={canWrite} isAdmin={isAdmin} />)}
+        {volumes.data?.volumes.map((v) => <VolumeItem key={v.id} volume={v} canWrite={canWrite} />)}
       </ul>
     </Card>
   );
