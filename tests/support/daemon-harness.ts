@@ -16,6 +16,8 @@ export { freePort, ingressGet };
 import { daemonPaths } from "../../server/daemon/config";
 import { removeNetworkIsolation } from "../../server/daemon/engine/network-isolation";
 import { stopCaddy } from "../../server/daemon/ingress/caddy-process";
+import { readMountTable } from "../../server/daemon/volumes/mount-table";
+import { volumesRoot } from "../../server/daemon/volumes/volume-paths";
 
 const run = promisify(execFile);
 // Not __dirname: the generated Prisma client defines a global one pointing into server/generated.
@@ -152,6 +154,7 @@ export async function cleanupDaemonResources(dataDir: string): Promise<void> {
     // Build leftovers (RUN containers of an interrupted build) would keep the network busy.
     await removeNetworkIsolation(id).catch((e: unknown) => process.stderr.write(`removing the test's networks and firewall chains failed: ${String(e)}\n`));
   }
+  await unmountTestVolumes(dataDir);
   if (existsSync(paths.podmanPidFile)) {
     const pid = Number(readFileSync(paths.podmanPidFile, "utf8"));
     if (pid > 0) {
@@ -161,6 +164,15 @@ export async function cleanupDaemonResources(dataDir: string): Promise<void> {
         // already gone
       }
     }
+  }
+}
+
+/** Unmounts the embedded volumes of this data dir (their loop devices detach with the mount). */
+export async function unmountTestVolumes(dataDir: string): Promise<void> {
+  const root = `${volumesRoot(dataDir)}/`;
+  const mounted = (await readMountTable()).filter((m) => m.mountPoint.startsWith(root));
+  for (const m of mounted.reverse()) {
+    await run("umount", [m.mountPoint]).catch(() => run("umount", ["-l", m.mountPoint])).catch((e: unknown) => process.stderr.write(`unmounting the test volume ${m.mountPoint} failed: ${String(e)}\n`));
   }
 }
 
