@@ -16,6 +16,7 @@ export function toPlatformSettingsDto(s: Awaited<ReturnType<typeof getPlatformSe
   return {
     allowLocalGitSources: s.allowLocalGitSources,
     allowPrivateGitHosts: s.allowPrivateGitHosts,
+    allowPrivateBackupEndpoints: s.allowPrivateBackupEndpoints,
     signupPolicy,
     allowedSignupDomains: parseSignupDomains(s.allowedSignupDomains),
   };

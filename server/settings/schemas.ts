@@ -17,6 +17,8 @@ export const platformSettingsInput = z
   .object({
     allowLocalGitSources: z.boolean().optional(),
     allowPrivateGitHosts: z.boolean().optional(),
+    /** S3 backup targets on loopback or private addresses (a MinIO on the LAN) */
+    allowPrivateBackupEndpoints: z.boolean().optional(),
     signupPolicy: z.enum(signupPolicies).optional(),
     allowedSignupDomains: z.array(signupDomain).max(100).optional(),
   })
@@ -26,6 +28,7 @@ export type PlatformSettingsInput = z.input<typeof platformSettingsInput>;
 export interface PlatformSettingsDto {
   allowLocalGitSources: boolean;
   allowPrivateGitHosts: boolean;
+  allowPrivateBackupEndpoints: boolean;
   signupPolicy: SignupPolicy;
   allowedSignupDomains: string[];
 }
