@@ -108,7 +108,8 @@ describe("archives in the local backup directory", () => {
     const file = await store.fetchToFile(key);
     const copy = path.join(root, "flipped.tar.zst");
     const bytes = readFileSync(file);
-    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    const mid = Math.floor(bytes.length / 2);
+    bytes[mid] = bytes[mid]! ^ 0x01;
     writeFileSync(copy, bytes);
     const err = await verifyArchive({ file: copy, sha256: result.sha256, sizeBytes: result.sizeBytes }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CorruptArchive);
