@@ -1,0 +1,3 @@
+import { defineBackupsSuite } from "./backups-suite";
+
+defineBackupsSuite(async () => undefined);
