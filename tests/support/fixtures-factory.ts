@@ -114,6 +114,26 @@ export class FixtureFactory {
     });
   }
 
+  /** A finished backup of the volume (no archive stored: deleting it has nothing to remove). */
+  async backup(teamId: string, volumeId: string) {
+    const v = await this.db.volume.findUniqueOrThrow({ where: { id: volumeId } });
+    return this.db.volumeBackup.create({
+      data: { teamId, volumeId, volumeName: v.name, projectId: v.projectId, status: "SUCCEEDED", sha256: randomBytes(32).toString("hex"), sizeBytes: 1000, dataBytes: 4096, finishedAt: new Date() },
+    });
+  }
+
+  /** A restore of the backup into its volume, finished. */
+  async restore(teamId: string, backupId: string, volumeId: string) {
+    return this.db.volumeRestore.create({ data: { teamId, backupId, volumeId, status: "SUCCEEDED", totalBytes: 4096, bytesDone: 4096, finishedAt: new Date() } });
+  }
+
+  /** An S3 backup target of the team (a loopback endpoint nothing listens on). */
+  async backupTarget(teamId: string) {
+    return this.db.backupTarget.create({
+      data: { teamId, name: this.slug("target"), endpoint: "http://127.0.0.1:9", bucket: "fixture-bucket", accessKeyId: "fixture", secretAccessKeyEncrypted: seal("fixture-secret") },
+    });
+  }
+
   /** A detached 1 GiB volume of the project (the runtime would make it; nothing here does). */
   async volume(teamId: string, projectId: string) {
     return this.db.volume.create({ data: { teamId, projectId, name: this.slug("vol"), sizeGib: 1 } });

@@ -31,7 +31,7 @@ const ROLE_TABLE: Record<Role, ReadonlySet<string>> = {
 
 // Path parameters that name a team's record (another team's → 404), records that belong to no team
 // (clusters; teams under /platform), and invitation links (a signed-in user, no team needed).
-const TENANT_PARAMS = new Set(["projectId", "appId", "buildId", "releaseId", "deliveryId", "domainId", "tokenId", "invitationId", "userId", "volumeId"]);
+const TENANT_PARAMS = new Set(["projectId", "appId", "buildId", "releaseId", "deliveryId", "domainId", "tokenId", "invitationId", "userId", "volumeId", "backupId", "restoreId", "targetId"]);
 const PLATFORM_PARAMS = new Set(["clusterId", "teamId"]);
 const INVITATION_PARAMS = new Set(["token"]);
 
@@ -87,6 +87,13 @@ const VALID: Record<string, RouteCase> = {
   // The fixture volume is attached to an app of its project for these two (see recordsFor).
   "POST /volumes/[volumeId]/attach": { body: ({ params }) => ({ appId: params.attachAppId, mountPath: "/srv/data" }), expect: [202] },
   "POST /volumes/[volumeId]/detach": { expect: [202] },
+  "POST /volumes/[volumeId]/backups": { body: () => ({ consistent: false }), expect: [202] },
+  // Into the volume it was taken from.
+  "POST /backups/[backupId]/restore": { body: () => ({}), expect: [202] },
+  "DELETE /backups/[backupId]": { expect: [204] },
+  // A loopback endpoint: the matrix allows private backup endpoints (see the settings it seeds).
+  "POST /team/backup-targets": { body: ({ factory }) => ({ name: factory.slug("bt"), endpoint: "http://127.0.0.1:9000", bucket: "matrix-bucket", accessKeyId: "matrix", secretAccessKey: "matrix-secret" }), expect: [201] },
+  "DELETE /team/backup-targets/[targetId]": { expect: [204] },
   "POST /clusters": {
     body: ({ factory }) => {
       const name = factory.slug("c");
@@ -255,7 +262,7 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
     return appId;
   };
   // Dependencies first: an app's build or release belongs to that app.
-  const order = ["projectId", "appId", "buildId", "releaseId", "deliveryId", "domainId", "volumeId", "tokenId", "invitationId", "userId", "clusterId", "teamId", "token"];
+  const order = ["projectId", "appId", "buildId", "releaseId", "deliveryId", "domainId", "volumeId", "backupId", "restoreId", "targetId", "tokenId", "invitationId", "userId", "clusterId", "teamId", "token"];
   const params = [...route.params].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   for (const param of params) {
     switch (param) {
@@ -304,6 +311,26 @@ async function recordsFor(world: World, route: DiscoveredRoute, actor: ActorDef,
           if (route.pattern.endsWith("/detach")) await world.db.volume.update({ where: { id: v.id }, data: { appId: app.id, mountPath: "/srv/data" } });
         }
         secrets.push(v.id, v.name);
+        break;
+      }
+      case "backupId": {
+        const volumeId = values.volumeId ?? (await factory.volume(team.id, await ensureProject())).id;
+        const b = await factory.backup(team.id, volumeId);
+        values.backupId = b.id;
+        secrets.push(b.id);
+        break;
+      }
+      case "restoreId": {
+        const volumeId = values.volumeId ?? (await factory.volume(team.id, await ensureProject())).id;
+        const r = await factory.restore(team.id, (await factory.backup(team.id, volumeId)).id, volumeId);
+        values.restoreId = r.id;
+        secrets.push(r.id);
+        break;
+      }
+      case "targetId": {
+        const t = await factory.backupTarget(team.id);
+        values.targetId = t.id;
+        secrets.push(t.id, t.name);
         break;
       }
       case "tokenId": {
@@ -461,7 +488,7 @@ export function defineRouteMatrixSuite(prepare: () => Promise<string | undefined
     if (!process.env.DATABASE_URL?.startsWith("postgres")) await db.$queryRawUnsafe("PRAGMA synchronous = OFF");
     const repo = await createFixtureRepo();
     const factory = new FixtureFactory(db, { gitUrl: repo.fileUrl });
-    await db.platformSettings.upsert({ where: { id: "platform" }, create: { allowLocalGitSources: true }, update: { allowLocalGitSources: true } });
+    await db.platformSettings.upsert({ where: { id: "platform" }, create: { allowLocalGitSources: true, allowPrivateBackupEndpoints: true }, update: { allowLocalGitSources: true, allowPrivateBackupEndpoints: true } });
     const [A, B, P] = [await factory.team("alpha"), await factory.team("beta"), await factory.team("platform")];
     const teams = { A, B, P };
     const users: World["users"] = {};
