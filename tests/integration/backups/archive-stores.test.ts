@@ -4,7 +4,7 @@
 // unpacked; an interrupted swap is recovered.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,28 +14,9 @@ import { LocalBackupStore } from "@/server/daemon/backups/local-store";
 import { S3BackupStore } from "@/server/daemon/backups/s3-store";
 import { prepareStaging, recoverInterruptedSwap, swapIn } from "@/server/daemon/backups/volume-swap";
 import { startS3Server, type S3Server } from "../../support/s3-server";
+import { treeOf } from "../../support/file-tree";
 
 const root = mkdtempSync(path.join(os.tmpdir(), "slipway-archive-test-"));
-
-/** Every entry under dir: relative path → kind, mode, owner, and content or link target. */
-export function treeOf(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const name of readdirSync(path.join(dir, rel)).sort()) {
-      const r = path.join(rel, name);
-      const p = path.join(dir, r);
-      const st = lstatSync(p);
-      const meta = `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}`;
-      if (st.isSymbolicLink()) out[r] = `link ${readlinkSync(p)}`;
-      else if (st.isDirectory()) {
-        out[r] = `dir ${meta}`;
-        walk(r);
-      } else out[r] = `file ${meta} ${readFileSync(p).toString("base64")}`;
-    }
-  };
-  walk("");
-  return out;
-}
 
 function fillDir(dir: string): void {
   mkdirSync(path.join(dir, "nested/deeper"), { recursive: true });
