@@ -47,7 +47,7 @@ export function BackupScheduleForm({ volume: v, targets }: { volume: VolumeDto; 
         </div>
         <label htmlFor={id("consistent-scheduled")} className="flex h-8 items-center gap-2 text-sm text-slate-700">
           <input id={id("consistent-scheduled")} type="checkbox" name="backupConsistent" defaultChecked={v.backupConsistent} />
-          Consistent (stops the app during the copy)
+          Scheduled backups are consistent (stop the app during the copy)
         </label>
         <Button type="submit" size="sm" variant="secondary" disabled={update.isPending}>{update.isPending ? "Saving…" : "Save schedule"}</Button>
       </div>

@@ -14,6 +14,7 @@ import { freePort } from "../../tests/support/net";
 import { daemonCommand } from "../../scripts/daemon-command";
 import { stopCaddy } from "../../server/daemon/ingress/caddy-process";
 import { removeNetworkIsolation } from "../../server/daemon/engine/network-isolation";
+import { unmountTestVolumes } from "../../tests/support/test-volumes";
 
 export { freePort };
 
@@ -297,6 +298,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       daemon.close();
       removeEngineLeftovers(dataDir);
       await removeEngineNetworks(dataDir);
+      // Embedded volumes are loop mounts inside the data dir; slipwayd leaves them mounted on purpose.
+      await unmountTestVolumes(dataDir);
       if (process.env.SLIPWAY_E2E_KEEP_DATA === "1") {
         process.stdout.write(`[e2e] kept data dir ${dataDir}\n`);
       } else {

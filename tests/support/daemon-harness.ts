@@ -16,8 +16,7 @@ export { freePort, ingressGet };
 import { daemonPaths } from "../../server/daemon/config";
 import { removeNetworkIsolation } from "../../server/daemon/engine/network-isolation";
 import { stopCaddy } from "../../server/daemon/ingress/caddy-process";
-import { readMountTable } from "../../server/daemon/volumes/mount-table";
-import { volumesRoot } from "../../server/daemon/volumes/volume-paths";
+import { unmountTestVolumes } from "./test-volumes";
 
 const run = promisify(execFile);
 // Not __dirname: the generated Prisma client defines a global one pointing into server/generated.
@@ -167,14 +166,7 @@ export async function cleanupDaemonResources(dataDir: string): Promise<void> {
   }
 }
 
-/** Unmounts the embedded volumes of this data dir (their loop devices detach with the mount). */
-export async function unmountTestVolumes(dataDir: string): Promise<void> {
-  const root = `${volumesRoot(dataDir)}/`;
-  const mounted = (await readMountTable()).filter((m) => m.mountPoint.startsWith(root));
-  for (const m of mounted.reverse()) {
-    await run("umount", [m.mountPoint]).catch(() => run("umount", ["-l", m.mountPoint])).catch((e: unknown) => process.stderr.write(`unmounting the test volume ${m.mountPoint} failed: ${String(e)}\n`));
-  }
-}
+export { unmountTestVolumes };
 
 export interface SeededApp {
   teamId: string;
