@@ -14,7 +14,8 @@ import { keepsServing } from "../reconcile/crash-loop";
 import { NEXT_PASS, type AppRuntime, type Requeue } from "../control-loop/app-runtime";
 import { TerminalError } from "../control-loop/reconcile-errors";
 import { ensureTeamQuota } from "../../quotas/create-team-quota";
-import { DriverError } from "../../runtime/runtime-driver";
+import { DriverError, type WorkloadSpec } from "../../runtime/runtime-driver";
+import { ClusterVolumes } from "./cluster-volumes";
 
 export interface ClusterRuntimeOptions {
   db: Db;
@@ -26,6 +27,8 @@ export interface ClusterRuntimeOptions {
   resyncMs?: number;
   /** how soon a rollout in progress is looked at again, once it is past its first seconds */
   observeEveryMs?: number;
+  /** how often a ready volume's claim is looked at again (cluster-volumes.ts) */
+  volumeResyncMs?: number;
 }
 
 /**
@@ -37,11 +40,21 @@ export interface ClusterRuntimeOptions {
 const YOUNG_ROLLOUT_MS = 10_000;
 const YOUNG_OBSERVE_MS = 100;
 
+/** What of a live release's spec follows the app rather than the release (desired-state.ts). */
+function appShape(spec: WorkloadSpec): string {
+  return JSON.stringify({ replicas: spec.replicas, volumes: spec.volumes });
+}
+
 export class ClusterRuntime implements AppRuntime {
   readonly kind = "kubernetes" as const;
-  private readonly lastApplied = new Map<string, number>();
+  /** when each app's release was last applied, and the app-level shape it was applied with */
+  private readonly lastApplied = new Map<string, { at: number; shape: string }>();
+  /** Volumes of projects on clusters: their PersistentVolumeClaims. */
+  readonly volumes: ClusterVolumes;
 
-  constructor(private readonly o: ClusterRuntimeOptions) {}
+  constructor(private readonly o: ClusterRuntimeOptions) {
+    this.volumes = new ClusterVolumes({ db: o.db, log: o.log, resyncMs: o.volumeResyncMs, driverFor: (t) => this.teamDriver(t) });
+  }
 
   get rolloutTimeoutMs(): number {
     return this.o.rolloutTimeoutMs ?? 180_000;
@@ -52,28 +65,45 @@ export class ClusterRuntime implements AppRuntime {
     return Date.now() - rolloutStartedAt.getTime() < YOUNG_ROLLOUT_MS ? Math.min(every, YOUNG_OBSERVE_MS) : every;
   }
 
-  /** Once per pass: forgets the apps that no longer run on a cluster. */
+  /**
+   * Once per pass: starts converging the volumes on clusters (not awaited: a cluster out of reach
+   * holds up no app) and forgets the apps that no longer run on a cluster.
+   */
   async sweep(apps: DesiredApp[], leaveAlone: Set<string>): Promise<void> {
+    this.volumes.kick();
     const known = new Set(apps.map((a) => a.appId));
     for (const appId of this.lastApplied.keys()) if (!known.has(appId) && !leaveAlone.has(appId)) this.lastApplied.delete(appId);
   }
 
   private async driverFor(app: DesiredApp): Promise<KubernetesDriver> {
     if (!app.clusterName) throw new TerminalError("The app's project runs on no cluster.");
-    const driver = await this.o.getDriver(app.clusterName);
-    // The namespace's ResourceQuota mirrors the team's (the platform default for a team without one).
-    const q = await ensureTeamQuota(this.o.db, app.teamId);
-    await driver.ensureTeam(app.teamSlug, { cpuMillicores: q.cpuMillicores, memoryMib: q.memoryMib, storageGib: q.storageGib, maxApps: q.maxApps });
+    return this.teamDriver({ clusterName: app.clusterName, teamId: app.teamId, teamSlug: app.teamSlug });
+  }
+
+  /** The cluster's driver, with the team's namespace set up as its quota says. */
+  private async teamDriver(t: { clusterName: string; teamId: string; teamSlug: string }): Promise<KubernetesDriver> {
+    const driver = await this.o.getDriver(t.clusterName);
+    // The namespace's ResourceQuota mirrors the team's (the platform default for a team without
+    // one): cpu, memory, and requests.storage = the team's storage quota, which caps every claim.
+    const q = await ensureTeamQuota(this.o.db, t.teamId);
+    await driver.ensureTeam(t.teamSlug, { cpuMillicores: q.cpuMillicores, memoryMib: q.memoryMib, storageGib: q.storageGib, maxApps: q.maxApps });
     return driver;
+  }
+
+  private applied(appId: string, spec: WorkloadSpec): void {
+    this.lastApplied.set(appId, { at: Date.now(), shape: appShape(spec) });
   }
 
   async reconcile(app: DesiredApp): Promise<Requeue> {
     const target = app.target;
     if (target && target.id !== app.live?.id && target.status !== "FAILED") return this.rollout(app, target);
-    if (app.live?.spec && Date.now() - (this.lastApplied.get(app.appId) ?? 0) > (this.o.resyncMs ?? 30_000)) {
+    const last = this.lastApplied.get(app.appId);
+    // Re-applied now and then (drift), and at once when what the app asks beyond its release
+    // changed: an attached or detached volume, a new replica count.
+    if (app.live?.spec && (!last || last.shape !== appShape(app.live.spec) || Date.now() - last.at > (this.o.resyncMs ?? 30_000))) {
       const driver = await this.driverFor(app);
       await driver.applyRelease(app.live.spec);
-      this.lastApplied.set(app.appId, Date.now());
+      this.applied(app.appId, app.live.spec);
     }
     return NEXT_PASS;
   }
@@ -94,7 +124,7 @@ export class ClusterRuntime implements AppRuntime {
     if (seen.releaseId !== target.id) {
       log.info({ appId: app.appId, release: target.version, cluster: app.clusterName }, "rolling out to the cluster");
       await driver.applyRelease(target.spec);
-      this.lastApplied.set(app.appId, Date.now());
+      this.applied(app.appId, target.spec);
       return { afterMs: this.observeDelay(state.rolloutStartedAt) };
     }
     if (seen.phase === "available") {
@@ -119,7 +149,7 @@ export class ClusterRuntime implements AppRuntime {
     try {
       const driver = await this.driverFor(app);
       await driver.applyRelease(app.live.spec);
-      this.lastApplied.set(app.appId, Date.now());
+      this.applied(app.appId, app.live.spec);
     } catch (e) {
       // The failure is recorded on the release; the live release is re-applied at the app's next step.
       this.o.log.warn({ appId: app.appId, err: e instanceof Error ? e.message : String(e) }, "re-applying the live release failed");

@@ -66,6 +66,10 @@ function pending(pvc: V1PersistentVolumeClaim, event: CoreV1Event | undefined): 
       if (/storageclass.* not found/i.test(event.message ?? "")) {
         return { state: "pending", reason: `no PersistentVolume is bound: the cluster has no provisioner for class ${cls}: no StorageClass of that name exists${said}. Correct the cluster's storage class in Slipway.`, provisionedGib: 0 };
       }
+      if (/no volume plugin matched/i.test(event.message ?? "")) {
+        // kubernetes.io/no-provisioner and the like: volumes of the class are made by hand.
+        return { state: "pending", reason: `no PersistentVolume is bound: the cluster has no provisioner for class ${cls} and no PersistentVolume of that class matches the claim${said}. Volumes of this class are made by the cluster's admin.`, provisionedGib: 0 };
+      }
       return { state: "pending", reason: `no PersistentVolume is bound: provisioning a volume of class ${cls ?? "(default)"} failed${said}`, provisionedGib: 0 };
     case "ExternalProvisioning":
       return {

@@ -114,6 +114,8 @@ describe("volume claim state", () => {
     expect(nobody.reason).toMatch(/^no PersistentVolume is bound yet: the provisioner of class fast has not made one; if this lasts, the cluster has no running provisioner for that class .*ebs\.csi\.aws\.com/);
     const missing = volumeClaimState(claim({}, "fast"), [event("ProvisioningFailed", 'storageclass.storage.k8s.io "fast" not found', "Warning")], 5);
     expect(missing.reason).toMatch(/^no PersistentVolume is bound: the cluster has no provisioner for class fast: no StorageClass of that name exists/);
+    const byHand = volumeClaimState(claim({}, "manual"), [event("ProvisioningFailed", "no volume plugin matched name: kubernetes.io/no-provisioner", "Warning")], 5);
+    expect(byHand.reason).toMatch(/^no PersistentVolume is bound: the cluster has no provisioner for class manual and no PersistentVolume of that class matches the claim .*made by the cluster's admin/);
     expect(volumeClaimState(claim(), [], 5).reason).toMatch(/^no PersistentVolume is bound yet \(class \(the cluster's default\)\)$/);
   });
 
