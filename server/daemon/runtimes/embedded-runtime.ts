@@ -292,8 +292,13 @@ export class EmbeddedRuntime implements AppRuntime {
     let reason = app.volumesWaiting ?? null;
     if (!reason && !this.opts.volumes) reason = "this slipwayd was started without volume support";
     if (!reason) reason = await this.opts.volumes!.prepare(spec);
-    if (reason && this.volumeWaitLogged.get(app.appId) !== reason) this.opts.log.info({ appId: app.appId, releaseId: release.id, reason }, "replicas wait for the app's volumes");
-    if (reason) this.volumeWaitLogged.set(app.appId, reason);
+    const key = `${release.id} ${reason}`;
+    if (reason && this.volumeWaitLogged.get(app.appId) !== key) {
+      this.opts.log.info({ appId: app.appId, releaseId: release.id, reason }, "replicas wait for the app's volumes");
+      // A release being rolled out says what it waits for (its deadline runs meanwhile).
+      await this.opts.db.release.updateMany({ where: { id: release.id, status: { in: ["PENDING", "ROLLING_OUT"] } }, data: { statusReason: `Waiting for its volumes: ${reason}` } });
+    }
+    if (reason) this.volumeWaitLogged.set(app.appId, key);
     else this.volumeWaitLogged.delete(app.appId);
     return reason;
   }

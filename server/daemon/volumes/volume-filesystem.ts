@@ -110,7 +110,7 @@ export async function mountVolume(dataDir: string, volumeId: string): Promise<vo
     try {
       await tool("mount", ["-t", "ext4", "-o", "loop,nosuid,nodev", volumeImagePath(dataDir, volumeId), mountPoint]);
     } catch (e) {
-      if (e instanceof VolumeFsError && /loop device|\/dev\/loop/i.test(e.message)) {
+      if (e instanceof VolumeFsError && /failed to set ?up loop device|unused loop device|loop-control/i.test(e.message)) {
         throw new VolumeFsError(`no loop device is available on this machine (the loop kernel module, /dev/loop-control): ${e.message}`);
       }
       throw e;

@@ -28,7 +28,16 @@ export function volumeMounts(dataDir: string): VolumeMounts {
       const unmounted = spec.volumes.filter((v) => !mountAt(table, volumeMountPoint(dataDir, v.volumeId)));
       if (unmounted.length) return `waiting for volume ${unmounted.map((v) => v.name).join(", ")} to be mounted on this machine`;
       // A release from before run-as (null) runs as its image's user, as it always did.
-      if (spec.runAs) for (const v of spec.volumes) await ensureVolumeGroup(dataDir, v.volumeId, volumeGroup(spec.runAs));
+      if (spec.runAs) {
+        for (const v of spec.volumes) {
+          try {
+            await ensureVolumeGroup(dataDir, v.volumeId, volumeGroup(spec.runAs));
+          } catch (e) {
+            // Said as the reason to wait: the next step looks again (a restore may be swapping it in).
+            return `volume ${v.name} is not usable: ${e instanceof Error ? e.message : String(e)}`;
+          }
+        }
+      }
       return null;
     },
   };

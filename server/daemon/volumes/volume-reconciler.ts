@@ -131,8 +131,10 @@ export class VolumeReconciler {
       stateReason: `growing from ${made} GiB to ${v.sizeGib} GiB: its app's replicas stop while the filesystem is resized (this machine cannot resize a mounted filesystem)`,
       provisionedGib: made,
     };
-    // First the hold: the app's replicas go, then the filesystem can be unmounted.
-    if (v.state !== "pending" || v.provisionedGib !== made) return growing;
+    // First the hold: the app's replicas go, then the filesystem can be unmounted. A grow that
+    // failed is tried again as it is (its app is not held then, but starts no replica either:
+    // desired-state.ts waits for ready volumes).
+    if (v.state === "ready" || v.provisionedGib !== made) return growing;
     if (v.appId) {
       const left = await this.o.engine.listManaged({ instance: this.o.instanceId, appId: v.appId });
       if (left.length) return { ...growing, stateReason: `${growing.stateReason}; waiting for ${left.length} container(s) of its app to stop` };

@@ -6,7 +6,7 @@
 // consistent backup holds the app (503 with the reason) and lets it go with the same release.
 // Volume rows are seeded directly, as the web would write them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync, truncateSync } from "node:fs";
 import path from "node:path";
 import type { Db } from "@/server/db";
 import { ensureTestBaseImage, TEST_BASE_IMAGE } from "../../support/test-images";
@@ -296,5 +296,30 @@ describe("embedded volumes on the real engine", () => {
     expect(existsSync(volumeImagePath(daemon.dataDir, extra.id))).toBe(false);
     expect(await mountsOfVolume(extra.id)).toBe(0);
     expect((await entries()).slice(-1)).toEqual(["after-full"]);
+  });
+
+  it("starts no replica on a volume that failed, and the rollout says why", async () => {
+    const brokenRepo = await createFixtureRepo({ version: "b1" });
+    await brokenRepo.commitFiles(volumeApp("b1"), "b1");
+    const broken = await seedApp(db, { teamSlug: TEAM, appSlug: "broken", gitUrl: brokenRepo.dir });
+    // An image of the right size that holds no filesystem (a disk's damage, say).
+    const id = `badvol${Date.now().toString(36)}`;
+    mkdirSync(path.dirname(volumeImagePath(daemon.dataDir, id)), { recursive: true });
+    writeFileSync(volumeImagePath(daemon.dataDir, id), "");
+    truncateSync(volumeImagePath(daemon.dataDir, id), 1024 ** 3);
+    await db.volume.create({ data: { id, teamId: broken.teamId, projectId: broken.projectId, appId: broken.appId, name: "bad", sizeGib: 1, mountPath: "/data" } });
+    const v = await waitVolume(id, "failed", (x) => x.state === "failed");
+    expect(v.stateReason).toMatch(/^mount .* failed: .*(wrong fs type|bad superblock)/);
+    const build = await waitForBuild(db, await queueBuild(db, broken.appId));
+    expect(build.status, build.error ?? "").toBe("SUCCEEDED");
+    const release = await db.release.findUniqueOrThrow({ where: { buildId: build.id } });
+    const waiting = await waitFor("the rollout to say what it waits for", async () => {
+      const r = await db.release.findUniqueOrThrow({ where: { id: release.id } });
+      return r.statusReason?.startsWith("Waiting for its volumes") ? r : null;
+    });
+    expect(waiting.status).toBe("ROLLING_OUT");
+    expect(waiting.statusReason).toContain("volume bad failed: mount");
+    expect(await podmanIdsByLabel(`slipway.app=${broken.appId}`)).toEqual([]);
+    expect(await mountsOfVolume(id)).toBe(0);
   });
 });
