@@ -91,6 +91,12 @@ test("a volume keeps an app's entries, and a restored backup brings back exactly
   await expect(page.getByRole("heading", { name: "Volumes", level: 1 })).toBeVisible();
   await page.getByLabel("Project", { exact: true }).selectOption({ label: slugs.project });
   await page.getByLabel("Volume name", { exact: true }).fill("entries");
+  // Over the team's storage quota (20 GiB by default): refused, naming the limit, usage and value.
+  await page.getByLabel("Size (GiB)", { exact: true }).fill("50");
+  await page.getByRole("button", { name: "Create volume" }).click();
+  const refusal = page.getByTestId("error").filter({ hasText: "quota" });
+  await expect(refusal).toContainText("exceed the team's storage quota");
+  await expect(refusal).toContainText("already uses 0");
   await page.getByLabel("Size (GiB)", { exact: true }).fill("1");
   await page.getByRole("button", { name: "Create volume" }).click();
   const volume = page.getByTestId("volume-entries");
@@ -150,6 +156,12 @@ test("a volume keeps an app's entries, and a restored backup brings back exactly
   await expect(page.getByRole("heading", { name: "Volumes", level: 1 })).toBeVisible();
   const listed = page.getByTestId("volume-entries");
   await expect(listed.getByTestId("volume-usage")).toContainText("used");
+
+  // Grow it to 2 GiB while it is mounted: the size changes at once, the filesystem follows.
+  await listed.getByLabel("New size (GiB)").fill("2");
+  await listed.getByRole("button", { name: "Grow" }).click();
+  await expect(listed.getByTestId("volume-usage")).toContainText("of 2 GiB");
+  await expect(listed.getByTestId("volume-usage")).not.toContainText("growing", { timeout: 60_000 });
   await listed.getByTestId("toggle-backups").click();
   await expect(listed.getByTestId("backup-row")).toHaveCount(1);
   await page.screenshot({ path: "test-results/e2e/volumes-page.png", fullPage: true });
