@@ -23,6 +23,10 @@ function PlatformSettings() {
         <input type="checkbox" checked={settings.data.allowPrivateGitHosts} onChange={(e) => update.mutate({ allowPrivateGitHosts: e.target.checked })} />
         Allow git hosts, and custom domains proved by HTTP, on loopback and private networks
       </label>
+      <label className="mt-2 flex items-center gap-2 text-sm">
+        <input type="checkbox" data-testid="allow-private-backup-endpoints" checked={settings.data.allowPrivateBackupEndpoints} onChange={(e) => update.mutate({ allowPrivateBackupEndpoints: e.target.checked })} />
+        Allow S3 backup targets on loopback and private networks (e.g. a MinIO on the LAN)
+      </label>
       <ErrorText error={update.error} />
     </Card>
   );
