@@ -132,12 +132,14 @@ export class ClusterRuntime implements AppRuntime {
       log.info({ appId: app.appId, release: target.version }, "release is live on the cluster");
       return NEXT_PASS;
     }
+    // A pod whose claim is not bound waits unscheduled: the volume says why (cluster-volumes.ts).
+    const message = app.volumesWaiting ? `${seen.message}; ${app.volumesWaiting}` : seen.message;
     if (rolloutOverdue(state, this.rolloutTimeoutMs)) {
       throw new TerminalError(
-        `The rollout did not finish in ${Math.round(this.rolloutTimeoutMs / 1000)} s: ${seen.message}. Check the app's readiness (health check path and port) and the cluster's events; ${keepsServing(!!app.live)}.`,
+        `The rollout did not finish in ${Math.round(this.rolloutTimeoutMs / 1000)} s: ${message}. Check the app's readiness (health check path and port)${app.volumesWaiting ? ", its volumes" : ""} and the cluster's events; ${keepsServing(!!app.live)}.`,
       );
     }
-    const reason = `Rolling out: ${seen.message}`;
+    const reason = `Rolling out: ${message}`;
     await db.release.updateMany({ where: { id: target.id, status: "ROLLING_OUT", OR: [{ statusReason: null }, { statusReason: { not: reason } }] }, data: { statusReason: reason } });
     return { afterMs: this.observeDelay(state.rolloutStartedAt) };
   }

@@ -154,7 +154,15 @@ describe("a volume of a project on a cluster", () => {
     expect(pvc?.metadata?.labels).toMatchObject({ "slipway.dev/volume-id": volumeId, "app.kubernetes.io/name": "notes-data", "slipway.dev/project": "notes" });
   });
 
-  it("is ready once a PersistentVolume of the class binds it, and the app's release runs with it mounted", async () => {
+  it("is ready once a PersistentVolume of the class binds it, and the app's release runs with it mounted (saying meanwhile what it waits for)", async () => {
+    const image = "localhost/slipway/notes-web:b1";
+    const r1 = await createRelease({ runAs: runAsFor(""), appId, imageRef: image, imageDigest: `sha256:${createHash("sha256").update(image).digest("hex")}` });
+    const waiting = await until("the rollout saying it waits for the volume", async () => {
+      await pass();
+      const r = await getDb().release.findUniqueOrThrow({ where: { id: r1.id } });
+      return r.status === "ROLLING_OUT" && /volume notes-data is not ready yet \(no PersistentVolume is bound/.test(r.statusReason ?? "") ? r : undefined;
+    }, 30_000, 250);
+    expect(waiting.statusReason).toMatch(/^Rolling out: /);
     await core.createPersistentVolume({
       body: {
         metadata: { name: `pv-${run}` },
@@ -171,8 +179,6 @@ describe("a volume of a project on a cluster", () => {
     const v = await untilVolume("the volume ready", (x) => x.state === "ready");
     expect(v).toMatchObject({ state: "ready", stateReason: "", provisionedGib: 1 });
 
-    const image = "localhost/slipway/notes-web:b1";
-    const r1 = await createRelease({ runAs: runAsFor(""), appId, imageRef: image, imageDigest: `sha256:${createHash("sha256").update(image).digest("hex")}` });
     const r = await settle(r1.id);
     expect(r.status, r.statusReason ?? "").toBe("LIVE");
     const pod = (await deployment()).spec?.template.spec;
