@@ -41,7 +41,7 @@ let volumeId: string;
 
 const cgi = (body: string) => `#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n${body}\n`;
 
-function volumeApp(version: string): Record<string, string> {
+function volumeApp(version: string, user?: string): Record<string, string> {
   return {
     Dockerfile: [
       `FROM ${TEST_BASE_IMAGE}`,
@@ -49,6 +49,7 @@ function volumeApp(version: string): Record<string, string> {
       "COPY index.html /www/index.html",
       "COPY cgi-bin/ /www/cgi-bin/",
       "RUN chmod 755 /www/cgi-bin/*",
+      ...(user ? [`USER ${user}`] : []),
       `CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]`,
       "",
     ].join("\n"),
@@ -75,8 +76,8 @@ async function add(entry: string): Promise<void> {
   expect(`${res.status} ${res.body.trim()}`).toBe(`200 ok ${entry}`);
 }
 
-async function deployLive(version: string) {
-  await repo.commitFiles(volumeApp(version), version);
+async function deployLive(version: string, user?: string) {
+  await repo.commitFiles(volumeApp(version, user), version);
   const build = await waitForBuild(db, await queueBuild(db, app.appId));
   expect(build.status, build.error ?? "").toBe("SUCCEEDED");
   const release = await db.release.findUniqueOrThrow({ where: { buildId: build.id } });
@@ -296,6 +297,14 @@ describe("embedded volumes on the real engine", () => {
     expect(existsSync(volumeImagePath(daemon.dataDir, extra.id))).toBe(false);
     expect(await mountsOfVolume(extra.id)).toBe(0);
     expect((await entries()).slice(-1)).toEqual(["after-full"]);
+  });
+
+  it("hands the volume to an image's own user and group, as a cluster's fsGroup would", async () => {
+    await deployLive("v4321", "4321:4321");
+    await serving("v4321");
+    expect((await get("/cgi-bin/id")).body.trim()).toBe("uid=4321 gid=4321 groups=4321");
+    await add("as-4321");
+    expect((await entries()).slice(-2)).toEqual(["after-full", "as-4321"]);
   });
 
   it("starts no replica on a volume that failed, and the rollout says why", async () => {
