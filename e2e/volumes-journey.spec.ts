@@ -3,14 +3,18 @@
 // (busybox httpd with a CGI script) stores each entry a person submits in a file on the volume;
 // one entry is written through the app's URL, the volume is backed up from the app page (a
 // consistent backup: the app is held during the copy), a second entry is written, the backup is
-// restored into the same volume, and the app shows only the first entry again. The Volumes page
-// and the app page's Volumes section are checked with axe-core.
+// restored into the same volume, and the app shows only the first entry again. Then a team admin
+// adds an S3 backup target (moto's server on loopback) in the browser, the volume backs up there,
+// the backup is restored into a new volume, and the app, switched to the copy, lists what the
+// backup held. The Volumes page and the app page's Volumes section are checked with axe-core.
 import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
 import { allowLocalSources, createProjectAndApp, signUpInBrowser } from "./support/journey-steps";
 import { deployInBrowser } from "./support/deploy-journey";
 import { expectNoSeriousAxeViolations } from "./support/axe";
 import { createFixtureRepo, FIXTURE_PORT, type FixtureRepo } from "../tests/support/git-fixtures";
 import { ensureTestBaseImage, TEST_BASE_IMAGE } from "../tests/support/test-images";
+import { startS3Server, type S3Server } from "../tests/support/s3-server";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import type { Page } from "@playwright/test";
 
 test.describe.configure({ mode: "serial" });
@@ -45,6 +49,7 @@ const DOCKERFILE = [
 
 let platform: Platform;
 let repo: FixtureRepo;
+let s3: S3Server | undefined;
 const slugs = { app: "notes", project: "diary", team: "default" };
 
 test.beforeAll(async () => {
@@ -57,6 +62,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  await s3?.stop();
   await platform?.stop();
 });
 
@@ -165,4 +171,76 @@ test("a volume keeps an app's entries, and a restored backup brings back exactly
   await listed.getByTestId("toggle-backups").click();
   await expect(listed.getByTestId("backup-row")).toHaveCount(1);
   await page.screenshot({ path: "test-results/e2e/volumes-page.png", fullPage: true });
+});
+
+test("a team admin adds an S3 backup target; a backup there, restored into a new volume, is what the app mounts next", async ({ page }) => {
+  test.setTimeout(480_000);
+  const entriesUrl = platform.appUrl(slugs, "/cgi-bin/entries");
+  s3 = await startS3Server();
+  await s3.createBucket("slipway-backups");
+
+  await page.goto(`${platform.webUrl}/sign-in`);
+  await page.getByLabel("Email").fill("ada@example.test");
+  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
+
+  // The S3 server is on loopback: the platform admin allows private backup endpoints.
+  await page.getByRole("link", { name: "Team" }).click();
+  const allowPrivate = page.getByTestId("allow-private-backup-endpoints");
+  const saved = page.waitForResponse((r) => r.url().endsWith("/api/v1/platform/settings") && r.request().method() === "PUT");
+  await allowPrivate.click();
+  expect((await saved).status()).toBe(200);
+  await expect(allowPrivate).toBeChecked();
+
+  // A third entry, so the backup holds something the first backup did not.
+  const site = await page.context().newPage();
+  await addEntry(site, entriesUrl, "third");
+  await expectEntries(site, entriesUrl, ["first", "third"]);
+
+  // The target, from the Volumes page (team admins).
+  await page.getByRole("link", { name: "Volumes", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Volumes", level: 1 })).toBeVisible();
+  const targets = page.getByTestId("backup-targets");
+  await targets.getByLabel("Target name").fill("offsite");
+  await targets.getByLabel("Endpoint URL").fill(s3.endpoint);
+  await targets.getByLabel("Bucket").fill("slipway-backups");
+  await targets.getByLabel("Key prefix (optional)").fill("e2e/");
+  await targets.getByLabel("Access key ID").fill(s3.accessKeyId);
+  await targets.getByLabel("Secret access key").fill(s3.secretAccessKey);
+  await targets.getByRole("button", { name: "Add backup target" }).click();
+  await expect(targets.getByTestId("backup-target-offsite")).toContainText(`${s3.endpoint}/slipway-backups/e2e/`);
+
+  // The volume backs up there from now on.
+  const volume = page.getByTestId("volume-entries");
+  await volume.getByTestId("toggle-backups").click();
+  await volume.getByLabel("Backup location").selectOption({ label: "offsite (slipway-backups)" });
+  await volume.getByRole("button", { name: "Save schedule" }).click();
+  await expect(volume.getByText("Schedule saved.")).toBeVisible();
+  await volume.getByTestId("back-up-now").click();
+  const backup = volume.getByTestId("backup-row").filter({ hasText: "→ offsite" });
+  await expect(backup.getByTestId("backup-status")).toHaveText("SUCCEEDED", { timeout: 120_000 });
+  const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: "slipway-backups", Prefix: "e2e/" }));
+  expect(listed.Contents?.length ?? 0, "archives under the target's prefix").toBeGreaterThan(0);
+  // Written after the backup: in the original volume only.
+  await addEntry(site, entriesUrl, "fourth");
+
+  // Restore it into a new volume of the same project.
+  await backup.getByTestId("restore-backup").click();
+  await backup.getByLabel("Into a new volume").check();
+  await backup.getByLabel("New volume name").fill("entries-copy");
+  await backup.getByTestId("confirm-restore").click();
+  await expect(backup.getByTestId("restore-status")).toHaveText("SUCCEEDED", { timeout: 180_000 });
+  const copy = page.getByTestId("volume-entries-copy");
+  await expect(copy.getByTestId("volume-state")).toHaveText("ready");
+
+  // The app mounts the copy instead of the original: it lists what the backup held.
+  await volume.getByTestId("detach-volume").click();
+  await expect(volume.getByTestId("attach-volume-form")).toBeVisible();
+  await copy.getByLabel("Attach to app").selectOption({ label: slugs.app });
+  await copy.getByLabel("Mount path").fill(MOUNT_PATH);
+  await copy.getByRole("button", { name: "Attach", exact: true }).click();
+  await expect(copy.getByTestId("volume-attachment")).toHaveText(`attached to ${slugs.app} at ${MOUNT_PATH}`);
+  await expectEntries(site, entriesUrl, ["first", "third"]);
+  await expectNoSeriousAxeViolations(page, { name: "the Volumes page with a backup target" });
 });
