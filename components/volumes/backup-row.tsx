@@ -16,6 +16,7 @@ import { formatBytes, formatUtc, isActive } from "./volume-format";
 export function BackupRow({ backup: b, volumeId, canWrite }: { backup: BackupDto; volumeId: string; canWrite: boolean }) {
   const [restoring, setRestoring] = useState(false);
   const [restoreId, setRestoreId] = useState<string | null>(null);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const remove = useDeleteBackup(volumeId);
   return (
     <li className="py-2" data-testid="backup-row" data-status={b.status}>
@@ -33,10 +34,19 @@ export function BackupRow({ backup: b, volumeId, canWrite }: { backup: BackupDto
         {canWrite && b.status === "SUCCEEDED" && !restoring && !restoreId ? (
           <Button size="sm" variant="secondary" className="ml-auto" data-testid="restore-backup" onClick={() => setRestoring(true)}>Restore…</Button>
         ) : null}
-        {canWrite && !isActive(b.status) ? (
-          <Button size="sm" variant="ghost" className={b.status === "SUCCEEDED" && !restoring && !restoreId ? "text-red-700" : "ml-auto text-red-700"} disabled={remove.isPending} onClick={() => remove.mutate(b.id)}>
-            Delete
+        {canWrite && !isActive(b.status) && !confirmingDelete ? (
+          <Button size="sm" variant="ghost" className={b.status === "SUCCEEDED" && !restoring && !restoreId ? "text-red-700" : "ml-auto text-red-700"} onClick={() => { remove.reset(); setConfirmingDelete(true); }}>
+            Delete…
           </Button>
+        ) : null}
+        {confirmingDelete ? (
+          <span className="ml-auto flex items-center gap-2">
+            <span className="text-sm text-red-800">Delete this backup&apos;s archive?</span>
+            <Button size="sm" variant="danger" data-testid="confirm-delete-backup" disabled={remove.isPending} onClick={() => remove.mutate(b.id, { onSettled: () => setConfirmingDelete(false) })}>
+              Delete
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => setConfirmingDelete(false)}>Cancel</Button>
+          </span>
         ) : null}
       </div>
       {b.error ? <ErrorText error={b.error} /> : null}

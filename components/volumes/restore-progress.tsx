@@ -32,7 +32,7 @@ export function RestoreProgress({ restoreId }: { restoreId: string }) {
           <span>Restore</span>
           <Badge tone={statusTone(r.status)} data-testid="restore-status">{r.status}</Badge>
           {r.status === "RUNNING" ? <ProgressBar label="Restore progress" done={r.bytesDone} total={r.totalBytes} /> : null}
-          {r.status === "QUEUED" ? <span className="text-xs text-slate-600">waiting for the runtime; the app is held meanwhile</span> : null}
+          {r.status === "QUEUED" ? <span className="text-xs text-slate-600">waiting for the runtime (a restore into an attached volume holds its app until it ends)</span> : null}
           {r.status === "SUCCEEDED" ? <span className="text-xs text-emerald-800">restored; the app runs the same release again</span> : null}
         </div>
       ) : (
