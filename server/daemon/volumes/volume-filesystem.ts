@@ -118,6 +118,11 @@ export async function mountVolume(dataDir: string, volumeId: string): Promise<vo
   }
   const data = volumeDataPath(dataDir, volumeId);
   if (!(await exists(data))) {
+    // Made on a fresh filesystem only: on one that holds anything else, data/ is missing because a
+    // restore was interrupted between its two renames (server/daemon/backups/volume-swap.ts), and an
+    // empty data/ made here would make that restore's recovery drop the data it set aside.
+    const others = (await readdir(mountPoint)).filter((n) => n !== "lost+found");
+    if (others.length) throw new VolumeFsError(`the volume's data directory is missing (its filesystem holds ${others.join(", ")}): an interrupted restore set the data aside, and puts it back when it runs again`);
     await mkdir(data);
     await chown(data, 0, DEFAULT_RUN_AS_ID);
     await chmod(data, DATA_DIR_MODE);

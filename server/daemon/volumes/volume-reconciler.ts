@@ -10,6 +10,7 @@
 // "pending" with the sizes, which holds its app (server/volumes/app-hold.ts); once the app's
 // containers are gone the filesystem is unmounted, checked, grown and mounted again, the volume
 // goes "ready" and the same release starts again.
+import { readdir } from "node:fs/promises";
 import type { Db } from "../../db";
 import type { Engine } from "../engine/engine";
 import type { Logger } from "../logger";
@@ -25,6 +26,7 @@ import {
   removeVolumeFiles,
   volumeImageExists,
 } from "./volume-filesystem";
+import { volumesRoot } from "./volume-paths";
 
 export interface VolumeReconcilerOptions {
   db: Db;
@@ -61,6 +63,7 @@ interface Report {
 
 export class VolumeReconciler {
   private resizeMounted: boolean | undefined;
+  private orphansLooked = false;
   /** the last reason logged per volume: a failure that repeats each pass is logged once */
   private readonly logged = new Map<string, string>();
 
@@ -77,6 +80,10 @@ export class VolumeReconciler {
     });
     const ids = new Set(volumes.map((v) => v.id));
     for (const id of this.logged.keys()) if (!ids.has(id)) this.logged.delete(id);
+    if (!this.orphansLooked) {
+      this.orphansLooked = true;
+      await this.reportOrphans();
+    }
     for (const v of volumes) {
       try {
         if (v.deleteRequestedAt) await this.remove(v);
@@ -167,6 +174,25 @@ export class VolumeReconciler {
     await db.volume.deleteMany({ where: { id: v.id, deleteRequestedAt: { not: null } } });
     this.logged.delete(v.id);
     this.o.log.info({ volumeId: v.id, name: v.name }, "volume deleted");
+  }
+
+  /**
+   * Images no volume row names (their team was deleted, or this slipwayd was pointed at another
+   * database) are said once at start, never removed: data is not deleted on an absence.
+   */
+  private async reportOrphans(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(volumesRoot(this.o.dataDir));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw e;
+    }
+    const onDisk = names.filter((n) => n.endsWith(".img")).map((n) => n.slice(0, -".img".length));
+    if (!onDisk.length) return;
+    const known = new Set((await this.o.db.volume.findMany({ where: { id: { in: onDisk } }, select: { id: true } })).map((v) => v.id));
+    const orphans = onDisk.filter((id) => !known.has(id));
+    if (orphans.length) this.o.log.warn({ images: orphans.map((id) => `${id}.img`), dir: volumesRoot(this.o.dataDir) }, "volume images that no volume in the database names: kept; remove them by hand once you know they are not needed");
   }
 
   /** Writes what changed (runtime fields only: the web owns the rest of the row). */

@@ -3,7 +3,7 @@
 // through the data dir, full at its size, grown offline, measured, removed.
 import { afterAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { chmod, lstat, mkdir, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, rename, stat, symlink, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { makeDataDir, unmountTestVolumes } from "../../support/daemon-harness";
 import { readMountTable } from "@/server/daemon/volumes/mount-table";
@@ -80,6 +80,17 @@ describe("an embedded volume's filesystem", () => {
     expect((await lstat(data)).mode & 0o7777).toBe(DATA_DIR_MODE);
     expect((await stat(outside)).gid).toBe(0);
     await run("setpriv", ["--reuid=4321", "--regid=4321", "--clear-groups", "sh", "-c", `echo more >> ${data}/note`]);
+  });
+
+  it("does not make an empty data dir over data an interrupted restore set aside", async () => {
+    const data = volumeDataPath(dataDir, id);
+    const aside = `${volumeMountPoint(dataDir, id)}/.slipway-replaced-r1`;
+    await rename(data, aside);
+    await expect(mountVolume(dataDir, id)).rejects.toThrow(/data directory is missing \(its filesystem holds \.slipway-replaced-r1\): an interrupted restore/);
+    await expect(stat(data)).rejects.toThrow(/ENOENT/);
+    await rename(aside, data);
+    await mountVolume(dataDir, id);
+    expect((await stat(`${data}/note`)).isFile()).toBe(true);
   });
 
   it("grows offline, keeping its files", async () => {
