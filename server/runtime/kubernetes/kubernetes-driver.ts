@@ -16,7 +16,7 @@ import { teamManifests, type TeamQuotaSpec } from "./team-manifests";
 import { podFailure } from "./pod-failure";
 import { readinessComplaint } from "./readiness-complaint";
 import { proxyThroughApiServer, serviceProxyPath, type ProxiedRequest, type ProxiedResponse } from "./service-proxy";
-import { apiErrorMessage } from "./api-error";
+import { apiErrorMessage, apiStatusCode } from "./api-error";
 import type { VolumeClaimSpec } from "./volume-claim-manifest";
 import type { VolumeClaimObservation } from "./volume-claim-state";
 import { convergeVolumeClaim, deleteVolumeClaim } from "./volume-claims";
@@ -63,10 +63,8 @@ const QUOTA_REFUSAL = /exceeded quota|maximum (cpu|memory) usage per (container|
  */
 const NAMESPACE_GONE = /namespaces?\W+slipway-[a-z0-9-]+\W+not found|because it is being terminated/i;
 
-function statusCode(e: unknown): number | undefined {
-  const err = e as { code?: number; statusCode?: number; response?: { statusCode?: number } };
-  return err.code ?? err.statusCode ?? err.response?.statusCode;
-}
+/** The API server's HTTP status; undefined when it did not answer (a refused connection's code is a string). */
+const statusCode = apiStatusCode;
 
 export class KubernetesDriver implements RuntimeDriver {
   readonly kind = "kubernetes" as const;

@@ -16,6 +16,7 @@ import { AppsV1Api, CoreV1Api, KubeConfig, StorageV1Api } from "@kubernetes/clie
 import { call, setupApiTestEnv, signUp } from "../../support/api-harness";
 import { createFixtureRepo } from "../../support/git-fixtures";
 import { ensureTestCluster, until } from "../../support/kube-cluster";
+import { unreachableKubeconfig } from "../../support/fixtures-factory";
 import * as clusters from "@/app/api/v1/clusters/route";
 import * as projects from "@/app/api/v1/projects/route";
 import * as projectApps from "@/app/api/v1/projects/[projectId]/apps/route";
@@ -230,5 +231,25 @@ describe("a volume of a project on a cluster", () => {
     }, 60_000, 250);
     expect(await claim()).toBeNull();
     expect(await getDb().volume.findUnique({ where: { id: volumeId } })).toBeNull();
+  });
+});
+
+describe("a volume on a cluster out of reach", () => {
+  it("keeps its state and says the cluster could not be asked; the other cluster's volumes are not held up", async () => {
+    const offline = `off-${run}`;
+    const registered = await call(clusters.POST, "POST", "/api/v1/clusters", { cookie: adminCookie, body: { name: offline, kubeconfig: unreachableKubeconfig(offline) } });
+    expect(registered.status, JSON.stringify(registered.json)).toBe(201);
+    const project = await call(projects.POST, "POST", "/api/v1/projects", { cookie: dev, body: { slug: "offline", runtimeTarget: `cluster:${offline}` } });
+    expect(project.status, JSON.stringify(project.json)).toBe(201);
+    const made = await call(volumes.POST, "POST", "/api/v1/volumes", { cookie: dev, body: { projectId: project.json.id, name: "cache", sizeGib: 1 } });
+    expect(made.status, JSON.stringify(made.json)).toBe(201);
+    volumeId = made.json.volume.id;
+    const seen = await untilVolume("the reason", (x) => x.stateReason !== "");
+    expect(seen.state, seen.stateReason).toBe("pending");
+    expect(seen.stateReason).toMatch(new RegExp(`^the cluster could not be asked about the claim: ${offline}: setting up the team namespace failed: .*ECONNREFUSED`));
+    // A volume on the reachable cluster is made meanwhile.
+    const other = await call(volumes.POST, "POST", "/api/v1/volumes", { cookie: dev, body: { projectId, name: "other", sizeGib: 1 } });
+    volumeId = other.json.volume.id;
+    await untilVolume("the reachable cluster's volume observed", (x) => /no PersistentVolume is bound/.test(x.stateReason));
   });
 });
