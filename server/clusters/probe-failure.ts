@@ -1,29 +1,17 @@
 // Why a cluster probe failed, in one line, and what the platform admin can do about it. Pure, so
 // the wording is unit-tested; it never sees the kubeconfig, only the error.
 
-const MAX_ERROR_LENGTH = 500;
+import { apiAnswerMessage } from "../runtime/kubernetes/api-error";
 
-function bodyMessage(body: unknown): string | undefined {
-  if (body && typeof body === "object" && "message" in body && typeof body.message === "string") return body.message;
-  if (typeof body === "string") {
-    try {
-      return bodyMessage(JSON.parse(body));
-    } catch {
-      return body.trim().slice(0, 200) || undefined;
-    }
-  }
-  return undefined;
-}
+const MAX_ERROR_LENGTH = 500;
 
 /** One line for Cluster.lastError. An API answer (ApiException) becomes "HTTP <code>: <status message>". */
 export function describeProbeError(error: unknown): string {
   let text: string;
   const e = error as { code?: unknown; body?: unknown; message?: unknown } | null;
   if (e && typeof e.code === "number") {
-    // client-node's ApiException: the Status body's message when it parsed one, else the
-    // "Message:" line of its own text (which also carries response headers: not kept).
-    const fromText = typeof e.message === "string" ? /^Message: (.+)$/m.exec(e.message)?.[1] : undefined;
-    const message = bodyMessage(e.body) ?? (fromText && !/^Unknown API Status Code/.test(fromText) ? fromText : undefined);
+    // client-node's ApiException (its own text also carries response headers: not kept).
+    const message = apiAnswerMessage(e);
     text = `The API server answered HTTP ${e.code}${message ? `: ${message}` : ""}`;
   } else {
     text = error instanceof Error ? error.message : String(error);

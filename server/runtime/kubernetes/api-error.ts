@@ -20,10 +20,20 @@ function bodyMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-export function apiErrorMessage(e: unknown): string {
+/**
+ * The API server's message in an ApiException: the Status body's, else the "Message:" line of
+ * client-node's own text (its generic "Unknown API Status Code" says nothing). undefined when none.
+ */
+export function apiAnswerMessage(e: unknown): string | undefined {
   const err = e as { body?: unknown; message?: unknown } | null;
   const fromBody = bodyMessage(err?.body);
   if (fromBody) return fromBody;
-  const text = typeof err?.message === "string" ? err.message : String(e);
-  return (/^Message: (.+)$/m.exec(text)?.[1] ?? text).replace(/\s+/g, " ").trim();
+  const fromText = typeof err?.message === "string" ? /^Message: (.+)$/m.exec(err.message)?.[1] : undefined;
+  return fromText && !/^Unknown API Status Code/.test(fromText) ? fromText : undefined;
+}
+
+/** What went wrong, in one line: the API server's message, else the error's own. */
+export function apiErrorMessage(e: unknown): string {
+  const text = apiAnswerMessage(e) ?? (e instanceof Error ? e.message : String(e));
+  return text.replace(/\s+/g, " ").trim();
 }
