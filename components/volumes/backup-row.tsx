@@ -13,7 +13,8 @@ import { RestoreForm } from "./restore-form";
 import { RestoreProgress } from "./restore-progress";
 import { formatBytes, formatUtc, isActive } from "./volume-format";
 
-export function BackupRow({ backup: b, volumeId, canWrite }: { backup: BackupDto; volumeId: string; canWrite: boolean }) {
+/** `usedBytes`: the volume's measured usage, the estimate of a running backup's total. */
+export function BackupRow({ backup: b, volumeId, usedBytes, canWrite }: { backup: BackupDto; volumeId: string; usedBytes: number | null; canWrite: boolean }) {
   const [restoring, setRestoring] = useState(false);
   const [restoreId, setRestoreId] = useState<string | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
@@ -25,7 +26,7 @@ export function BackupRow({ backup: b, volumeId, canWrite }: { backup: BackupDto
         <Badge tone={statusTone(b.status)} data-testid="backup-status">{b.status}</Badge>
         <span className="text-xs text-slate-600">{b.trigger === "schedule" ? "scheduled" : "manual"}{b.consistent ? " · consistent" : ""}</span>
         <span className="text-xs text-slate-600">→ {b.target.name}</span>
-        {b.status === "RUNNING" ? <ProgressBar label={`Backup of ${formatUtc(b.createdAt)} progress`} done={b.bytesDone} total={b.dataBytes} /> : null}
+        {b.status === "RUNNING" ? <ProgressBar label={`Backup of ${formatUtc(b.createdAt)} progress`} done={b.bytesDone} total={b.dataBytes ?? usedBytes} approximate={b.dataBytes === null} /> : null}
         {b.status === "SUCCEEDED" && b.sizeBytes !== null ? (
           <span className="text-xs text-slate-600">
             {formatBytes(b.sizeBytes)} archive{b.dataBytes !== null ? ` of ${formatBytes(b.dataBytes)}` : ""} · <span className="font-mono" title={`SHA-256 ${b.sha256}`}>sha256 {b.sha256.slice(0, 12)}</span>

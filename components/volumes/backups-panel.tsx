@@ -25,7 +25,7 @@ export function BackupsPanel({ volume, canWrite }: { volume: VolumeDto; canWrite
       <ErrorText error={backups.error} />
       {backups.data?.backups.length === 0 ? <p className="text-sm text-slate-500">No backups yet.</p> : null}
       <ul className="divide-y divide-slate-100" data-testid="backups">
-        {backups.data?.backups.map((b) => <BackupRow key={b.id} backup={b} volumeId={volume.id} canWrite={canWrite} />)}
+        {backups.data?.backups.map((b) => <BackupRow key={b.id} backup={b} volumeId={volume.id} usedBytes={volume.usedBytes} canWrite={canWrite} />)}
       </ul>
     </section>
   );

@@ -1,9 +1,10 @@
 // A progress bar with its accessible name and value (a backup or restore that is copying bytes).
 import { formatBytes, percentDone } from "./volume-format";
 
-export function ProgressBar({ label, done, total, testId }: { label: string; done: number; total: number | null; testId?: string }) {
+/** `approximate`: the total is an estimate (a running backup knows its data size only at the end). */
+export function ProgressBar({ label, done, total, approximate = false, testId }: { label: string; done: number; total: number | null; approximate?: boolean; testId?: string }) {
   const pct = percentDone(done, total);
-  const text = `${formatBytes(done)}${total ? ` of ${formatBytes(total)}` : ""}${pct !== null ? ` (${pct}%)` : ""}`;
+  const text = `${formatBytes(done)}${total ? ` of ${approximate ? "about " : ""}${formatBytes(total)}` : ""}${pct !== null ? ` (${pct}%)` : ""}`;
   return (
     <div data-testid={testId} className="min-w-40">
       <div
