@@ -3,15 +3,19 @@
 // reasons a claim stays Pending, the team ResourceQuota refusing a claim past the storage quota,
 // growing, deleting, and a claim bound to a hostPath PersistentVolume mounted by an app's pod on
 // the real node (kubelet + containerd), serving a file written on the host. No mocks.
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppsV1Api, CoreV1Api, KubeConfig, StorageV1Api } from "@kubernetes/client-node";
 import { ensureTestCluster, until, type RealNode } from "../../support/kube-cluster";
 import { rollOut } from "../../support/kube-rollout";
-import { ensureWebImage, importImageIntoRealNode, requireRealNode } from "../../support/real-node";
+import { importImageIntoRealNode, requireRealNode } from "../../support/real-node";
+import { ensureTestBaseImage, imageExists } from "../../support/test-images";
 import { KubernetesDriver, type VolumeRef } from "@/server/runtime/kubernetes/kubernetes-driver";
 import { teamNamespace, volumeClaimName } from "@/server/runtime/kubernetes/names";
 import type { VolumeClaimObservation } from "@/server/runtime/kubernetes/volume-claim-state";
@@ -47,6 +51,37 @@ async function convergeUntil(d: KubernetesDriver, v: VolumeRef, ok: (o: VolumeCl
   } catch (e) {
     throw new Error(`${(e as Error).message}; last seen: ${JSON.stringify(last)}`);
   }
+}
+
+/**
+ * busybox httpd serving /www on :8080, with a CGI program that appends the request body's first
+ * line to /www/data/entries.txt (the volume's mount path): an app that stores entries.
+ */
+async function ensureEntriesImage(): Promise<string> {
+  const ref = "localhost/slipway-test-entries:1";
+  if (await imageExists(ref)) return ref;
+  const base = await ensureTestBaseImage();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "slipway-entries-image-"));
+  try {
+    writeFileSync(path.join(dir, "index.html"), "entries\n");
+    writeFileSync(path.join(dir, "write"), '#!/bin/sh\necho "Content-Type: text/plain"\necho\nread -r line\necho "$line" >> /www/data/entries.txt && echo stored || echo failed\n', { mode: 0o755 });
+    writeFileSync(
+      path.join(dir, "Containerfile"),
+      [`FROM ${base}`, "COPY index.html /www/index.html", "COPY write /www/cgi-bin/write", 'CMD ["/bin/sh", "-c", "exec httpd -f -v -p 8080 -h /www"]', ""].join("\n"),
+    );
+    await promisify(execFile)("podman", ["build", "--quiet", "--tag", ref, dir]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return ref;
+}
+
+/** A request to the app through the API server; with a length, as busybox httpd's CGI reads no chunked body. */
+async function httpThrough(d: KubernetesDriver, app: WorkloadSpec, method: string, urlPath: string, body?: string): Promise<{ status: number; body: string }> {
+  const res = await d.openHttp(app, { method, path: urlPath, headers: body ? { "content-type": "text/plain", "content-length": String(Buffer.byteLength(body)) } : {}, body: body ? Readable.from([body]) : null });
+  let text = "";
+  for await (const chunk of res.body) text += String(chunk);
+  return { status: res.status, body: text };
 }
 
 beforeAll(async () => {
@@ -181,22 +216,42 @@ describe("a bound volume mounted by an app on the real node", () => {
   });
 
   it("is mounted by the app's Deployment at its mount path, and the pod on the real node serves what the volume holds", async () => {
-    const image = await ensureWebImage("volumes");
+    const image = await ensureEntriesImage();
     await importImageIntoRealNode(node, image);
+    app.imageRef = image;
     writeFileSync(path.join(hostDir, "hello.txt"), `written on the host for ${run}\n`, { mode: 0o644 });
-    const spec = { ...app, imageRef: image };
-    await rollOut(driver, spec, 120_000);
+    // hostPath volumes get no fsGroup ownership from the kubelet (storage drivers' volumes do):
+    // hand the directory to the pod's group, as fsGroup would.
+    chownSync(hostDir, 0, 10001);
+    chmodSync(hostDir, 0o2775);
+    await rollOut(driver, app, 120_000);
     const d = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: `app-${app.appId}`, namespace: teamNamespace(team) });
     const pod = d.spec?.template.spec;
     expect(pod?.volumes).toEqual([{ name: volumeClaimName(v.volumeId), persistentVolumeClaim: { claimName: volumeClaimName(v.volumeId) } }]);
     expect(pod?.containers[0]?.volumeMounts).toEqual([{ name: volumeClaimName(v.volumeId), mountPath: "/www/data" }]);
     const pods = await core.listNamespacedPod({ namespace: teamNamespace(team), labelSelector: `slipway.dev/app-id=${app.appId}` });
     expect(pods.items.map((p) => p.spec?.nodeName)).toEqual([node.name]);
-    const res = await driver.openHttp(app, { method: "GET", path: "/data/hello.txt", headers: {}, body: null });
-    let body = "";
-    for await (const chunk of res.body) body += String(chunk);
-    expect(res.status, body).toBe(200);
-    expect(body).toBe(`written on the host for ${run}\n`);
+    const res = await httpThrough(driver, app, "GET", "/data/hello.txt");
+    expect(res.status, res.body).toBe(200);
+    expect(res.body).toBe(`written on the host for ${run}\n`);
+  });
+
+  it("keeps what the app wrote across a redeploy: the new pod, on the same node, mounts the same claim", async () => {
+    const wrote = await httpThrough(driver, app, "POST", "/cgi-bin/write", `entry one ${run}\n`);
+    expect(wrote, wrote.body).toMatchObject({ status: 200, body: "stored\n" });
+    expect(readFileSync(path.join(hostDir, "entries.txt"), "utf8")).toBe(`entry one ${run}\n`);
+    const first = (await core.listNamespacedPod({ namespace: teamNamespace(team), labelSelector: `slipway.dev/app-id=${app.appId}` })).items.map((p) => p.metadata?.name);
+    const next = { ...app, releaseId: `rel-pages2-${run}`, releaseVersion: 2 };
+    await rollOut(driver, next, 120_000);
+    const pods = (await core.listNamespacedPod({ namespace: teamNamespace(team), labelSelector: `slipway.dev/app-id=${app.appId},slipway.dev/release=${next.releaseId}` })).items;
+    expect(pods).toHaveLength(1);
+    expect(first).not.toContain(pods[0]?.metadata?.name);
+    expect(pods[0]?.spec?.nodeName).toBe(node.name);
+    const read = await until("the new pod serving the entry", async () => {
+      const r = await httpThrough(driver, next, "GET", "/data/entries.txt");
+      return r.status === 200 ? r.body : undefined;
+    }, 30_000, 500);
+    expect(read).toBe(`entry one ${run}\n`);
   });
 
   it("reports a grow the storage class cannot do with the API server's refusal; the volume keeps its size and data", async () => {
