@@ -90,7 +90,8 @@ export class ClusterVolumes {
 
   private due(v: VolumeRow): boolean {
     const last = this.looked.get(v.id);
-    if (!last || last.wanted !== this.wanted(v) || v.deleteRequestedAt || v.state === "pending") return true;
+    // Not settled yet (pending, being deleted, or still growing): looked at every pass.
+    if (!last || last.wanted !== this.wanted(v) || v.deleteRequestedAt || v.state === "pending" || (v.state === "ready" && v.provisionedGib > 0 && v.provisionedGib < v.sizeGib)) return true;
     const every = v.state === "failed" ? (this.o.retryFailedMs ?? 10_000) : (this.o.resyncMs ?? 30_000);
     return Date.now() - last.at >= every;
   }
