@@ -68,6 +68,11 @@ export function AppDetail({ appId }: { appId: string }) {
           )}
           {rolling ? <Badge tone="running" data-testid="rolling-out">rolling out…</Badge> : null}
           {a.stopped ? <Badge tone="warning" data-testid="app-stopped">stopped</Badge> : null}
+          {a.heldBy ? (
+            <Badge tone="warning" data-testid="app-held" title={`No replica runs and its URL answers 503 until this ends; then the same release starts again.`}>
+              held: {a.heldBy}
+            </Badge>
+          ) : null}
           {a.liveRelease?.crashing ? <Badge tone="failure" data-testid="app-crashing">crashing</Badge> : null}
           <Button onClick={() => deploy.mutate()} disabled={deploy.isPending || building} data-testid="deploy-button">
             {building ? "Deploying…" : "Deploy"}

@@ -4,6 +4,7 @@ import { notFound } from "../errors";
 import type { Actor } from "../auth/actor";
 import type { AppDto } from "./schemas";
 import { appDtoInclude, toAppDto } from "./to-app-dto";
+import { appsHeldByVolumeOperations } from "../volumes/app-hold";
 
 /** Another team's app is "not found", never "forbidden": no existence leak. */
 export async function getAppOrThrow({ actor, appId }: { actor: Actor; appId: string }) {
@@ -14,5 +15,6 @@ export async function getAppOrThrow({ actor, appId }: { actor: Actor; appId: str
 
 export async function getApp(options: { actor: Actor; appId: string }): Promise<AppDto> {
   const app = await getAppOrThrow(options);
-  return toAppDto(app);
+  const held = await appsHeldByVolumeOperations(getDb(), [app.id]);
+  return toAppDto(app, held.get(app.id) ?? null);
 }

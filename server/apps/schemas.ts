@@ -78,6 +78,12 @@ export interface AppDto {
   restartGeneration: number;
   /** Roll back by itself when a live release starts crashing soon after it went live. */
   autoRollback: boolean;
+  /**
+   * Why a restore, a consistent backup or an offline grow of one of its volumes holds it (no
+   * replica runs, its URL answers 503 saying so; the same release starts again after); null when
+   * not held, or when the answer did not look (only the app's own GET does).
+   */
+  heldBy: string | null;
   createdAt: string;
 }
 

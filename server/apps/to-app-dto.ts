@@ -57,7 +57,8 @@ function urlOf(app: AppRow): string | null {
   return cluster.ingressDomain ? `http://${appHostname(slugs, cluster.ingressDomain)}/` : null;
 }
 
-export function toAppDto(app: AppRow): AppDto {
+/** `heldBy`: why a volume operation holds the app now (server/volumes/app-hold.ts), when the caller read it. */
+export function toAppDto(app: AppRow, heldBy: string | null = null): AppDto {
   const live = app.releases.find((r) => r.id === app.liveReleaseId) ?? null;
   return {
     id: app.id,
@@ -97,6 +98,7 @@ export function toAppDto(app: AppRow): AppDto {
     stopped: app.stopped,
     restartGeneration: app.restartGeneration,
     autoRollback: app.autoRollback,
+    heldBy,
     createdAt: app.createdAt.toISOString(),
   };
 }

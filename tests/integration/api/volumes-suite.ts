@@ -292,6 +292,20 @@ export function defineVolumesSuite(prepare: () => Promise<string | undefined>): 
     expect((await get(t, id)).status).toBe(200);
   });
 
+  it("says on the app why a restore into its volume holds it, and stops saying so when the restore ends", async () => {
+    const t = await newTeam("vol-held");
+    const projectId = await createProject(t, "shop");
+    const appId = await createApp(t, projectId, "web");
+    const id = await createVolume(t, { projectId, name: "data", sizeGib: 1, appId, mountPath: "/data" });
+    const getApp = () => call(appRoute.GET, "GET", `/api/v1/apps/${appId}`, { cookie: t.cookie, params: { appId } });
+    expect((await getApp()).json.heldBy).toBeNull();
+    const backup = await getDb().volumeBackup.create({ data: { teamId: t.teamId, volumeId: id, volumeName: "data", projectId, status: "SUCCEEDED" } });
+    const restore = await getDb().volumeRestore.create({ data: { teamId: t.teamId, backupId: backup.id, volumeId: id } });
+    expect((await getApp()).json.heldBy).toContain("volume data is being restored");
+    await getDb().volumeRestore.update({ where: { id: restore.id }, data: { status: "SUCCEEDED" } });
+    expect((await getApp()).json.heldBy).toBeNull();
+  });
+
   describe("on a Kubernetes cluster (ReadWriteOnce)", () => {
     it("refuses a volume on an app with several replicas, and scaling an app with a volume past 1", async () => {
       const t = await newTeam("vol-rwo");
