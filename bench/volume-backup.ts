@@ -1,6 +1,6 @@
-// Volume backup throughput against the plain pipeline it is made of: Slipway's archive path (tar
-// | zstd streamed through Node, SHA-256 computed on the fly, written to the local backup directory
-// under a temporary name and renamed) vs `tar -cf - . | zstd -T0 -3 > file` of the same directory
+// Volume backup throughput against the plain pipeline it is made of: Slipway's archive path to the
+// local backup directory (tar | zstd | tee <file> | openssl dgst -sha256: the SHA-256 computed on
+// the fly, the file written under a temporary name, fdatasync'd and renamed) vs `tar -cf - . | zstd -T0 -3 > file` of the same directory
 // in the same run, same zstd level. Target: Slipway ≥ 0.9× the plain pipeline's throughput.
 // Then the restore: Slipway's (prove the archive whole — size, SHA-256, decompress and list —
 // then unpack beside the data and swap) vs `zstd -dc file | tar -xf -`.
@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ARCHIVE_ZSTD_LEVEL, writeArchive } from "../server/daemon/backups/archive-writer";
+import { ARCHIVE_ZSTD_LEVEL } from "../server/daemon/backups/archive-writer";
 import { extractArchive, verifyArchive } from "../server/daemon/backups/archive-reader";
 import { LocalBackupStore } from "../server/daemon/backups/local-store";
 import { prepareStaging, swapIn } from "../server/daemon/backups/volume-swap";
@@ -157,8 +157,7 @@ async function main(): Promise<void> {
       resetPeakRss();
       t = performance.now();
       const key = `team/volume/backup-${round}.tar.zst`;
-      const a = writeArchive({ dir: data, onProgress: () => undefined });
-      const [, result] = await Promise.all([store.put(key, a.stream), a.done]);
+      const result = await store.putArchive(key, { dir: data, onProgress: () => undefined });
       if (round > 0) slipwayMs.push(performance.now() - t);
       backupPeak = Math.max(backupPeak, peakRssMiB());
       if (archive.key) await store.delete(archive.key);

@@ -1,14 +1,14 @@
 // Where archives are kept: the platform's local backup directory, or a team's S3-compatible
 // target. Keys are `<teamId>/<volumeId>/<backupId>.tar.zst` (under the target's prefix), made
 // from ids only, so no name a person chose ends up in a path or a key.
-import type { Readable } from "node:stream";
 import { assertEngineId } from "../engine/container-spec";
+import type { ArchiveResult, WriteArchiveOptions } from "./archive-writer";
 
 export interface BackupStore {
   /** for messages: "the local backup directory" or "backup target <name>" */
   readonly label: string;
-  /** stores the whole stream under key, or nothing (a failed upload leaves no object behind) */
-  put(key: string, body: Readable, signal?: AbortSignal): Promise<void>;
+  /** archives the directory under key, whole or not at all (a failure leaves no object behind) */
+  putArchive(key: string, opts: WriteArchiveOptions): Promise<ArchiveResult>;
   /**
    * A local file holding the object: the stored file itself for the local directory, a download
    * into `staging` otherwise. The caller removes `staging` when done.

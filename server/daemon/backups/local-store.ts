@@ -2,12 +2,10 @@
 // archive is written under a temporary name and renamed once whole, so a file with the final name
 // is always a complete archive (a crash leaves only a *.partial file, removed by the next write).
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, rmdir, stat } from "node:fs/promises";
+import { mkdir, open, rename, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
-import type { Readable } from "node:stream";
 import { getEnv } from "../../env";
+import { writeArchiveToFile, type ArchiveResult, type WriteArchiveOptions } from "./archive-writer";
 import type { BackupStore } from "./backup-store";
 
 export function localBackupDir(): string {
@@ -25,13 +23,23 @@ export class LocalBackupStore implements BackupStore {
     return file;
   }
 
-  async put(key: string, body: Readable, signal?: AbortSignal): Promise<void> {
+  async putArchive(key: string, opts: WriteArchiveOptions): Promise<ArchiveResult> {
     const file = this.file(key);
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const partial = `${file}.${randomBytes(4).toString("hex")}.partial`;
     try {
-      await pipeline(body, createWriteStream(partial, { mode: 0o600, flush: true }), { signal });
+      // Created first with its mode: tee would make it world-readable.
+      await (await open(partial, "w", 0o600)).close();
+      const result = await writeArchiveToFile({ ...opts, file: partial });
+      // On disk before the row says SUCCEEDED: a backup must survive a power cut that follows it.
+      const fd = await open(partial, "r");
+      try {
+        await fd.datasync();
+      } finally {
+        await fd.close();
+      }
       await rename(partial, file);
+      return result;
     } catch (e) {
       await rm(partial, { force: true });
       throw e;

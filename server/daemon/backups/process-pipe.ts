@@ -45,13 +45,31 @@ function collect(child: ChildProcess): Promise<Ended> {
   });
 }
 
+export interface RunningChain {
+  children: ChildProcess[];
+  /** the last program's stdout, when `stdout: "pipe"` */
+  out: Readable | null;
+  ended: Promise<Ended[]>;
+}
+
+/** `a | b | c …`: each program's stdout is the next one's stdin. */
+export function pipeChain(programs: Program[], opts: PipeOptions = {}): RunningChain {
+  const children: ChildProcess[] = [];
+  programs.forEach((p, i) => {
+    const last = i === programs.length - 1;
+    const stdin = i === 0 ? (opts.stdin ?? "ignore") : (children[i - 1]!.stdout as Readable);
+    const stdout = last ? (opts.stdout ?? "pipe") : "pipe";
+    children.push(spawn(p.cmd, p.args, { stdio: [stdin, stdout, "pipe"], signal: opts.signal }));
+    // The next program holds its own copy of the pipe now; ours would only keep it open.
+    if (i > 0) (children[i - 1]!.stdout as Readable).destroy();
+  });
+  const piped = opts.stdout === "pipe" || opts.stdout === undefined;
+  return { children, out: piped ? (children.at(-1)!.stdout as Readable) : null, ended: Promise.all(children.map(collect)) };
+}
+
 export function pipePrograms(a: Program, b: Program, opts: PipeOptions = {}): RunningPipe {
-  const first = spawn(a.cmd, a.args, { stdio: [opts.stdin ?? "ignore", "pipe", "pipe"], signal: opts.signal });
-  const second = spawn(b.cmd, b.args, { stdio: [first.stdout as Readable, opts.stdout ?? "pipe", "pipe"], signal: opts.signal });
-  // The second program holds its own copy of the pipe now; ours would only keep it open.
-  (first.stdout as Readable).destroy();
-  const ended = Promise.all([collect(first), collect(second)]);
-  return { first, second, out: opts.stdout === "pipe" || opts.stdout === undefined ? (second.stdout as Readable) : null, ended };
+  const chain = pipeChain([a, b], opts);
+  return { first: chain.children[0]!, second: chain.children[1]!, out: chain.out, ended: chain.ended as Promise<[Ended, Ended]> };
 }
 
 /**

@@ -3,7 +3,6 @@
 // scheduled backups beyond the volume's retention.
 import { stat } from "node:fs/promises";
 import { volumeDataPath } from "../volumes/volume-paths";
-import { writeArchive } from "./archive-writer";
 import { archiveKey } from "./backup-store";
 import { waitForAppStopped } from "./app-quiesce";
 import { errorMessage, type OperationContext } from "./operation-context";
@@ -40,39 +39,21 @@ export async function runBackup(ctx: OperationContext, backupId: string): Promis
     }
     const store = await storeForTarget(db, backup.targetId);
     const key = archiveKey(backup.teamId, volume.id, backup.id);
-    const abort = new AbortController();
-    const onOuterAbort = () => abort.abort(ctx.signal.reason);
-    ctx.signal.addEventListener("abort", onOuterAbort, { once: true });
-    try {
-      const archive = writeArchive({
-        dir,
-        signal: abort.signal,
-        onProgress: (bytesDone) => {
-          db.volumeBackup.updateMany({ where: { id: backupId, leaseOwner: owner, status: "RUNNING" }, data: { bytesDone } }).catch((e: unknown) => log.warn({ backupId, err: errorMessage(e) }, "recording backup progress failed"));
-        },
-      });
-      // Either side failing stops the other: a failed upload must not leave tar and zstd blocked.
-      const [, result] = await Promise.all([
-        store.put(key, archive.stream, abort.signal).catch((e: unknown) => {
-          abort.abort(e);
-          throw e;
-        }),
-        archive.done.catch((e: unknown) => {
-          abort.abort(e);
-          throw e;
-        }),
-      ]);
-      if (result.warnings) log.info({ backupId, warnings: result.warnings.slice(0, 2000) }, "tar noted files that changed while they were read (the app was running)");
-      const ok = await finish({ status: "SUCCEEDED", error: null, sha256: result.sha256, sizeBytes: result.sizeBytes, dataBytes: result.dataBytes, bytesDone: result.dataBytes, objectKey: key });
-      if (!ok) {
-        // The lease was lost meanwhile (this worker was presumed dead): the row is another's now.
-        log.warn({ backupId }, "backup finished after its lease was lost; its result was not recorded");
-        return;
-      }
-      log.info({ backupId, volumeId: volume.id, ms: Date.now() - started, sizeBytes: result.sizeBytes, dataBytes: result.dataBytes, target: store.label }, "backup succeeded");
-    } finally {
-      ctx.signal.removeEventListener("abort", onOuterAbort);
+    const result = await store.putArchive(key, {
+      dir,
+      signal: ctx.signal,
+      onProgress: (bytesDone) => {
+        db.volumeBackup.updateMany({ where: { id: backupId, leaseOwner: owner, status: "RUNNING" }, data: { bytesDone } }).catch((e: unknown) => log.warn({ backupId, err: errorMessage(e) }, "recording backup progress failed"));
+      },
+    });
+    if (result.warnings) log.info({ backupId, warnings: result.warnings.slice(0, 2000) }, "tar noted files that changed while they were read (the app was running)");
+    const ok = await finish({ status: "SUCCEEDED", error: null, sha256: result.sha256, sizeBytes: result.sizeBytes, dataBytes: result.dataBytes, bytesDone: result.dataBytes, objectKey: key });
+    if (!ok) {
+      // The lease was lost meanwhile (this worker was presumed dead): the row is another's now.
+      log.warn({ backupId }, "backup finished after its lease was lost; its result was not recorded");
+      return;
     }
+    log.info({ backupId, volumeId: volume.id, ms: Date.now() - started, sizeBytes: result.sizeBytes, dataBytes: result.dataBytes, target: store.label }, "backup succeeded");
     if (backup.trigger === "schedule") await pruneScheduledBackups(ctx, volume.id);
   } catch (e) {
     if (ctx.signal.aborted) throw e; // slipwayd stops or the lease was lost: the row is handed back, not failed

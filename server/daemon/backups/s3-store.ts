@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import type { Readable } from "node:stream";
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { writeArchive, type ArchiveResult, type WriteArchiveOptions } from "./archive-writer";
 import type { BackupStore } from "./backup-store";
 
 export interface S3TargetConfig {
@@ -46,7 +47,25 @@ export class S3BackupStore implements BackupStore {
     return prefix && !prefix.endsWith("/") ? `${prefix}/${key}` : `${prefix}${key}`;
   }
 
-  async put(key: string, body: Readable, signal?: AbortSignal): Promise<void> {
+  async putArchive(key: string, opts: WriteArchiveOptions): Promise<ArchiveResult> {
+    // Either side failing stops the other: a failed upload must not leave tar and zstd blocked.
+    const abort = new AbortController();
+    const onOuterAbort = () => abort.abort(opts.signal?.reason);
+    opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
+    try {
+      const archive = writeArchive({ ...opts, signal: abort.signal });
+      const stop = (e: unknown) => {
+        abort.abort(e);
+        throw e;
+      };
+      const [, result] = await Promise.all([this.upload(key, archive.stream, abort.signal).catch(stop), archive.done.catch(stop)]);
+      return result;
+    } finally {
+      opts.signal?.removeEventListener("abort", onOuterAbort);
+    }
+  }
+
+  private async upload(key: string, body: Readable, signal: AbortSignal): Promise<void> {
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.target.bucket, Key: this.key(key), Body: body, ContentType: "application/zstd" },
@@ -56,11 +75,11 @@ export class S3BackupStore implements BackupStore {
       leavePartsOnError: false,
     });
     const onAbort = () => void upload.abort().catch(() => undefined);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
     try {
       await upload.done();
     } finally {
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
     }
   }
 

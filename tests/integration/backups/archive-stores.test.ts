@@ -8,7 +8,6 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeArchive } from "@/server/daemon/backups/archive-writer";
 import { CorruptArchive, extractArchive, sha256OfFile, verifyArchive } from "@/server/daemon/backups/archive-reader";
 import { LocalBackupStore } from "@/server/daemon/backups/local-store";
 import { S3BackupStore } from "@/server/daemon/backups/s3-store";
@@ -31,8 +30,9 @@ function fillDir(dir: string): void {
 }
 
 async function archiveTo(store: LocalBackupStore | S3BackupStore, dir: string, key: string) {
-  const archive = writeArchive({ dir });
-  const [, result] = await Promise.all([store.put(key, archive.stream), archive.done]);
+  let progress = 0;
+  const result = await store.putArchive(key, { dir, progressMs: 5, onProgress: (n) => (progress = Math.max(progress, n)) });
+  expect(progress).toBeLessThanOrEqual(result.dataBytes * 2);
   return result;
 }
 
@@ -69,8 +69,9 @@ describe("archives in the local backup directory", () => {
     expect(result.dataBytes).toBeGreaterThan(3 * 1024 * 1024);
     // Compressible text shrinks: the archive is smaller than its files.
     expect(result.sizeBytes).toBeLessThan(result.dataBytes);
-    // No temporary file is left beside it.
+    // No temporary file is left beside it, and only root reads it.
     expect(readdirSync(path.dirname(file))).toEqual(["backupcccc.tar.zst"]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it("unpacks to the same files, modes, owners and links", async () => {
@@ -108,6 +109,11 @@ describe("archives in the local backup directory", () => {
     const byZstd = await verifyArchive({ file: copy, sha256, sizeBytes: null }).catch((e: unknown) => e);
     expect(byZstd).toBeInstanceOf(CorruptArchive);
     expect(String(byZstd)).toMatch(/does not decompress/);
+  });
+
+  it("fails whole: a directory that cannot be read leaves no archive and no partial file", async () => {
+    await expect(store.putArchive("teamaaaa/volmissing/backupffff.tar.zst", { dir: path.join(root, "no-such-dir") })).rejects.toThrow(/archiving failed: tar exited with 2/);
+    expect(readdirSync(path.join(root, "backups/teamaaaa/volmissing"))).toEqual([]);
   });
 
   it("deletes an archive and the directories it leaves empty", async () => {
