@@ -107,7 +107,8 @@ export function volumeClaimState(pvc: V1PersistentVolumeClaim, events: CoreV1Eve
   if (conditions.has("FileSystemResizePending")) {
     return { state: "ready", reason: `${growing}: the disk is larger; the node grows the filesystem when a pod mounts it next (restart the app)`, provisionedGib };
   }
-  const failed = event?.type === "Warning" && /Resize|Expand/i.test(event.reason ?? "");
-  if (failed) return { state: "ready", reason: `${growing}: the storage driver has not grown it (the cluster says: ${event.message?.trim() ?? event.reason}); the volume keeps its data`, provisionedGib };
-  return { state: "ready", reason: `${growing}: the storage driver is resizing it`, provisionedGib };
+  const resize = event && /Resiz|Expand/i.test(event.reason ?? "") ? event : undefined;
+  const said = resize ? ` (the cluster says: ${resize.message?.trim() || resize.reason})` : "";
+  if (resize?.type === "Warning") return { state: "ready", reason: `${growing}: the storage driver has not grown it${said}; the volume keeps its data`, provisionedGib };
+  return { state: "ready", reason: `${growing}: the storage driver is resizing it${said}`, provisionedGib };
 }

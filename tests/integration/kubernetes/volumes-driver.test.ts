@@ -27,6 +27,7 @@ const smallTeam = `kq-${run}`;
 const quota = { cpuMillicores: 2000, memoryMib: 2048, storageGib: 10, maxApps: 10 };
 const slowClass = `slow-${run}`;
 const lazyClass = `lazy-${run}`;
+const expandClass = `expand-${run}`;
 let admin: KubeConfig;
 let core: CoreV1Api;
 let node: RealNode;
@@ -97,6 +98,7 @@ beforeAll(async () => {
   // A class whose provisioner does not run, and one that binds on first use.
   await storage.createStorageClass({ body: { metadata: { name: slowClass }, provisioner: "example.com/not-running" } });
   await storage.createStorageClass({ body: { metadata: { name: lazyClass }, provisioner: "example.com/not-running", volumeBindingMode: "WaitForFirstConsumer" } });
+  await storage.createStorageClass({ body: { metadata: { name: expandClass }, provisioner: "example.com/not-running", allowVolumeExpansion: true } });
   hostDir = mkdtempSync(path.join(os.tmpdir(), "slipway-kube-volume-"));
   chmodSync(hostDir, 0o755);
 }, 600_000);
@@ -104,8 +106,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const t of [team, smallTeam]) await core?.deleteNamespace({ name: teamNamespace(t) }).catch(() => undefined);
   const storage = admin?.makeApiClient(StorageV1Api);
-  for (const name of [slowClass, lazyClass]) await storage?.deleteStorageClass({ name }).catch(() => undefined);
-  await core?.deletePersistentVolume({ name: `pv-${run}` }).catch(() => undefined);
+  for (const name of [slowClass, lazyClass, expandClass]) await storage?.deleteStorageClass({ name }).catch(() => undefined);
+  for (const name of [`pv-${run}`, `pv-expand-${run}`]) await core?.deletePersistentVolume({ name }).catch(() => undefined);
   if (hostDir) rmSync(hostDir, { recursive: true, force: true });
 });
 
@@ -177,6 +179,28 @@ describe("a volume's claim", () => {
       const pvc = await claimOf(v);
       return pvc && pvc.metadata?.uid !== before && pvc.spec?.resources?.requests?.storage === "5Gi" ? true : undefined;
     }, 30_000, 300);
+  });
+
+  it("grows a bound claim whose class allows expansion: the request is raised, and the volume says it waits for the storage driver", async () => {
+    const expanding = new KubernetesDriver({ clusterName: "test", admin, storageClassName: expandClass });
+    const v = volume("grows", 1);
+    await core.createPersistentVolume({
+      body: {
+        metadata: { name: `pv-expand-${run}` },
+        spec: {
+          storageClassName: expandClass,
+          capacity: { storage: "1Gi" },
+          accessModes: ["ReadWriteOnce"],
+          hostPath: { path: hostDir, type: "Directory" },
+          claimRef: { namespace: teamNamespace(team), name: volumeClaimName(v.volumeId) },
+        },
+      },
+    });
+    expect(await convergeUntil(expanding, v, (o) => o.state === "ready")).toEqual({ state: "ready", reason: "", provisionedGib: 1 });
+    const seen = await convergeUntil(expanding, { ...v, sizeGib: 2 }, (o) => /the cluster says/.test(o.reason));
+    expect(seen).toEqual({ state: "ready", reason: "growing from 1 to 2 GiB: the storage driver is resizing it (the cluster says: waiting for an external controller to expand this PVC)", provisionedGib: 1 });
+    expect((await claimOf(v))?.spec?.resources?.requests?.storage).toBe("2Gi");
+    await until("the claim deleted", async () => ((await expanding.deleteVolume(v)) ? true : undefined), 30_000, 300);
   });
 
   it("is deleted when the volume is: gone from the cluster", async () => {

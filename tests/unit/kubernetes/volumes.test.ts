@@ -139,6 +139,8 @@ describe("volume claim state", () => {
     expect(fs.reason).toMatch(/the node grows the filesystem when a pod mounts it next/);
     const failed = volumeClaimState(claim({ status: bound }), [event("VolumeResizeFailed", "resize failed: quota of the cloud", "Warning")], 8);
     expect(failed.reason).toMatch(/has not grown it \(the cluster says: resize failed: quota of the cloud\); the volume keeps its data/);
+    const waiting = volumeClaimState(claim({ status: bound }), [event("ExternalExpanding", "waiting for an external controller to expand this PVC")], 8);
+    expect(waiting.reason).toBe("growing from 5 to 8 GiB: the storage driver is resizing it (the cluster says: waiting for an external controller to expand this PVC)");
   });
 
   it("a lost volume fails; a claim being deleted is pending", () => {
