@@ -3,6 +3,7 @@ import { getDb } from "../db";
 import type { Actor } from "../auth/actor";
 import { recordAudit } from "../audit/record-audit";
 import { resolveRuntimeTarget } from "../clusters/resolve-runtime-target";
+import { AppError } from "../errors";
 import { runtimeTargetOf } from "../runtime/runtime-target";
 import { getProjectOrThrow } from "./get-project";
 import { updateProjectInput, type UpdateProjectInput, type UpdateProjectResult } from "./schemas";
@@ -28,6 +29,17 @@ export async function updateProject({ actor, projectId, input }: UpdateProjectOp
   const before = { name: current.name, runtimeTarget: currentTarget, runtimeClass: current.runtimeClass };
   const { project, deployed } = await getDb().$transaction(async (tx) => {
     const clusterId = newTarget ? await resolveRuntimeTarget(tx, newTarget) : undefined;
+    if (newTarget) {
+      // A volume's data stays on the runtime that holds it: moving would leave it behind, unseen.
+      const volumes = await tx.volume.findMany({ where: { projectId: current.id }, select: { name: true }, orderBy: { name: "asc" } });
+      if (volumes.length > 0) {
+        throw new AppError(
+          "CONFLICT",
+          `Project ${current.slug} has ${volumes.length} volume(s) (${volumes.map((v) => v.name).join(", ")}) whose data lives on ${currentTarget} and cannot move to ${newTarget} with it. ` +
+            `Back them up, delete them, move the project, then create volumes there (restoring a backup into a new volume works on the embedded runtime).`,
+        );
+      }
+    }
     const project = await tx.project.update({
       where: { id: current.id },
       data: { name: data.name, clusterId, runtimeClass: data.runtimeClass },

@@ -292,6 +292,17 @@ export function defineVolumesSuite(prepare: () => Promise<string | undefined>): 
     expect((await get(t, id)).status).toBe(200);
   });
 
+  it("refuses moving a project with volumes to another runtime (their data would stay behind)", async () => {
+    const t = await newTeam("vol-project-move");
+    const projectId = await createProject(t, "shop");
+    await createVolume(t, { projectId, name: "data", sizeGib: 1 });
+    const cluster = await factory.cluster();
+    const moved = await call(projectRoute.PATCH, "PATCH", `/api/v1/projects/${projectId}`, { cookie: t.cookie, params: { projectId }, body: { runtimeTarget: `cluster:${cluster.name}` } });
+    expect(moved.status).toBe(409);
+    expect(moved.json.error.message).toContain("data lives on embedded");
+    expect((await getDb().project.findUniqueOrThrow({ where: { id: projectId } })).clusterId).toBeNull();
+  });
+
   it("says on the app why a restore into its volume holds it, and stops saying so when the restore ends", async () => {
     const t = await newTeam("vol-held");
     const projectId = await createProject(t, "shop");
