@@ -11,6 +11,13 @@ import { useBackups, useBackupTargets } from "./queries";
 export function BackupsPanel({ volume, canWrite }: { volume: VolumeDto; canWrite: boolean }) {
   const backups = useBackups(volume.id);
   const targets = useBackupTargets();
+  if (volume.onCluster) {
+    return (
+      <p className="mt-3 border-t border-slate-100 pt-3 text-sm text-slate-600" data-testid="backups-unsupported">
+        Backups of volumes on a Kubernetes cluster are not supported yet: the data is in the cluster&apos;s storage, which Slipway cannot read. Use your storage&apos;s snapshots (a CSI VolumeSnapshot) meanwhile.
+      </p>
+    );
+  }
   return (
     <section className="mt-3 space-y-3 border-t border-slate-100 pt-3" aria-label={`Backups of ${volume.name}`} data-testid="backups-panel">
       {canWrite ? (

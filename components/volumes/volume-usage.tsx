@@ -5,6 +5,8 @@ import { formatBytes, formatUtc } from "./volume-format";
 const GIB = 1024 ** 3;
 
 export function VolumeUsage({ volume: v }: { volume: VolumeDto }) {
+  // A cluster's claim is not measured (no portable way short of a pod that mounts it).
+  const unmeasured = !v.onCluster ? "not measured yet" : "not measured on clusters";
   const size = v.sizeGib * GIB;
   const pct = v.usedBytes === null ? 0 : Math.min(100, Math.round((v.usedBytes / size) * 100));
   // A few KiB of a GiB rounds to 0 %: a sliver still shows that something is stored.
@@ -12,7 +14,7 @@ export function VolumeUsage({ volume: v }: { volume: VolumeDto }) {
   return (
     <div data-testid="volume-usage" className="min-w-48">
       <div className="flex justify-between gap-2 text-xs text-slate-600">
-        <span>{v.usedBytes === null ? "not measured yet" : `${formatBytes(v.usedBytes)} used`}</span>
+        <span>{v.usedBytes === null ? unmeasured : `${formatBytes(v.usedBytes)} used`}</span>
         <span>of {v.sizeGib} GiB</span>
       </div>
       <div
@@ -21,7 +23,7 @@ export function VolumeUsage({ volume: v }: { volume: VolumeDto }) {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={pct}
-        aria-valuetext={v.usedBytes === null ? "not measured yet" : `${formatBytes(v.usedBytes)} of ${v.sizeGib} GiB`}
+        aria-valuetext={v.usedBytes === null ? unmeasured : `${formatBytes(v.usedBytes)} of ${v.sizeGib} GiB`}
         className="mt-1 h-2 rounded bg-slate-100"
       >
         <div className={`h-2 rounded ${pct > 90 ? "bg-red-500" : "bg-slate-700"}`} style={{ width: `${width}%` }} />

@@ -55,6 +55,8 @@ export interface VolumeDto {
   projectSlug: string;
   /** "embedded" or "cluster:<name>": the runtime that holds its data (its project's) */
   runtime: string;
+  /** on a Kubernetes cluster: a PersistentVolumeClaim (usage not measured, no backups yet) */
+  onCluster: boolean;
   appId: string | null;
   appSlug: string | null;
   /** "" while detached */

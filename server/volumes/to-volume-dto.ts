@@ -20,6 +20,7 @@ export function toVolumeDto(v: VolumeWithRelations): VolumeDto {
     projectId: v.projectId,
     projectSlug: v.project.slug,
     runtime: runtimeTargetOf(v.project.cluster),
+    onCluster: v.project.cluster !== null,
     appId: v.appId,
     appSlug: v.app?.slug ?? null,
     mountPath: v.mountPath,

@@ -30,6 +30,7 @@ const base: VolumeDto = {
   projectId: "p1",
   projectSlug: "diary",
   runtime: "embedded",
+  onCluster: false,
   appId: "a1",
   appSlug: "notes",
   mountPath: "/data",
@@ -127,6 +128,15 @@ describe("backups panel", () => {
     expect(html.match(/data-testid="restore-backup"/g)).toHaveLength(1);
     expect(html).toContain("Consistent (stops the app during the copy)");
     expect(html).toContain("offsite (slipway)");
+  });
+
+  it("says a cluster volume is not backed up yet and not measured, instead of offering what would be refused", () => {
+    const cluster: VolumeDto = { ...base, runtime: "cluster:prod", onCluster: true, usedBytes: null, measuredAt: null };
+    const html = render(createElement(BackupsPanel, { volume: cluster, canWrite: true }), data);
+    expect(html).toContain('data-testid="backups-unsupported"');
+    expect(html).not.toContain('data-testid="back-up-now"');
+    const list = render(createElement(VolumeList), [[volumeKeys.list(), { volumes: [cluster] }], [teamKeys.me, me("DEVELOPER")]]);
+    expect(list).toContain("not measured on clusters");
   });
 
   it("shows a viewer the list without back up, schedule or restore", () => {
