@@ -1,6 +1,6 @@
 // Volume backup throughput against the plain pipeline it is made of: Slipway's archive path to the
-// local backup directory (tar | zstd | tee <file> | openssl dgst -sha256: the SHA-256 computed on
-// the fly, the file written under a temporary name, fdatasync'd and renamed) vs `tar -cf - . | zstd -T0 -3 > file` of the same directory
+// local backup directory (tar | zstd, the compressed bytes hashed with SHA-256 by Node on the way,
+// written under a temporary name, flushed to disk and renamed) vs `tar -cf - . | zstd -T0 -3 > file` of the same directory
 // in the same run, same zstd level. Target: Slipway ≥ 0.9× the plain pipeline's throughput.
 // Then the restore: Slipway's (prove the archive whole — size, SHA-256, decompress and list —
 // then unpack beside the data and swap) vs `zstd -dc file | tar -xf -`.

@@ -38,8 +38,8 @@ wanted=(podman runc conmon containernetworking-plugins catatonit uidmap slirp4ne
 wanted+=(caddy)
 # Embedded volumes: one ext4 image per volume (mkfs.ext4, resize2fs), loop-mounted (mount, losetup).
 wanted+=(e2fsprogs mount)
-# Volume backups: tar + zstd archives, streamed, checksummed by openssl (server/daemon/backups).
-wanted+=(tar zstd openssl)
+# Volume backups: tar + zstd archives, streamed (server/daemon/backups).
+wanted+=(tar zstd)
 # better-sqlite3 and cpu-features are compiled by `npm ci` when no prebuilt binary can be fetched.
 wanted+=(python3 make g++)
 [ "$with_postgres" = 1 ] && wanted+=(postgresql)

@@ -6,6 +6,13 @@ import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { bytesRead, describeEnd, pipePrograms } from "./process-pipe";
 
+/**
+ * tar reads whole 1 MiB records (as archive-writer.ts writes them; smaller ones too), so it reads
+ * the archive to its very end: stopping at the end-of-archive marker would leave the record's
+ * padding unread and end zstd with SIGPIPE.
+ */
+const TAR_READ = ["-b", "2048", "-B"];
+
 export class CorruptArchive extends Error {
   constructor(message: string) {
     super(message);
@@ -42,7 +49,7 @@ export async function verifyArchive(opts: VerifyArchiveOptions): Promise<void> {
   }
   const fd = await open(opts.file, "r");
   try {
-    const pipe = pipePrograms({ cmd: "zstd", args: ["-q", "-dc"] }, { cmd: "tar", args: ["-tf", "-"] }, { stdin: fd.fd, stdout: "ignore", signal: opts.signal });
+    const pipe = pipePrograms({ cmd: "zstd", args: ["-q", "-dc"] }, { cmd: "tar", args: [...TAR_READ, "-tf", "-"] }, { stdin: fd.fd, stdout: "ignore", signal: opts.signal });
     const [zstd, tar] = await pipe.ended;
     if (zstd.code !== 0) throw new CorruptArchive(`the archive does not decompress: ${describeEnd("zstd", zstd)}`);
     if (tar.code !== 0) throw new CorruptArchive(`the archive's content is not a whole tar archive: ${describeEnd("tar", tar)}`);
@@ -68,7 +75,7 @@ export async function extractArchive(opts: ExtractArchiveOptions): Promise<void>
     const pipe = pipePrograms(
       { cmd: "zstd", args: ["-q", "-dc"] },
       // As root, tar keeps owners and modes by default; numeric owners as at backup.
-      { cmd: "tar", args: ["--numeric-owner", "--same-permissions", "-C", opts.dest, "-xf", "-"] },
+      { cmd: "tar", args: [...TAR_READ, "--numeric-owner", "--same-permissions", "-C", opts.dest, "-xf", "-"] },
       { stdin: fd.fd, stdout: "ignore", signal: opts.signal },
     );
     if (opts.onProgress) {

@@ -2,14 +2,9 @@
 // copy), with the SHA-256 and the size of the compressed bytes computed as they flow to the store.
 // The system programs do the heavy work in parallel (zstd -T0 uses every core).
 //
-// Two ways out, same archive:
-//   - into a file (the local backup directory): `tar | zstd | tee <file> | openssl dgst -sha256`.
-//     No byte passes through Node; the checksum is OpenSSL's (SHA-NI where the CPU has it), in a
-//     process of its own, in parallel with the write. Node in the path cost 20 % of the plain
-//     pipeline's throughput on two cores (bench/volume-backup.ts).
-//   - as a stream (an S3 upload, bound by the network anyway): Node hashes and counts the bytes.
+// Node reads only the compressed bytes, hashes and counts them, and hands them on to the store
+// (a file or an S3 upload).
 import { createHash } from "node:crypto";
-import { stat } from "node:fs/promises";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { bytesRead, describeEnd, pipeChain, type Ended, type Program } from "./process-pipe";
 
@@ -45,7 +40,10 @@ export interface WriteArchiveOptions {
 function tarProgram(dir: string): Program {
   // Numeric owners: the uids are the containers', which this host's user names do not know.
   // A live app may change or delete files while they are read: tar says so and carries on.
-  return { cmd: "tar", args: ["--totals", "--numeric-owner", "--ignore-failed-read", "--warning=no-file-changed", "--warning=no-file-removed", "-C", dir, "-cf", "-", "."] };
+  // 1 MiB records (-b 2048) instead of tar's 10 KiB: a hundred times fewer writes into the pipe,
+  // 10-15 % of the pipeline's time on two cores. Any tar reads them back (the record size only pads
+  // the end); archive-reader.ts reads whole records so that zstd is read to its end.
+  return { cmd: "tar", args: ["-b", "2048", "--totals", "--numeric-owner", "--ignore-failed-read", "--warning=no-file-changed", "--warning=no-file-removed", "-C", dir, "-cf", "-", "."] };
 }
 
 const zstdProgram = (level: number): Program => ({ cmd: "zstd", args: ["-q", "-T0", `-${level}`, "-c"] });
@@ -68,28 +66,6 @@ function checkArchivers(tar: Ended, zstd: Ended): { dataBytes: number; warnings:
     .filter((l) => l && !l.startsWith("Total bytes written"))
     .join("\n");
   return { dataBytes: Number(totals?.[1] ?? 0), warnings };
-}
-
-/** Archives `dir` into `file` (created or truncated), checksummed on the way. */
-export async function writeArchiveToFile(opts: WriteArchiveOptions & { file: string }): Promise<ArchiveResult> {
-  const chain = pipeChain(
-    [tarProgram(opts.dir), zstdProgram(opts.level ?? ARCHIVE_ZSTD_LEVEL), { cmd: "tee", args: ["--output-error=exit", opts.file] }, { cmd: "openssl", args: ["dgst", "-sha256", "-r"] }],
-    { signal: opts.signal },
-  );
-  let digest = "";
-  chain.out!.setEncoding("utf8");
-  chain.out!.on("data", (s: string) => (digest += s));
-  const timer = progressTimer(opts, chain.children[0]!.pid);
-  try {
-    const [tar, zstd, tee, openssl] = await chain.ended;
-    const { dataBytes, warnings } = checkArchivers(tar!, zstd!);
-    if (tee!.code !== 0) throw new Error(`writing the archive failed: ${describeEnd("tee", tee!)}`);
-    const sha256 = /^([0-9a-f]{64})\b/.exec(digest.trim())?.[1];
-    if (openssl!.code !== 0 || !sha256) throw new Error(`computing the archive's SHA-256 failed: ${describeEnd("openssl", openssl!)}`);
-    return { sha256, sizeBytes: (await stat(opts.file)).size, dataBytes, warnings };
-  } finally {
-    if (timer) clearInterval(timer);
-  }
 }
 
 export interface ArchiveStream {
