@@ -2,9 +2,15 @@
 // copy), with the SHA-256 and the size of the compressed bytes computed as they flow to the store.
 // The system programs do the heavy work in parallel (zstd -T0 uses every core).
 //
-// Node reads only the compressed bytes, hashes and counts them, and hands them on to the store
-// (a file or an S3 upload).
+// Two ways out, same archive:
+//   - into a file (the local backup directory): zstd writes the file itself, and Node hashes what
+//     it has written by reading behind it (from the page cache). zstd never waits for Node: through
+//     a 64 KiB pipe it stalled whenever Node was busy hashing (0.8x of the plain pipeline on two
+//     cores; bench/volume-backup.ts).
+//   - as a stream (an S3 upload, bound by the network anyway): Node hashes and counts the bytes
+//     as they pass.
 import { createHash } from "node:crypto";
+import { open } from "node:fs/promises";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { bytesRead, describeEnd, pipeChain, type Ended, type Program } from "./process-pipe";
 
@@ -66,6 +72,54 @@ function checkArchivers(tar: Ended, zstd: Ended): { dataBytes: number; warnings:
     .filter((l) => l && !l.startsWith("Total bytes written"))
     .join("\n");
   return { dataBytes: Number(totals?.[1] ?? 0), warnings };
+}
+
+/** How often the file is flushed to disk while it is written, so that the last flush has little left. */
+const SYNC_EVERY_MS = 1000;
+const READ_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Archives `dir` into `file` (created, mode 0600), SHA-256 computed as it is written, and has it
+ * on disk before returning: a backup reported SUCCEEDED must survive a power cut that follows.
+ */
+export async function writeArchiveToFile(opts: WriteArchiveOptions & { file: string }): Promise<ArchiveResult> {
+  const handle = await open(opts.file, "w+", 0o600);
+  let syncing: Promise<void> | null = null;
+  const syncTimer = setInterval(() => {
+    syncing ??= handle.datasync().finally(() => (syncing = null));
+  }, SYNC_EVERY_MS);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const chain = pipeChain([tarProgram(opts.dir), zstdProgram(opts.level ?? ARCHIVE_ZSTD_LEVEL)], { stdout: handle.fd, signal: opts.signal });
+    timer = progressTimer(opts, chain.children[0]!.pid);
+    let exited = false;
+    const ended = chain.ended.finally(() => (exited = true));
+    ended.catch(() => undefined);
+    const hash = createHash("sha256");
+    const buf = Buffer.allocUnsafe(READ_BYTES);
+    let size = 0;
+    for (;;) {
+      // Read "exited" before reading the file: once zstd has exited, everything it wrote is there.
+      const done = exited;
+      const { bytesRead } = await handle.read(buf, 0, buf.length, size);
+      if (bytesRead > 0) {
+        hash.update(buf.subarray(0, bytesRead));
+        size += bytesRead;
+      } else if (done) break;
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+    const [tar, zstd] = await ended;
+    const { dataBytes, warnings } = checkArchivers(tar!, zstd!);
+    clearInterval(syncTimer);
+    await syncing;
+    await handle.datasync();
+    return { sha256: hash.digest("hex"), sizeBytes: size, dataBytes, warnings };
+  } finally {
+    clearInterval(syncTimer);
+    if (timer) clearInterval(timer);
+    await (syncing as Promise<void> | null)?.catch(() => undefined);
+    await handle.close();
+  }
 }
 
 export interface ArchiveStream {

@@ -2,13 +2,10 @@
 // archive is written under a temporary name and renamed once whole, so a file with the final name
 // is always a complete archive (a crash leaves only a *.partial file, removed by the next write).
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, open, rename, rm, rmdir, stat } from "node:fs/promises";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { mkdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { getEnv } from "../../env";
-import { ARCHIVE_BUFFER_BYTES, writeArchive, type ArchiveResult, type WriteArchiveOptions } from "./archive-writer";
+import { writeArchiveToFile, type ArchiveResult, type WriteArchiveOptions } from "./archive-writer";
 import type { BackupStore } from "./backup-store";
 
 export function localBackupDir(): string {
@@ -30,23 +27,13 @@ export class LocalBackupStore implements BackupStore {
     const file = this.file(key);
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const partial = `${file}.${randomBytes(4).toString("hex")}.partial`;
-    const abort = new AbortController();
-    const onOuterAbort = () => abort.abort(opts.signal?.reason);
-    opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
     try {
-      const archive = writeArchive({ ...opts, signal: abort.signal });
-      const stop = (e: unknown) => {
-        abort.abort(e);
-        throw e;
-      };
-      const [, result] = await Promise.all([writeDurably(partial, archive.stream).catch(stop), archive.done.catch(stop)]);
+      const result = await writeArchiveToFile({ ...opts, file: partial });
       await rename(partial, file);
       return result;
     } catch (e) {
       await rm(partial, { force: true });
       throw e;
-    } finally {
-      opts.signal?.removeEventListener("abort", onOuterAbort);
     }
   }
 
@@ -71,30 +58,5 @@ export class LocalBackupStore implements BackupStore {
         break; // not empty (other archives), or already gone: either way nothing more to remove
       }
     }
-  }
-}
-
-/** How often the file is flushed to disk while it is written: the final flush has little left. */
-const SYNC_EVERY_MS = 1000;
-
-/**
- * Writes the stream to `file` (mode 0600) and has it on disk before returning: a backup reported
- * SUCCEEDED must survive a power cut that follows. The disk flushes overlap the compression.
- */
-async function writeDurably(file: string, body: Readable): Promise<void> {
-  const handle = await open(file, "w", 0o600);
-  let syncing: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    syncing ??= handle.datasync().finally(() => (syncing = null));
-  }, SYNC_EVERY_MS);
-  try {
-    await pipeline(body, createWriteStream("", { fd: handle.fd, autoClose: false, highWaterMark: ARCHIVE_BUFFER_BYTES }));
-    clearInterval(timer);
-    await syncing;
-    await handle.datasync();
-  } finally {
-    clearInterval(timer);
-    await (syncing as Promise<void> | null)?.catch(() => undefined);
-    await handle.close();
   }
 }
