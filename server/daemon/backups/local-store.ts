@@ -2,7 +2,7 @@
 // archive is written under a temporary name and renamed once whole, so a file with the final name
 // is always a complete archive (a crash leaves only a *.partial file, removed by the next write).
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, rmdir, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { getEnv } from "../../env";
 import { writeArchiveToFile, type ArchiveResult, type WriteArchiveOptions } from "./archive-writer";
@@ -26,6 +26,7 @@ export class LocalBackupStore implements BackupStore {
   async putArchive(key: string, opts: WriteArchiveOptions): Promise<ArchiveResult> {
     const file = this.file(key);
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await this.removePartials(file);
     const partial = `${file}.${randomBytes(4).toString("hex")}.partial`;
     try {
       const result = await writeArchiveToFile({ ...opts, file: partial });
@@ -34,6 +35,14 @@ export class LocalBackupStore implements BackupStore {
     } catch (e) {
       await rm(partial, { force: true });
       throw e;
+    }
+  }
+
+  /** Leftovers of an attempt that died with its slipwayd (kill -9, power cut). */
+  private async removePartials(file: string): Promise<void> {
+    const base = `${path.basename(file)}.`;
+    for (const name of await readdir(path.dirname(file))) {
+      if (name.startsWith(base) && name.endsWith(".partial")) await rm(path.join(path.dirname(file), name), { force: true });
     }
   }
 

@@ -3,15 +3,23 @@
 // directory on the same filesystem (the volume's own, beside data/), then two renames swap them.
 // Between the two renames data/ is missing for a moment; recoverInterruptedSwap, run before any
 // restore touches the volume, puts the old data back if a crash struck right there.
+import { randomBytes } from "node:crypto";
 import { readdir, rename, rm, stat, chmod, chown, mkdir } from "node:fs/promises";
 import path from "node:path";
 
 const STAGING = ".slipway-restore-";
 const REPLACED = ".slipway-replaced-";
 
-export function stagingDir(mountPoint: string, restoreId: string): string {
-  return path.join(mountPoint, `${STAGING}${restoreId}`);
+/**
+ * A staging directory of this attempt: after a kill -9 of slipwayd, the previous attempt's tar may
+ * still be unpacking into its own (it outlives its parent) while the next attempt starts.
+ */
+function stagingDir(mountPoint: string, restoreId: string): string {
+  return path.join(mountPoint, `${STAGING}${restoreId}-${randomBytes(4).toString("hex")}`);
 }
+
+/** Another process may still be writing into it (an orphaned tar): retry until it is gone. */
+const removeTree = (p: string) => rm(p, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 
 async function exists(p: string): Promise<boolean> {
   try {
@@ -38,11 +46,11 @@ export async function recoverInterruptedSwap(mountPoint: string, dataDir: string
         await rename(p, dataDir);
         done.push(`put the data set aside by an interrupted restore back (${name})`);
       } else {
-        await rm(p, { recursive: true, force: true });
+        await removeTree(p);
         done.push(`removed the data an earlier restore replaced (${name})`);
       }
     } else if (name.startsWith(STAGING)) {
-      await rm(p, { recursive: true, force: true });
+      await removeTree(p);
       done.push(`removed an interrupted restore's unpacked copy (${name})`);
     }
   }
@@ -52,7 +60,6 @@ export async function recoverInterruptedSwap(mountPoint: string, dataDir: string
 /** A fresh, empty staging directory for the restore. */
 export async function prepareStaging(mountPoint: string, restoreId: string): Promise<string> {
   const dir = stagingDir(mountPoint, restoreId);
-  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { mode: 0o700 });
   return dir;
 }

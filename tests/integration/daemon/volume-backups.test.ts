@@ -133,7 +133,7 @@ beforeAll(async () => {
   daemon = await createDaemon({
     dataDir,
     databaseUrl: url,
-    env: { SLIPWAY_HEALTH_TIMEOUT_MS: "30000", SLIPWAY_DRAIN_MS: "500", SLIPWAY_BACKUP_SCHEDULER_MS: "300", SLIPWAY_SECRET_KEY: process.env.SLIPWAY_SECRET_KEY },
+    env: { SLIPWAY_HEALTH_TIMEOUT_MS: "30000", SLIPWAY_DRAIN_MS: "500", SLIPWAY_BACKUP_SCHEDULER_MS: "300", SLIPWAY_BACKUP_LEASE_MS: "3000", SLIPWAY_SECRET_KEY: process.env.SLIPWAY_SECRET_KEY },
   });
   await daemon.start();
   await waitFor("the volume to be made", async () => (await db.volume.findUnique({ where: { id: volumeId } }))?.state === "ready", 60_000);
@@ -290,5 +290,34 @@ describe("volume backups and restores on the real engine", () => {
     const r = await restoreDone(await queueRestore(backupId, copy.id));
     expect(r.status, r.error ?? "").toBe("SUCCEEDED");
     expect(treeOf(volumeDataPath(daemon.dataDir, copy.id))).toEqual(backedUp);
+  });
+
+  it("finishes a restore interrupted by kill -9 of slipwayd: never half a volume, the files equal the backup", async () => {
+    await db.volume.update({ where: { id: volumeId }, data: { backupTargetId: null } });
+    // Big enough that the unpacking takes a while (incompressible), small enough that old and new fit.
+    writeFileSync(path.join(data(), "big.bin"), randomBytes(400 * 1024 * 1024));
+    const snapshot = treeOf(data());
+    const b = await backupDone(await queueBackup());
+    expect(b.status, b.error ?? "").toBe("SUCCEEDED");
+    rmSync(path.join(data(), "big.bin"));
+    await add("after-big");
+    const changed = treeOf(data());
+    const restoreId = await queueRestore(b.id);
+    await waitFor("the restore to be unpacking", async () => {
+      const r = await db.volumeRestore.findUnique({ where: { id: restoreId } });
+      return r?.status === "RUNNING" && r.bytesDone > 0 ? r : null;
+    }, 60_000, 50);
+    await daemon.kill("SIGKILL");
+    const mid = await db.volumeRestore.findUniqueOrThrow({ where: { id: restoreId } });
+    expect(mid.status).toBe("RUNNING");
+    // Until the swap, data/ is the old data, whole.
+    expect(treeOf(data())).toEqual(changed);
+    await daemon.start();
+    const r = await restoreDone(restoreId, 120_000);
+    expect(r.status, r.error ?? "").toBe("SUCCEEDED");
+    expect(treeOf(data())).toEqual(snapshot);
+    expect(readdirSync(volumeMountPoint(daemon.dataDir, volumeId)).sort()).toEqual(["data", "lost+found"]);
+    await servingSameRelease();
+    rmSync(path.join(data(), "big.bin"));
   });
 });
