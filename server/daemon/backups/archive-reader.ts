@@ -43,16 +43,24 @@ export async function verifyArchive(opts: VerifyArchiveOptions): Promise<void> {
   if (opts.sizeBytes !== null && size !== opts.sizeBytes) {
     throw new CorruptArchive(`the archive is ${size} bytes, but ${opts.sizeBytes} were written at backup: it is truncated or was changed`);
   }
-  const got = await sha256OfFile(opts.file, opts.signal);
+  // The checksum and the decompress-and-list read the file side by side (from the page cache after
+  // the first): twice the work, not twice the time.
+  const [got, listed] = await Promise.all([sha256OfFile(opts.file, opts.signal), listArchive(opts.file, opts.signal)]);
   if (got.sha256 !== opts.sha256) {
     throw new CorruptArchive(`the archive's SHA-256 is ${got.sha256}, but ${opts.sha256} was recorded at backup: it is corrupt or was changed`);
   }
-  const fd = await open(opts.file, "r");
+  if (listed) throw new CorruptArchive(listed);
+}
+
+/** Decompresses and lists the archive to its end: null when whole, else what is wrong. */
+async function listArchive(file: string, signal?: AbortSignal): Promise<string | null> {
+  const fd = await open(file, "r");
   try {
-    const pipe = pipePrograms({ cmd: "zstd", args: ["-q", "-dc"] }, { cmd: "tar", args: [...TAR_READ, "-tf", "-"] }, { stdin: fd.fd, stdout: "ignore", signal: opts.signal });
+    const pipe = pipePrograms({ cmd: "zstd", args: ["-q", "-dc"] }, { cmd: "tar", args: [...TAR_READ, "-tf", "-"] }, { stdin: fd.fd, stdout: "ignore", signal });
     const [zstd, tar] = await pipe.ended;
-    if (zstd.code !== 0) throw new CorruptArchive(`the archive does not decompress: ${describeEnd("zstd", zstd)}`);
-    if (tar.code !== 0) throw new CorruptArchive(`the archive's content is not a whole tar archive: ${describeEnd("tar", tar)}`);
+    if (zstd.code !== 0) return `the archive does not decompress: ${describeEnd("zstd", zstd)}`;
+    if (tar.code !== 0) return `the archive's content is not a whole tar archive: ${describeEnd("tar", tar)}`;
+    return null;
   } finally {
     await fd.close();
   }
