@@ -294,8 +294,11 @@ describe("volume backups and restores on the real engine", () => {
 
   it("finishes a restore interrupted by kill -9 of slipwayd: never half a volume, the files equal the backup", async () => {
     await db.volume.update({ where: { id: volumeId }, data: { backupTargetId: null } });
-    // Big enough that the unpacking takes a while (incompressible), small enough that old and new fit.
-    writeFileSync(path.join(data(), "big.bin"), randomBytes(400 * 1024 * 1024));
+    // Enough that the unpacking takes a while (incompressible, and many files to create), small
+    // enough that the old and the new copy fit on the 1 GiB volume side by side.
+    writeFileSync(path.join(data(), "big.bin"), randomBytes(250 * 1024 * 1024));
+    mkdirSync(path.join(data(), "many"));
+    for (let i = 0; i < 20_000; i++) writeFileSync(path.join(data(), "many", `f${i}`), randomBytes(8192));
     const snapshot = treeOf(data());
     const b = await backupDone(await queueBackup());
     expect(b.status, b.error ?? "").toBe("SUCCEEDED");
@@ -303,10 +306,8 @@ describe("volume backups and restores on the real engine", () => {
     await add("after-big");
     const changed = treeOf(data());
     const restoreId = await queueRestore(b.id);
-    await waitFor("the restore to be unpacking", async () => {
-      const r = await db.volumeRestore.findUnique({ where: { id: restoreId } });
-      return r?.status === "RUNNING" && r.bytesDone > 0 ? r : null;
-    }, 60_000, 50);
+    // Unpacking: its staging directory is there, beside data/.
+    await waitFor("the restore to be unpacking", async () => readdirSync(volumeMountPoint(daemon.dataDir, volumeId)).some((n) => n.startsWith(".slipway-restore-")), 60_000, 20);
     await daemon.kill("SIGKILL");
     const mid = await db.volumeRestore.findUniqueOrThrow({ where: { id: restoreId } });
     expect(mid.status).toBe("RUNNING");
@@ -319,5 +320,6 @@ describe("volume backups and restores on the real engine", () => {
     expect(readdirSync(volumeMountPoint(daemon.dataDir, volumeId)).sort()).toEqual(["data", "lost+found"]);
     await servingSameRelease();
     rmSync(path.join(data(), "big.bin"));
+    rmSync(path.join(data(), "many"), { recursive: true });
   });
 });
