@@ -18,7 +18,7 @@ export const mountPathSchema = z
 
 const sizeGib = z.number().int().min(1, "at least 1 GiB").max(MAX_VOLUME_GIB, `at most ${MAX_VOLUME_GIB} GiB`);
 
-/** 5-field cron in UTC ("" = no schedule); checked by server/volumes/backup-schedule.ts. */
+/** 5-field cron in UTC ("" = no schedule); checked by server/backups/backup-schedule.ts. */
 const backupSchedule = z.string().trim().max(100);
 
 export const createVolumeInput = z.object({
