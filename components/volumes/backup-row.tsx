@@ -16,7 +16,9 @@ import { formatBytes, formatUtc, isActive } from "./volume-format";
 /** `usedBytes`: the volume's measured usage, the estimate of a running backup's total. */
 export function BackupRow({ backup: b, volumeId, usedBytes, canWrite }: { backup: BackupDto; volumeId: string; usedBytes: number | null; canWrite: boolean }) {
   const [restoring, setRestoring] = useState(false);
-  const [restoreId, setRestoreId] = useState<string | null>(null);
+  const [startedRestoreId, setRestoreId] = useState<string | null>(null);
+  // One started here, or the newest one the server knows (a reload mid-restore keeps following it).
+  const restoreId = startedRestoreId ?? b.lastRestore?.id ?? null;
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const remove = useDeleteBackup(volumeId);
   return (

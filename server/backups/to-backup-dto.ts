@@ -4,10 +4,13 @@ import type { BackupDto, BackupTargetDto, OperationStatus, RestoreDto } from "..
 
 export const LOCAL_TARGET_NAME = "local backup directory";
 
-/** What a BackupDto needs besides the row: its target's name. */
-export const backupDtoInclude = { target: { select: { name: true } } } as const;
+/** What a BackupDto needs besides the row: its target's name, and its newest restore. */
+export const backupDtoInclude = {
+  target: { select: { name: true } },
+  restores: { orderBy: { createdAt: "desc" as const }, take: 1 },
+};
 
-export type BackupWithTarget = VolumeBackup & { target: { name: string } | null };
+export type BackupWithTarget = VolumeBackup & { target: { name: string } | null; restores: VolumeRestore[] };
 
 const status = (s: string): OperationStatus => (["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"].includes(s) ? (s as OperationStatus) : "FAILED");
 
@@ -29,6 +32,7 @@ export function toBackupDto(b: BackupWithTarget): BackupDto {
     createdAt: b.createdAt.toISOString(),
     startedAt: b.startedAt?.toISOString() ?? null,
     finishedAt: b.finishedAt?.toISOString() ?? null,
+    lastRestore: b.restores[0] ? toRestoreDto(b.restores[0]) : null,
   };
 }
 

@@ -98,6 +98,8 @@ export interface BackupDto {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** its newest restore (so a page reloaded mid-restore still follows it, and a refusal stays told) */
+  lastRestore: RestoreDto | null;
 }
 
 export interface RestoreDto {

@@ -167,6 +167,9 @@ export function defineBackupsSuite(prepare: () => Promise<string | undefined>): 
       expect(res.json.restore).toMatchObject({ backupId, volumeId: v.id, status: "QUEUED", bytesDone: 0, totalBytes: 10 * 1024 * 1024 });
       const status = await call(restoreStatus.GET, "GET", `/api/v1/restores/${res.json.restore.id}`, { cookie: t.cookie, params: { restoreId: res.json.restore.id } });
       expect(status.json.restore.id).toBe(res.json.restore.id);
+      // The backup names its newest restore: a page reloaded mid-restore finds it again.
+      const listed = await call(volumeBackups.GET, "GET", `/api/v1/volumes/${v.id}/backups`, { cookie: t.cookie, params: { volumeId: v.id } });
+      expect(listed.json.backups[0].lastRestore).toMatchObject({ id: res.json.restore.id, status: "QUEUED" });
       expect((await restore(t, backupId)).status).toBe(409);
       // While it is queued, the backup it reads cannot be deleted.
       const del = await call(backupRoute.DELETE, "DELETE", `/api/v1/backups/${backupId}`, { cookie: t.cookie, params: { backupId } });

@@ -9,7 +9,7 @@ import { BackupsPanel } from "@/components/volumes/backups-panel";
 import { volumeKeys } from "@/components/volumes/queries";
 import { formatBytes, percentDone } from "@/components/volumes/volume-format";
 import { VolumeList } from "@/components/volumes/volume-list";
-import type { BackupDto, VolumeDto } from "@/server/volumes/schemas";
+import type { BackupDto, RestoreDto, VolumeDto } from "@/server/volumes/schemas";
 
 /** The server render, without React's text separators (`<!-- -->`), so text reads as on screen. */
 function render(element: ReactElement, data: [readonly unknown[], unknown][]): string {
@@ -101,6 +101,7 @@ const backup: BackupDto = {
   createdAt: "2026-11-29T12:32:00.000Z",
   startedAt: "2026-11-29T12:32:01.000Z",
   finishedAt: "2026-11-29T12:32:02.000Z",
+  lastRestore: null,
 };
 
 describe("backups panel", () => {
@@ -137,6 +138,20 @@ describe("backups panel", () => {
     expect(html).not.toContain('data-testid="back-up-now"');
     const list = render(createElement(VolumeList), [[volumeKeys.list(), { volumes: [cluster] }], [teamKeys.me, me("DEVELOPER")]]);
     expect(list).toContain("not measured on clusters");
+  });
+
+  it("keeps following a restore the server knows of (a page reloaded mid-restore), and keeps a refusal told", () => {
+    const running: RestoreDto = { id: "r1", backupId: "b1", volumeId: "v1", status: "RUNNING", bytesDone: 3 * 1024 * 1024, totalBytes: 12 * 1024 * 1024, error: null, createdAt: "", startedAt: "", finishedAt: null };
+    const refused: RestoreDto = { ...running, id: "r2", status: "FAILED", error: "the archive's SHA-256 is 00ff…, but 9d36… was recorded at backup" };
+    const html = render(createElement(BackupsPanel, { volume: base, canWrite: true }), [
+      ...data.filter(([k]) => JSON.stringify(k) !== JSON.stringify(volumeKeys.backups("v1"))),
+      [volumeKeys.backups("v1"), { backups: [{ ...backup, lastRestore: running }, { ...backup, id: "b0", lastRestore: refused }] }],
+      [volumeKeys.restore("r1"), { restore: running }],
+      [volumeKeys.restore("r2"), { restore: refused }],
+    ]);
+    expect(html.match(/data-testid="restore-progress"/g)).toHaveLength(2);
+    expect(html).toContain("3.0 MiB of 12 MiB (25%)");
+    expect(html).toContain("was recorded at backup");
   });
 
   it("shows a viewer the list without back up, schedule or restore", () => {
