@@ -29,7 +29,10 @@ export async function deleteBackup({ actor, backupId }: { actor: Actor; backupId
     }
   }
   await db.$transaction(async (tx) => {
-    await tx.volumeBackup.deleteMany({ where: { id: backup.id, status: { in: ["SUCCEEDED", "FAILED"] } } });
+    // A restore queued meanwhile keeps its row (and fails saying the archive is gone) rather than
+    // vanishing with the backup and silently releasing the app it holds.
+    const gone = await tx.volumeBackup.deleteMany({ where: { id: backup.id, status: { in: ["SUCCEEDED", "FAILED"] }, restores: { none: { status: { in: ["QUEUED", "RUNNING"] } } } } });
+    if (gone.count === 0) throw new AppError("CONFLICT", `A restore from this backup of ${backup.volumeName} started meanwhile; its archive is already deleted, so that restore will fail and say so.`);
     await recordAudit(tx, { actor, action: "backup.delete", targetType: "backup", targetId: backup.id, data: { volume: backup.volumeName, status: backup.status, createdAt: backup.createdAt.toISOString() } });
   });
 }
