@@ -107,8 +107,8 @@ export class KubernetesDriver implements RuntimeDriver {
    * When the team's namespace (or its token) is gone, forgets that the team was set up, so the
    * next step makes it again, and says the failure is temporary: the loop retries.
    */
-  private teamGone(teamSlug: string, e: unknown, resource: string): DriverError | null {
-    const gone = NAMESPACE_GONE.test(String((e as Error)?.message ?? e));
+  private async teamGone(teamSlug: string, e: unknown, resource: string): Promise<DriverError | null> {
+    const gone = NAMESPACE_GONE.test(String((e as Error)?.message ?? e)) || (statusCode(e) === 403 && (await this.namespaceMissing(teamSlug)));
     if (!gone && statusCode(e) !== 401) return null;
     this.ensuredTeams.delete(teamSlug);
     this.credentials.forget(teamSlug);
@@ -121,10 +121,25 @@ export class KubernetesDriver implements RuntimeDriver {
     );
   }
 
+  /**
+   * Whether the team's namespace is gone or terminating, asked with the admin's credentials. For a
+   * few seconds after its ServiceAccount is deleted, the API server may still authenticate the
+   * team's cached token and RBAC refuses it (403, the RoleBinding went with the namespace) instead
+   * of authentication (401): only the namespace tells a deleted team from a Role that lacks a verb.
+   */
+  private async namespaceMissing(teamSlug: string): Promise<boolean> {
+    try {
+      const ns = await this.admin.core.readNamespace({ name: teamNamespace(teamSlug) });
+      return ns.status?.phase === "Terminating" || ns.metadata?.deletionTimestamp !== undefined;
+    } catch (err) {
+      return statusCode(err) === 404;
+    }
+  }
+
   /** The team's own clients: everything about an app goes through these (one set per token). */
   async teamClients(teamSlug: string): Promise<KubeClients> {
-    const config = await this.credentials.forTeam(teamSlug).catch((e: unknown) => {
-      throw this.teamGone(teamSlug, e, `serviceaccount/${teamNamespace(teamSlug)}`) ?? e;
+    const config = await this.credentials.forTeam(teamSlug).catch(async (e: unknown) => {
+      throw (await this.teamGone(teamSlug, e, `serviceaccount/${teamNamespace(teamSlug)}`)) ?? e;
     });
     let clients = this.clientsByConfig.get(config);
     if (!clients) {
@@ -151,7 +166,7 @@ export class KubernetesDriver implements RuntimeDriver {
     try {
       await applyAll(team.objects, wanted as KubernetesObject[]);
     } catch (e) {
-      const gone = this.teamGone(spec.teamSlug, e, `deployment/${name}`);
+      const gone = await this.teamGone(spec.teamSlug, e, `deployment/${name}`);
       if (gone) throw gone;
       const code = statusCode(e);
       const kind = code === 403 && QUOTA_REFUSAL.test(String((e as Error).message)) ? "quota" : code === 422 || code === 400 ? "invalid" : code === undefined ? "unavailable" : "failed";
@@ -176,7 +191,7 @@ export class KubernetesDriver implements RuntimeDriver {
     } catch (e) {
       const code = statusCode(e);
       if (code === 404) return { releaseId: null, phase: "progressing", message: "the deployment does not exist yet" };
-      const gone = this.teamGone(spec.teamSlug, e, `deployment/${name}`);
+      const gone = await this.teamGone(spec.teamSlug, e, `deployment/${name}`);
       if (gone) throw gone;
       throw this.fail(code === undefined ? "unavailable" : "failed", `deployment/${name}`, `reading the rollout failed: ${(e as Error).message}`);
     }
@@ -284,7 +299,7 @@ export class KubernetesDriver implements RuntimeDriver {
       return await convergeVolumeClaim(team, { ...v, storageClassName: this.o.storageClassName ?? "" });
     } catch (e) {
       const resource = `persistentvolumeclaim/${volumeClaimName(v.volumeId)}`;
-      throw this.teamGone(v.teamSlug, e, resource) ?? this.fail(statusCode(e) === undefined ? "unavailable" : "failed", resource, `the volume's claim: ${apiErrorMessage(e)}`);
+      throw (await this.teamGone(v.teamSlug, e, resource)) ?? this.fail(statusCode(e) === undefined ? "unavailable" : "failed", resource, `the volume's claim: ${apiErrorMessage(e)}`);
     }
   }
 
@@ -295,7 +310,7 @@ export class KubernetesDriver implements RuntimeDriver {
       return await deleteVolumeClaim(team, v);
     } catch (e) {
       const resource = `persistentvolumeclaim/${volumeClaimName(v.volumeId)}`;
-      throw this.teamGone(v.teamSlug, e, resource) ?? this.fail(statusCode(e) === undefined ? "unavailable" : "failed", resource, `deleting the volume's claim: ${apiErrorMessage(e)}`);
+      throw (await this.teamGone(v.teamSlug, e, resource)) ?? this.fail(statusCode(e) === undefined ? "unavailable" : "failed", resource, `deleting the volume's claim: ${apiErrorMessage(e)}`);
     }
   }
 
