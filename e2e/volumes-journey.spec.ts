@@ -8,7 +8,7 @@
 // the backup is restored into a new volume, and the app, switched to the copy, lists what the
 // backup held. The Volumes page and the app page's Volumes section are checked with axe-core.
 import { bareTest as test, expect, startPlatform, type Platform } from "./support/fixtures";
-import { allowLocalSources, createProjectAndApp, signUpInBrowser } from "./support/journey-steps";
+import { allowLocalSources, allowPlatformSetting, createProjectAndApp, signUpInBrowser } from "./support/journey-steps";
 import { deployInBrowser } from "./support/deploy-journey";
 import { expectNoSeriousAxeViolations } from "./support/axe";
 import { createFixtureRepo, FIXTURE_PORT, type FixtureRepo } from "../tests/support/git-fixtures";
@@ -186,12 +186,7 @@ test("a team admin adds an S3 backup target; a backup there, restored into a new
   await expect(page.getByRole("heading", { name: "Projects" })).toBeVisible();
 
   // The S3 server is on loopback: the platform admin allows private backup endpoints.
-  await page.getByRole("link", { name: "Team" }).click();
-  const allowPrivate = page.getByTestId("allow-private-backup-endpoints");
-  const saved = page.waitForResponse((r) => r.url().endsWith("/api/v1/platform/settings") && r.request().method() === "PUT");
-  await allowPrivate.click();
-  expect((await saved).status()).toBe(200);
-  await expect(allowPrivate).toBeChecked();
+  await allowPlatformSetting(page, "allow-private-backup-endpoints");
 
   // A third entry, so the backup holds something the first backup did not.
   const site = await page.context().newPage();

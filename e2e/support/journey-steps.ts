@@ -19,12 +19,17 @@ export async function signUpInBrowser(page: Page, url: string, user: { name: str
  * awaited too.
  */
 export async function allowLocalSources(page: Page): Promise<void> {
+  await allowPlatformSetting(page, "allow-local-sources");
+}
+
+/** Ticks one of the platform settings' boxes on the team page (platform admin) and waits until it is saved. */
+export async function allowPlatformSetting(page: Page, testId: string): Promise<void> {
   await page.getByRole("link", { name: "Team" }).click();
-  const allowLocal = page.getByTestId("allow-local-sources");
+  const box = page.getByTestId(testId);
   const saved = page.waitForResponse((r) => r.url().endsWith("/api/v1/platform/settings") && r.request().method() === "PUT");
-  await allowLocal.click();
+  await box.click();
   expect((await saved).status()).toBe(200);
-  await expect(allowLocal).toBeChecked();
+  await expect(box).toBeChecked();
 }
 
 /** Creates a project and an app in it from a git repository, and opens the app's page. */

@@ -147,7 +147,12 @@ export async function loadDesiredApps(db: Db, only?: { appId: string }): Promise
     appsHeldByVolumeOperations(db, only ? appIds : undefined),
   ]);
   const volumesOf = new Map<string, VolumeRow[]>();
-  for (const v of attached) if (v.appId) volumesOf.set(v.appId, [...(volumesOf.get(v.appId) ?? []), v]);
+  for (const v of attached) {
+    if (!v.appId) continue;
+    const list = volumesOf.get(v.appId);
+    if (list) list.push(v);
+    else volumesOf.set(v.appId, [v]);
+  }
   return apps.map((a) => {
     const live = a.liveReleaseId ? releases.get(a.liveReleaseId) : undefined;
     const target = a.targetReleaseId ? releases.get(a.targetReleaseId) : undefined;

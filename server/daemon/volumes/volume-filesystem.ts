@@ -10,7 +10,7 @@ import { constants } from "node:fs";
 import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, statfs, truncate, lchown, chown, chmod } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { mountAt, readMountTable } from "./mount-table";
+import { mountAt, readMountTable, type MountEntry } from "./mount-table";
 import { volumeDataPath, volumeImagePath, volumeMountPoint, volumesRoot } from "./volume-paths";
 import { DEFAULT_RUN_AS_ID } from "../../runtime/run-as";
 
@@ -103,9 +103,12 @@ export async function mountedDevice(dataDir: string, volumeId: string): Promise<
  * makes its data dir when it has none. nosuid, nodev: nothing an app writes there acts as a
  * privilege or a device on this machine.
  */
-export async function mountVolume(dataDir: string, volumeId: string): Promise<void> {
+export async function mountVolume(dataDir: string, volumeId: string, table?: MountEntry[]): Promise<void> {
   const mountPoint = volumeMountPoint(dataDir, volumeId);
-  if (!(await mountedDevice(dataDir, volumeId))) {
+  // `table`: the kernel's mount table as the caller read it, when nothing has mounted or unmounted
+  // this volume since (one read per pass for every volume instead of one per volume).
+  const mounted = table ? mountAt(table, mountPoint)?.source : await mountedDevice(dataDir, volumeId);
+  if (!mounted) {
     await mkdir(mountPoint, { recursive: true, mode: 0o700 });
     try {
       await tool("mount", ["-t", "ext4", "-o", "loop,nosuid,nodev", volumeImagePath(dataDir, volumeId), mountPoint]);

@@ -26,6 +26,7 @@ import {
   removeVolumeFiles,
   volumeImageExists,
 } from "./volume-filesystem";
+import { readMountTable, type MountEntry } from "./mount-table";
 import { volumesRoot } from "./volume-paths";
 
 export interface VolumeReconcilerOptions {
@@ -84,10 +85,11 @@ export class VolumeReconciler {
       this.orphansLooked = true;
       await this.reportOrphans();
     }
+    const table = volumes.length ? await readMountTable() : [];
     for (const v of volumes) {
       try {
         if (v.deleteRequestedAt) await this.remove(v);
-        else await this.record(v, await this.converge1(v));
+        else await this.record(v, await this.converge1(v, table));
       } catch (e) {
         const reason = e instanceof Error ? e.message : String(e);
         this.say(v, "warn", reason, "volume failed");
@@ -96,7 +98,8 @@ export class VolumeReconciler {
     }
   }
 
-  private async converge1(v: VolumeRow): Promise<Report> {
+  /** `table`: the kernel's mount table read at the start of this pass. */
+  private async converge1(v: VolumeRow, table: MountEntry[]): Promise<Report> {
     const { dataDir } = this.o;
     let changed = false;
     if (!(await volumeImageExists(dataDir, v.id))) {
@@ -111,7 +114,8 @@ export class VolumeReconciler {
       if (grown) return grown;
       changed = true;
     }
-    await mountVolume(dataDir, v.id);
+    // The pass's table holds unless this pass made or grew it (a grow unmounts and mounts again).
+    await mountVolume(dataDir, v.id, changed ? undefined : table);
     const due = !v.measuredAt || Date.now() - v.measuredAt.getTime() >= (this.o.measureEveryMs ?? 30_000);
     const report: Report = { state: "ready", stateReason: "", provisionedGib: Math.max(made, v.sizeGib) };
     if (changed || due || v.state !== "ready") {
