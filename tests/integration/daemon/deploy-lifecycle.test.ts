@@ -279,8 +279,9 @@ describe("slipwayd deploy lifecycle", () => {
       "--label", "slipway.app=ghost-app", "--label", "slipway.release=ghost-release", "--label", "slipway.replica=0",
       "--name", `slipway-orphan-${TEAM}`, TEST_BASE_IMAGE, "sleep", "600",
     ]);
-    const orphan = stdout.trim();
-    expect(await podmanIdsByLabel("slipway.app=ghost-app")).toEqual([orphan]);
+    // Made (podman answered its id); not listed again here: slipwayd's next pass may already have
+    // removed it, which is what this test waits for.
+    expect(stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
     await driver.nudge();
     await waitFor("orphan removed", async () => (await podmanIdsByLabel("slipway.app=ghost-app")).length === 0, 30_000);
   });
