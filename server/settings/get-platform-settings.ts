@@ -17,6 +17,8 @@ export function toPlatformSettingsDto(s: Awaited<ReturnType<typeof getPlatformSe
     allowLocalGitSources: s.allowLocalGitSources,
     allowPrivateGitHosts: s.allowPrivateGitHosts,
     allowPrivateBackupEndpoints: s.allowPrivateBackupEndpoints,
+    maxLogRetentionDays: s.maxLogRetentionDays,
+    maxLogRetentionMib: s.maxLogRetentionMib,
     signupPolicy,
     allowedSignupDomains: parseSignupDomains(s.allowedSignupDomains),
   };

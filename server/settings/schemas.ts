@@ -19,6 +19,9 @@ export const platformSettingsInput = z
     allowPrivateGitHosts: z.boolean().optional(),
     /** S3 backup targets on loopback or private addresses (a MinIO on the LAN) */
     allowPrivateBackupEndpoints: z.boolean().optional(),
+    /** the most a team admin may set for the team's log retention */
+    maxLogRetentionDays: z.number().int().min(1, "at least 1 day").max(3650, "at most 3650 days").optional(),
+    maxLogRetentionMib: z.number().int().min(1, "at least 1 MiB").max(10_485_760, "at most 10 TiB").optional(),
     signupPolicy: z.enum(signupPolicies).optional(),
     allowedSignupDomains: z.array(signupDomain).max(100).optional(),
   })
@@ -29,6 +32,8 @@ export interface PlatformSettingsDto {
   allowLocalGitSources: boolean;
   allowPrivateGitHosts: boolean;
   allowPrivateBackupEndpoints: boolean;
+  maxLogRetentionDays: number;
+  maxLogRetentionMib: number;
   signupPolicy: SignupPolicy;
   allowedSignupDomains: string[];
 }

@@ -1,22 +1,25 @@
 import { parseQuery, route } from "@/server/http";
 import { streamAppLogs } from "@/server/logs/stream-app-logs";
-import { sseResponse } from "@/server/sse";
-import { z } from "zod";
+import { liveLogQuery } from "@/server/logs/schemas";
+import { SSE_HEADERS } from "@/server/sse";
 
 type Params = { appId: string };
-const query = z.object({
-  tail: z.coerce.number().int().min(0).max(5000).default(200),
-  // A release of this app (e.g. the one being rolled out); the live release's logs without it.
-  release: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a release id").optional(),
-});
 
 export const dynamic = "force-dynamic";
 
-// The app's runtime logs, live, as server-sent events.
+// The app's kept runtime logs, then live, as server-sent events (event "lines": a batch of
+// LogLineDto, id = the last line's seq). A reconnecting EventSource sends Last-Event-ID and gets
+// every later line exactly once.
 export const GET = route<Params>("read", async ({ req, actor, params }) => {
-  const { tail, release } = parseQuery(req, query);
-  const lines = await streamAppLogs({ actor, appId: params.appId, releaseId: release, tail, signal: req.signal });
-  return sseResponse(async function* () {
-    for await (const line of lines) yield { event: "line", data: line };
-  }, req.signal);
+  const { tail, release, after } = parseQuery(req, liveLogQuery);
+  const resumeFrom = req.headers.get("last-event-id");
+  const body = await streamAppLogs({
+    actor,
+    appId: params.appId,
+    releaseId: release,
+    tail,
+    after: resumeFrom !== null && /^\d{1,15}$/.test(resumeFrom) ? Number(resumeFrom) : after,
+    signal: req.signal,
+  });
+  return new Response(body, { headers: SSE_HEADERS });
 });
