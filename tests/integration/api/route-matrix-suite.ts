@@ -37,7 +37,15 @@ const INVITATION_PARAMS = new Set(["token"]);
 
 // Routes that need slipwayd or a reachable cluster; these tests run neither, so an allowed caller
 // may get 503 RUNTIME_UNAVAILABLE from them (and from nothing else).
-const NEEDS_RUNTIME = new Set(["GET /apps/[appId]/logs", "GET /clusters/[clusterId]/pods", "DELETE /apps/[appId]"]);
+const NEEDS_RUNTIME = new Set([
+  "GET /apps/[appId]/logs",
+  "GET /apps/[appId]/logs/search",
+  "GET /apps/[appId]/logs/download",
+  "GET /apps/[appId]/metrics",
+  "GET /team/usage",
+  "GET /clusters/[clusterId]/pods",
+  "DELETE /apps/[appId]",
+]);
 
 // Routes no API token may call, whatever its role: a leaked token must not mint more tokens or
 // take its owner out of the team.
@@ -110,6 +118,7 @@ const VALID: Record<string, RouteCase> = {
   "PUT /platform/teams/[teamId]/quota": { body: () => ({ cpuMillicores: 8000, memoryMib: 8192, storageGib: 40, maxApps: 40, maxConcurrentBuilds: 4 }) },
   "PATCH /team/members/[userId]": { body: () => ({ role: "DEVELOPER" }) },
   "POST /team/invitations": { body: ({ factory }) => ({ email: `${factory.slug("inv")}@example.test`, role: "VIEWER" }), expect: [201] },
+  "PATCH /team/log-retention": { body: () => ({ days: 3 }), expect: [200] },
   "POST /team/tokens": { body: ({ factory }) => ({ name: factory.slug("t"), role: "VIEWER" }), expect: [201] },
   "DELETE /team/tokens/[tokenId]": { expect: [200, 204] },
   "DELETE /team/members/[userId]": { expect: [200, 204] },
