@@ -1,17 +1,9 @@
 // Inputs (zod) and DTOs of the kept runtime logs: live tail, search, download, retention. Client
-// code imports these (types and the caps).
+// code imports the types with `import type`; the caps are in constants.ts (no zod in client bundles).
 import { z } from "zod";
+import { MAX_LOG_PAGE, MAX_LOG_TAIL, logStreamNames } from "./constants";
 
-/** Widest time range one search or download may cover. */
-export const MAX_LOG_RANGE_DAYS = 31;
-/** Largest page of a search. */
-export const MAX_LOG_PAGE = 500;
-/** Lines of the live view's first screen, at most. */
-export const MAX_LOG_TAIL = 5000;
-/** Lines one download returns at most (narrow the range for more). */
-export const MAX_LOG_DOWNLOAD_LINES = 1_000_000;
-
-export const logStreamNames = ["stdout", "stderr"] as const;
+export { MAX_LOG_DOWNLOAD_LINES, MAX_LOG_PAGE, MAX_LOG_RANGE_DAYS, MAX_LOG_TAIL, logStreamNames } from "./constants";
 
 export interface LogLineDto {
   /** the line's place in the store: SSE event id, line links (#L<seq>), paging */

@@ -1,9 +1,9 @@
-// DTOs of the metrics the app page and the team page chart. Client code imports these.
+// DTOs of the metrics the app page and the team page chart. Client code imports the types with
+// `import type`; the ranges are in constants.ts (no zod in client bundles).
 import { z } from "zod";
+import { metricRanges, type MetricRange } from "./constants";
 
-/** Ranges the charts offer; up to a day is served from fine samples, beyond from coarse ones. */
-export const metricRanges = ["1h", "6h", "24h", "7d", "30d"] as const;
-export type MetricRange = (typeof metricRanges)[number];
+export { metricRanges, type MetricRange } from "./constants";
 export const metricRangeQuery = z.object({ range: z.enum(metricRanges).default("1h") });
 
 /** One time bucket of an app (all replicas together); null = no sample in that bucket. */
