@@ -22,6 +22,7 @@ import { ControlLoop } from "./control-loop/control-loop";
 import { EmbeddedRuntime } from "./runtimes/embedded-runtime";
 import { ClusterRuntime } from "./runtimes/cluster-runtime";
 import { ensureToken } from "./token";
+import { MetricsService } from "./metrics/metrics-service";
 import { VolumeReconciler } from "./volumes/volume-reconciler";
 import { volumeMounts } from "./volumes/volume-mounts";
 
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
       tlsIssuer: config.tlsIssuer,
       acmeEmail: config.acmeEmail,
       adminSocket: caddy.adminSocket,
+      accessLog: caddy.accessLog,
     },
     log.child({ component: "ingress" }),
   );
@@ -125,6 +127,16 @@ async function main(): Promise<void> {
   });
   // Volume backups, restores and backup schedules (embedded volumes: their data is on this machine).
   const backups = new BackupWorkers({ db, engine, log: log.child({ component: "backups" }), dataDir: config.dataDir, nudgeApp: (appId) => loop.nudgeApp(appId), ...backupWorkerTunables() });
+  // Container, HTTP (the ingress's access log) and team usage samples, in <dataDir>/metrics/metrics.db.
+  const metrics = new MetricsService({
+    dataDir: config.dataDir,
+    db,
+    log,
+    routes,
+    instanceId,
+    podmanSocket: config.dockerHost ? null : socketPath,
+    accessLog: caddy.accessLog,
+  });
   const api = await startApi(
     {
       db,
@@ -140,12 +152,14 @@ async function main(): Promise<void> {
         backups.nudge();
       },
       ingress: { domain: config.ingressDomain, port: config.ingressPort },
+      metrics: { db, metrics: metrics.db, samplesContainers: metrics.samplesContainers },
     },
     config.apiPort,
   );
   loop.start();
   workers.start();
   backups.start();
+  metrics.start();
   process.stdout.write(
     `slipwayd ready: ingress http://*.${config.ingressDomain}:${config.ingressPort} api 127.0.0.1:${config.apiPort}\n`,
   );
@@ -168,6 +182,7 @@ async function main(): Promise<void> {
     await loop.stop();
     log.debug("control loop stopped");
     pusher.close();
+    metrics.stop();
     await db.$disconnect().catch(() => undefined);
     process.exit(0);
   };

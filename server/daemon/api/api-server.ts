@@ -10,6 +10,7 @@ import { bearerFrom, tokenMatches } from "../token";
 import { sendError, sendJson } from "./http-util";
 import { getAppStatus } from "./app-status";
 import { streamAppLogs } from "./app-logs";
+import { handleMetricsRoutes, type MetricsApiDeps } from "../metrics/metrics-api";
 
 export interface ApiDeps {
   db: Db;
@@ -22,6 +23,8 @@ export interface ApiDeps {
   /** wake build workers too */
   nudgeBuilds: () => void;
   ingress: { domain: string; port: number };
+  /** the metrics file and what this slipwayd samples (metrics/metrics-api.ts) */
+  metrics: MetricsApiDeps;
 }
 
 const APP_PATH = /^\/v1\/apps\/([A-Za-z0-9_-]{1,64})(\/status|\/logs)?$/;
@@ -36,6 +39,7 @@ async function handle(deps: ApiDeps, req: http.IncomingMessage, res: http.Server
     deps.nudgeBuilds();
     return sendJson(res, 202, { ok: true });
   }
+  if (await handleMetricsRoutes(deps.metrics, url, req, res)) return;
   const m = APP_PATH.exec(url.pathname);
   if (!m) return sendError(res, 404, "not found");
   const appId = m[1]!;

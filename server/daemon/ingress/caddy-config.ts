@@ -22,6 +22,8 @@ export interface CaddyConfigOptions {
   acmeEmail?: string;
   /** unix socket of the admin API; repeated in every config because /load replaces all of it */
   adminSocket: string;
+  /** file for the per-request access log that slipwayd's HTTP metrics read (none when absent) */
+  accessLog?: string;
 }
 
 /** How long in-flight requests of a replaced config (or a stopping Caddy) may take to finish. */
@@ -123,14 +125,17 @@ export function renderCaddyConfig(routes: Route[], opts: CaddyConfigOptions): Js
   // Errors of the proxy itself (every replica refused for LB_TRY_DURATION, or failed mid-way).
   const errors = { routes: [{ handle: [text(502, INGRESS_MESSAGES.upstreamFailed)] }] };
 
+  // Each server's requests go to the access logger (ACCESS_LOGGER) when there is an access log.
+  const logs = opts.accessLog ? { logs: { default_logger_name: ACCESS_LOGGER } } : {};
   const servers: Json = {
-    ingress: { listen: [listenAddress(opts, opts.httpPort)], routes: httpRoutes, errors },
+    ingress: { listen: [listenAddress(opts, opts.httpPort)], routes: httpRoutes, errors, ...logs },
   };
   if (customHosts.length) {
     servers["ingress-tls"] = {
       listen: [listenAddress(opts, opts.httpsPort)],
       routes: [...withDomains.map((r) => hostRoute(sorted(r.domains), appHandler(r))), { handle: [text(404, INGRESS_MESSAGES.unknown)], terminal: true }],
       errors,
+      ...logs,
       automatic_https: { disable_redirects: true },
     };
   }
@@ -138,7 +143,7 @@ export function renderCaddyConfig(routes: Route[], opts: CaddyConfigOptions): Js
 
   return {
     admin: { listen: `unix/${opts.adminSocket}`, origins: ["localhost"], config: { persist: true } },
-    logging: CADDY_LOGGING,
+    logging: opts.accessLog ? loggingWithAccessLog(opts.accessLog) : CADDY_LOGGING,
     apps: {
       http: { http_port: opts.httpPort, https_port: opts.httpsPort, grace_period: GRACE_PERIOD, servers },
       ...(customHosts.length ? { tls: { automation: { policies: [{ subjects: customHosts, issuers: [issuer] }] } } } : {}),
@@ -160,6 +165,31 @@ export function renderCaddyConfig(routes: Route[], opts: CaddyConfigOptions): Js
 export const CADDY_LOGGING: Json = {
   logs: { default: { writer: { output: "stderr" }, encoder: { format: "filter", wrap: { format: "json" }, fields: { request: { filter: "delete" } } } } },
 };
+
+/** Caddy names a server's access logger http.log.access.<default_logger_name>. */
+export const ACCESS_LOGGER = "slipway";
+
+/**
+ * Caddy's own log as above (the access logger kept out of it) plus the access log: one JSON line
+ * per request with what HTTP metrics need (ts, request.host, status, duration in seconds) and
+ * nothing else. The filter encoder deletes every other field before it is encoded (headers,
+ * URI, client address: the cost of encoding them, and no visitor data kept on disk). A file, not
+ * a network writer: Caddy outlives slipwayd and must not block or fail when nobody reads; the
+ * file is rolled over at 16 MiB with one old file kept, so it never grows without bound.
+ */
+export function loggingWithAccessLog(file: string): Json {
+  const drop = ["remote_ip", "remote_port", "proto", "method", "uri", "headers", "tls"].map((f) => `request>${f}`);
+  return {
+    logs: {
+      default: { ...(CADDY_LOGGING.logs as { default: Json }).default, exclude: [`http.log.access.${ACCESS_LOGGER}`] },
+      access: {
+        writer: { output: "file", filename: file, roll_size_mb: 16, roll_keep: 1, roll_gzip: false },
+        encoder: { format: "filter", wrap: { format: "json" }, fields: Object.fromEntries([...drop, "user_id", "size", "resp_headers"].map((f) => [f, { filter: "delete" }])) },
+        include: [`http.log.access.${ACCESS_LOGGER}`],
+      },
+    },
+  };
+}
 
 /** The config Caddy starts with before slipwayd pushes any route: its admin API and nothing else. */
 export function initialCaddyConfig(adminSocket: string): Json {

@@ -18,6 +18,8 @@ export function caddyPaths(dataDir: string) {
     initialConfig: path.join(root, "initial.json"),
     pidFile: path.join(root, "caddy.pid"),
     logFile: path.join(root, "caddy.log"),
+    /** one JSON line per request (caddy-config.ts loggingWithAccessLog), read by slipwayd's HTTP metrics */
+    accessLog: path.join(root, "access.log"),
   };
 }
 
