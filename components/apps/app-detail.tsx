@@ -97,7 +97,7 @@ export function AppDetail({ appId }: { appId: string }) {
       <AppOperations app={a} canDeploy={canDeploy} />
       <AppVolumesSection app={a} canWrite={canDeploy} />
       <BuildHistory appId={a.id} builds={builds.data ?? []} canDeploy={canDeploy} />
-      <RuntimeLogs appId={a.id} sources={logSources} />
+      <RuntimeLogs appId={a.id} sources={logSources} releases={releases.data ?? []} />
       <div className="grid gap-6 lg:grid-cols-2">
         <ReleaseList appId={a.id} liveReleaseId={a.liveRelease?.id ?? null} busy={rolling} />
         <AppSettingsForm app={a} />
