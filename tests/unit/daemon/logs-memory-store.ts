@@ -11,7 +11,7 @@ export class MemoryLogStore implements LogStore {
   append(lines: readonly LogLineInput[], cursors: readonly SourceCursor[]): StoredLogLine[] {
     this.appends++;
     const stored = lines.map((l) => ({ ...l, seq: ++this.seq }));
-    this.lines.push(...stored);
+    for (const l of stored) this.lines.push(l);
     for (const c of cursors) this.cursors.set(c.source, { ...c });
     return stored;
   }
@@ -22,7 +22,20 @@ export class MemoryLogStore implements LogStore {
     return [...this.cursors.values()].filter((c) => !c.finished);
   }
   after(appId: string, afterSeq: number, limit: number, releaseId?: string): StoredLogLine[] {
-    return this.lines.filter((l) => l.appId === appId && l.seq > afterSeq && (!releaseId || l.releaseId === releaseId)).slice(0, limit);
+    // Lines are in seq order: start at the first one past afterSeq.
+    let lo = 0;
+    let hi = this.lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.lines[mid]!.seq <= afterSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: StoredLogLine[] = [];
+    for (let i = lo; i < this.lines.length && out.length < limit; i++) {
+      const l = this.lines[i]!;
+      if (l.appId === appId && (!releaseId || l.releaseId === releaseId)) out.push(l);
+    }
+    return out;
   }
   tail(appId: string, count: number, releaseId?: string): StoredLogLine[] {
     const all = this.lines.filter((l) => l.appId === appId && (!releaseId || l.releaseId === releaseId));
