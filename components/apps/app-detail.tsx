@@ -13,6 +13,7 @@ import { RuntimeLogs, type LogSource } from "@/components/logs/runtime-logs";
 import { DeployOnPushCard } from "@/components/webhooks/deploy-on-push-card";
 import { DomainsCard } from "@/components/domains/domains-card";
 import { AppVolumesSection } from "@/components/volumes/app-volumes-section";
+import { AppMetrics } from "@/components/metrics/app-metrics";
 import { AppSettingsForm } from "./app-settings-form";
 import { AppOperations } from "./app-operations";
 import { AppEvents } from "./app-events";
@@ -98,6 +99,7 @@ export function AppDetail({ appId }: { appId: string }) {
       <AppVolumesSection app={a} canWrite={canDeploy} />
       <BuildHistory appId={a.id} builds={builds.data ?? []} canDeploy={canDeploy} />
       <RuntimeLogs appId={a.id} sources={logSources} releases={releases.data ?? []} />
+      <AppMetrics appId={a.id} />
       <div className="grid gap-6 lg:grid-cols-2">
         <ReleaseList appId={a.id} liveReleaseId={a.liveRelease?.id ?? null} busy={rolling} />
         <AppSettingsForm app={a} />

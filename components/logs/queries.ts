@@ -1,6 +1,6 @@
-import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/api-client";
-import type { LogSearchPageDto } from "@/server/logs/schemas";
+import type { LogRetentionDto, LogRetentionInput, LogSearchPageDto } from "@/server/logs/schemas";
 import type { logStreamNames } from "@/server/logs/constants";
 
 /** What a search (and its download) is narrowed by; times are epoch ms, fixed when the search is asked. */
@@ -70,3 +70,17 @@ export const logSearchQuery = (appId: string, search: LogSearch) =>
 
 export const useLogSearch = (appId: string, search: LogSearch | null) =>
   useInfiniteQuery({ ...logSearchQuery(appId, search ?? { filters: {} }), enabled: search !== null });
+
+export const logRetentionKeys = { one: ["team", "log-retention"] as const };
+
+export const logRetentionQuery = () => queryOptions({ queryKey: logRetentionKeys.one, queryFn: () => api<LogRetentionDto>("/api/v1/team/log-retention") });
+/** The usage part changes as lines arrive: read again every 30 s. */
+export const useLogRetention = () => useQuery({ ...logRetentionQuery(), refetchInterval: 30_000 });
+
+export function useUpdateLogRetention() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: LogRetentionInput) => api<LogRetentionDto>("/api/v1/team/log-retention", { method: "PATCH", body: input }),
+    onSuccess: (d) => qc.setQueryData(logRetentionKeys.one, d),
+  });
+}

@@ -6,6 +6,8 @@ import { QuotaCard } from "./quota-card";
 import { QuotaBreakdown } from "./quota-breakdown";
 import { ApiTokensCard } from "./api-tokens-card";
 import { MembersCard } from "./members-card";
+import { TeamUsageCard } from "@/components/metrics/team-usage-card";
+import { LogRetentionCard } from "@/components/logs/log-retention-card";
 import { useMe, usePlatformSettings, useUpdatePlatformSettings } from "./queries";
 
 function PlatformSettings() {
@@ -42,6 +44,8 @@ export function TeamSettings() {
       <div className="grid gap-6 lg:grid-cols-2">
         <QuotaCard />
         <QuotaBreakdown canEdit={isAdmin} />
+        <TeamUsageCard />
+        {me.data ? <LogRetentionCard canEdit={isAdmin} /> : null}
         {me.data ? <MembersCard me={me.data} /> : null}
         {me.data ? <ApiTokensCard role={role} isAdmin={isAdmin} /> : null}
         {me.data?.user.isPlatformAdmin ? <PlatformSettings /> : null}

@@ -3,6 +3,7 @@ import { DefaultQuotaCard } from "@/components/platform/default-quota-card";
 import { platformKeys } from "@/components/platform/queries";
 import { TeamQuotasCard } from "@/components/platform/team-quotas-card";
 import { SignupPolicyCard } from "@/components/platform/signup-policy-card";
+import { LogRetentionLimitsCard } from "@/components/platform/log-retention-limits-card";
 import { Prefetch } from "@/components/providers/prefetch";
 import { requirePageActor } from "@/server/auth/page-actor";
 import { getDefaultQuota } from "@/server/platform/get-default-quota";
@@ -27,6 +28,7 @@ export default async function PlatformPage() {
         <TeamQuotasCard />
         <DefaultQuotaCard />
         <SignupPolicyCard />
+        <LogRetentionLimitsCard />
       </div>
     </Prefetch>
   );
