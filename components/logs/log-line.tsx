@@ -33,7 +33,7 @@ export const LogLine = memo(function LogLine({
       <a
         href={lineLinkSearch(line)}
         title={`${line.time} · line ${line.seq} · open in search`}
-        className="text-slate-400 hover:text-slate-200 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-300"
+        className="text-slate-400 underline decoration-slate-500 decoration-dotted underline-offset-2 hover:text-slate-200 hover:decoration-solid focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-300"
         onClick={(e) => {
           // A plain click opens the search in place; a middle or modified click opens the link itself.
           if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
