@@ -4,14 +4,9 @@ import "server-only";
 import { getEnv } from "../env";
 import { DaemonClient } from "../runtime/embedded/daemon-client";
 
-let client: DaemonClient | undefined;
-
 export function logDaemon(): DaemonClient {
-  if (!client) {
-    const env = getEnv();
-    client = DaemonClient.fromDataDir(env.dataDir, env.SLIPWAY_DAEMON_PORT);
-  }
-  return client;
+  const env = getEnv();
+  return DaemonClient.fromDataDir(env.dataDir, env.SLIPWAY_DAEMON_PORT);
 }
 
 /** A query string of the defined values only. */
