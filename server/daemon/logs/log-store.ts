@@ -3,6 +3,7 @@
 // the lines, the collectors' cursors, the zone map and the teams' usage counters together.
 import type { Statement } from "better-sqlite3";
 import { LOG_ROW_OVERHEAD_BYTES, openLogDatabase, type LogDatabase } from "./log-database";
+import { searchLogs } from "./log-search";
 import type {
   LogLineInput,
   LogSearchPage,
@@ -304,7 +305,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   search(query: LogSearchQuery): LogSearchPage {
-    throw new Error(`search (${query.appId}): coming in log-search.ts`);
+    return searchLogs(this, query);
   }
 
   applyRetention(policies: readonly TeamLogRetention[], now: number): { lines: number; bytes: number } {

@@ -1,0 +1,159 @@
+// Search in one app's lines, newest first, in pages, with a work bound.
+//
+// Semantics: `text` is a substring, matched as SQLite's LIKE does (case-insensitive for ASCII
+// letters, exact otherwise; % and _ in the text are literal). The same predicate decides every
+// path, so the answer never depends on how far the indexer got:
+// - the time range becomes a seq range through the app's zone map (spans), then each row's time is
+//   checked;
+// - rows above the indexer's watermark, and every row when the text is shorter than a trigram
+//   (3 characters), are scanned through the (app, seq) index with LIKE;
+// - indexed rows come from the trigram index: the AND of the text's trigrams (detail=none keeps
+//   the index ~2.6× smaller and builds it ~1.8× faster than detail=full; it cannot match phrases)
+//   gives candidates, and LIKE on the line confirms each one.
+// Work bound: candidates are examined in windows; after `maxExamined` candidates the search stops
+// with `bounded: true` and `nextBefore` where it stopped, so the caller can go on from there
+// without a gap or a line twice.
+import type { AppRow, LineRow, SqliteLogStore } from "./log-store";
+import type { LogSearchPage, LogSearchQuery } from "./log-store-types";
+
+export const SEARCH_MAX_EXAMINED = 50_000;
+const WINDOW = 5_000;
+/** More trigrams narrow the candidates less and less, while each costs a posting list read. */
+const MAX_TRIGRAMS = 16;
+
+export interface SearchOptions {
+  maxExamined?: number;
+}
+
+interface Segment {
+  /** "fts": candidates from the trigram index; "scan": every app row in the range */
+  kind: "fts" | "scan";
+  /** seq range [low, high) */
+  low: number;
+  high: number;
+}
+
+const EMPTY: LogSearchPage = { lines: [], nextBefore: null, bounded: false };
+
+export function searchLogs(store: SqliteLogStore, query: LogSearchQuery, options: SearchOptions = {}): LogSearchPage {
+  const maxExamined = options.maxExamined ?? SEARCH_MAX_EXAMINED;
+  const app = store.findApp(query.appId);
+  if (!app || query.limit <= 0 || query.to < query.from) return EMPTY;
+  const range = store
+    .prepared("SELECT min(first_seq), max(last_seq) FROM spans WHERE app = ? AND max_time >= ? AND min_time <= ?")
+    .raw()
+    .get(app.key, query.from, query.to) as [number | null, number | null];
+  if (range[0] === null || range[1] === null) return EMPTY;
+  const low = range[0];
+  const high = Math.min(range[1] + 1, query.before ?? Number.MAX_SAFE_INTEGER);
+  if (high <= low) return EMPTY;
+
+  const sources = sourceFilter(store, app, query);
+  if (sources && sources.length === 0) return EMPTY;
+  const text = query.text ?? "";
+  const trigrams = ftsTrigrams(text);
+  const pattern = text === "" ? null : `%${escapeLike(text)}%`;
+
+  const segments: Segment[] = [];
+  if (trigrams) {
+    const watermark = store.meta("indexed_seq");
+    if (high > watermark + 1) segments.push({ kind: "scan", low: Math.max(low, watermark + 1), high });
+    if (low <= watermark) segments.push({ kind: "fts", low, high: Math.min(high, watermark + 1) });
+  } else {
+    segments.push({ kind: "scan", low, high });
+  }
+
+  const sql = statements(store, sources !== null, pattern !== null);
+  const found: LineRow[] = [];
+  const need = query.limit + 1;
+  let examined = 0;
+  for (const segment of segments) {
+    let upper = segment.high;
+    while (upper > segment.low) {
+      if (examined >= maxExamined) {
+        return page(store, app, found, query.limit, upper, true);
+      }
+      const k = Math.min(WINDOW, maxExamined - examined);
+      const boundaryArgs = segment.kind === "fts" ? [trigrams, upper, segment.low, k - 1] : [app.key, upper, segment.low, k - 1];
+      const boundary = (segment.kind === "fts" ? sql.ftsBoundary : sql.scanBoundary).get(...boundaryArgs) as number | undefined;
+      const windowLow = boundary ?? segment.low;
+      const filters = [query.from, query.to, ...(sources ? [JSON.stringify(sources)] : []), ...(pattern !== null ? [pattern] : [])];
+      const rows = (
+        segment.kind === "fts"
+          ? sql.ftsFetch.all(trigrams, upper, windowLow, app.key, ...filters, need - found.length)
+          : sql.scanFetch.all(app.key, upper, windowLow, ...filters, need - found.length)
+      ) as LineRow[];
+      for (const row of rows) found.push(row);
+      if (found.length >= need) return page(store, app, found, query.limit, null, false);
+      examined += boundary === undefined ? 0 : k;
+      upper = windowLow;
+    }
+  }
+  return page(store, app, found, query.limit, null, false);
+}
+
+function page(store: SqliteLogStore, app: AppRow, found: LineRow[], limit: number, stoppedAt: number | null, bounded: boolean): LogSearchPage {
+  if (found.length > limit) {
+    const lines = found.slice(0, limit);
+    return { lines: store.toStored(app, lines), nextBefore: lines[limit - 1]![0], bounded: false };
+  }
+  return { lines: store.toStored(app, found), nextBefore: stoppedAt, bounded };
+}
+
+/** The app's source keys that pass the release/replica/stream filters; null when none is given. */
+function sourceFilter(store: SqliteLogStore, app: AppRow, query: LogSearchQuery): number[] | null {
+  if (query.releaseId === undefined && query.replica === undefined && query.stream === undefined) return null;
+  const streamCode = query.stream === undefined ? null : query.stream === "stdout" ? 0 : 1;
+  return store
+    .prepared(
+      "SELECT key FROM sources WHERE app = @app AND (@release IS NULL OR release_id = @release) AND (@replica IS NULL OR replica = @replica) AND (@stream IS NULL OR stream = @stream)",
+    )
+    .pluck()
+    .all({ app: app.key, release: query.releaseId ?? null, replica: query.replica ?? null, stream: streamCode }) as number[];
+}
+
+/** `%`, `_` and the escape character itself are literal in the user's text. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The FTS5 query for a text: its distinct trigrams, each an FTS5 string ("…", quotes doubled),
+ * ANDed; null when the text has fewer than 3 characters (the trigram index cannot help).
+ */
+export function ftsTrigrams(text: string): string | null {
+  const chars = Array.from(text);
+  if (chars.length < 3) return null;
+  const all = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i++) all.add(chars.slice(i, i + 3).join(""));
+  let picked = [...all];
+  if (picked.length > MAX_TRIGRAMS) {
+    // Spread over the text (first and last kept) rather than only its start.
+    const step = (picked.length - 1) / (MAX_TRIGRAMS - 1);
+    picked = Array.from({ length: MAX_TRIGRAMS }, (_, i) => picked[Math.round(i * step)]!);
+  }
+  return picked.map((t) => `"${t.replace(/"/g, '""')}"`).join(" AND ");
+}
+
+function statements(store: SqliteLogStore, bySource: boolean, byText: boolean) {
+  const filters = [
+    "l.time >= ? AND l.time <= ?",
+    ...(bySource ? ["l.src IN (SELECT value FROM json_each(?))"] : []),
+    ...(byText ? ["l.line LIKE ? ESCAPE '\\'"] : []),
+  ].join(" AND ");
+  return {
+    scanBoundary: store.prepared("SELECT seq FROM lines WHERE app = ? AND seq < ? AND seq >= ? ORDER BY seq DESC LIMIT 1 OFFSET ?").pluck(),
+    scanFetch: store
+      .prepared(`SELECT l.seq, l.src, l.time, l.line FROM lines l WHERE l.app = ? AND l.seq < ? AND l.seq >= ? AND ${filters} ORDER BY l.seq DESC LIMIT ?`)
+      .raw(),
+    ftsBoundary: store
+      .prepared("SELECT rowid FROM lines_fts WHERE lines_fts MATCH ? AND rowid < ? AND rowid >= ? ORDER BY rowid DESC LIMIT 1 OFFSET ?")
+      .pluck(),
+    // CROSS JOIN: the trigram index drives (newest candidate first), each line is then read by seq.
+    ftsFetch: store
+      .prepared(
+        `SELECT l.seq, l.src, l.time, l.line FROM lines_fts f CROSS JOIN lines l ON l.seq = f.rowid WHERE lines_fts MATCH ? AND f.rowid < ? AND f.rowid >= ? AND l.app = ? AND ${filters} ORDER BY f.rowid DESC LIMIT ?`,
+      )
+      .raw(),
+  };
+}
