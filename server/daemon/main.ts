@@ -152,7 +152,7 @@ async function main(): Promise<void> {
         backups.nudge();
       },
       ingress: { domain: config.ingressDomain, port: config.ingressPort },
-      metrics: { db, metrics: metrics.db, samplesContainers: metrics.samplesContainers },
+      metrics: { db, metrics: metrics.db, samplesContainers: metrics.samplesContainers, log: log.child({ component: "metrics" }) },
     },
     config.apiPort,
   );

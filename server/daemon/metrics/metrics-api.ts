@@ -6,6 +6,7 @@ import type { Db } from "../../db";
 import { metricRanges, type AppMetricsDto, type MetricRange } from "../../metrics/schemas";
 import { ensureTeamQuota } from "../../quotas/create-team-quota";
 import { sendError, sendJson } from "../api/http-util";
+import type { Logger } from "../logger";
 import type { MetricsDb } from "./metrics-database";
 import { appMetrics, teamUsageHistory } from "./metrics-query";
 
@@ -14,6 +15,7 @@ export interface MetricsApiDeps {
   metrics: MetricsDb;
   /** whether this slipwayd samples its engine's containers (not with a remote DOCKER_HOST) */
   samplesContainers: boolean;
+  log: Logger;
 }
 
 function rangeOf(url: URL): MetricRange | null {
@@ -21,17 +23,32 @@ function rangeOf(url: URL): MetricRange | null {
   return (metricRanges as readonly string[]).includes(r) ? (r as MetricRange) : null;
 }
 
-export const CLUSTER_METRICS_NOTE =
-  "This app runs on a Kubernetes cluster: Slipway does not read container metrics from clusters (the test cluster serves no metrics API, metrics.k8s.io), and HTTP metrics of cluster apps would come from the cluster's ingress, which Slipway does not read.";
+/** What the charts of an app on a cluster can show, said rather than drawn as zeros. */
+export function clusterMetricsNote(metricsApi: boolean | null): string {
+  const http = "HTTP metrics of cluster apps would come from the cluster's ingress, which Slipway does not read.";
+  if (metricsApi === null) return `The cluster did not answer whether it serves a metrics API (metrics.k8s.io). ${http}`;
+  if (!metricsApi) return `This cluster serves no metrics API (metrics.k8s.io: no metrics-server), so there are no container metrics. ${http}`;
+  return `This cluster serves a metrics API (metrics.k8s.io), which Slipway does not sample yet. ${http}`;
+}
 export const REMOTE_ENGINE_NOTE = "The container engine is remote (DOCKER_HOST): slipwayd cannot read its containers' counters, so only HTTP metrics from the ingress are shown.";
+
+async function metricsApiOf(deps: MetricsApiDeps, clusterName: string): Promise<boolean | null> {
+  try {
+    return await (await import("./cluster-metrics-api")).clusterServesMetricsApi(clusterName);
+  } catch (e) {
+    deps.log.warn({ cluster: clusterName, err: e instanceof Error ? e.message : String(e) }, "asking the cluster for its metrics API failed");
+    return null;
+  }
+}
 
 export async function sendAppMetrics(deps: MetricsApiDeps, appId: string, url: URL, res: http.ServerResponse): Promise<void> {
   const range = rangeOf(url);
   if (!range) return sendError(res, 400, `range must be one of ${metricRanges.join(", ")}`);
-  const app = await deps.db.app.findUnique({ where: { id: appId }, select: { project: { select: { clusterId: true } } } });
+  const app = await deps.db.app.findUnique({ where: { id: appId }, select: { project: { select: { cluster: { select: { name: true } } } } } });
   if (!app) return sendError(res, 404, "app not found");
-  const sources: AppMetricsDto["sources"] = app.project.clusterId
-    ? { containers: "none", http: "none", note: CLUSTER_METRICS_NOTE }
+  const cluster = app.project.cluster;
+  const sources: AppMetricsDto["sources"] = cluster
+    ? { containers: "none", http: "none", note: clusterMetricsNote(await metricsApiOf(deps, cluster.name)) }
     : deps.samplesContainers
       ? { containers: "engine", http: "ingress", note: null }
       : { containers: "none", http: "ingress", note: REMOTE_ENGINE_NOTE };
