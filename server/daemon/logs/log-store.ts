@@ -3,6 +3,7 @@
 // the lines, the collectors' cursors, the zone map and the teams' usage counters together.
 import type { Statement } from "better-sqlite3";
 import { LOG_ROW_OVERHEAD_BYTES, openLogDatabase, type LogDatabase } from "./log-database";
+import { applyRetentionStep, type RetentionResult } from "./log-retention";
 import { searchLogs } from "./log-search";
 import type {
   LogLineInput,
@@ -309,7 +310,23 @@ export class SqliteLogStore implements LogStore {
   }
 
   applyRetention(policies: readonly TeamLogRetention[], now: number): { lines: number; bytes: number } {
-    throw new Error(`retention (${policies.length}, ${now}): coming in log-retention.ts`);
+    const total = { lines: 0, bytes: 0 };
+    for (;;) {
+      const step = this.applyRetentionStep(policies, now);
+      total.lines += step.lines;
+      total.bytes += step.bytes;
+      if (step.done) return total;
+    }
+  }
+
+  /** One bounded step of retention, one transaction (the janitor yields the event loop between steps). */
+  applyRetentionStep(policies: readonly TeamLogRetention[], now: number, maxRows?: number): RetentionResult {
+    try {
+      return applyRetentionStep(this, policies, now, maxRows);
+    } finally {
+      // Retention may have cut into an app's newest span: it is read again on the next append.
+      this.openSpans.clear();
+    }
   }
 
   teamUsage(teamId: string): TeamLogUsage {
@@ -324,6 +341,17 @@ export class SqliteLogStore implements LogStore {
   /** Teams that have lines (or had: usage rows stay at zero), for the janitor to find teams that are gone. */
   teamIds(): string[] {
     return this.prepared("SELECT team_id FROM team_usage UNION SELECT team_id FROM apps").pluck().all() as string[];
+  }
+
+  /** The ids of a team's apps that have (or had) lines here. */
+  appIdsOfTeam(teamId: string): string[] {
+    return this.prepared("SELECT app_id FROM apps WHERE team_id = ? ORDER BY app_id").pluck().all(teamId) as string[];
+  }
+
+  /** Forgets a team that is gone once its lines are: its apps (deleteApp) and its usage row. */
+  forgetTeam(teamId: string): void {
+    for (const appId of this.appIdsOfTeam(teamId)) this.deleteApp(appId);
+    this.prepared("DELETE FROM team_usage WHERE team_id = ? AND lines = 0").run(teamId);
   }
 
   deleteApp(appId: string): number {
