@@ -27,7 +27,7 @@ export function LiveCrash({ version, crash, autoRollback }: { version: number; c
           : "Automatic rollback is off for this app: roll back from the releases list, or push a fix."}
       </p>
       {lines.length ? (
-        <pre data-testid="live-crash-log" className="mt-2 max-h-72 overflow-auto whitespace-pre-wrap break-words rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
+        <pre data-testid="live-crash-log" tabIndex={0} role="region" aria-label="Last lines of the crashed run" className="mt-2 max-h-72 overflow-auto focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600 whitespace-pre-wrap break-words rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
           {lines.join("\n")}
         </pre>
       ) : null}

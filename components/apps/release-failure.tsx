@@ -44,7 +44,7 @@ export function ReleaseFailure({ release, liveVersion }: { release: ReleaseDto; 
       </p>
       {sentence ? <p className="mt-1 text-sm text-red-900" data-testid="release-failure-reason">{sentence}</p> : null}
       {lines.length ? (
-        <pre data-testid="release-failure-log" className="mt-2 max-h-72 overflow-auto whitespace-pre-wrap break-words rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
+        <pre data-testid="release-failure-log" tabIndex={0} role="region" aria-label="Last lines before the failure" className="mt-2 max-h-72 overflow-auto focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-600 whitespace-pre-wrap break-words rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
           {lines.join("\n")}
         </pre>
       ) : null}

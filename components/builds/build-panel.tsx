@@ -52,10 +52,10 @@ export function BuildPanel({ build }: { build: BuildDto }) {
         <ol className="mb-3 flex flex-wrap gap-2" data-testid="build-steps">
           {build.steps.map((s) => (
             <li key={s.name} className="flex items-center gap-1 text-sm">
-              <span className="text-slate-400">{s.position + 1}.</span>
+              <span className="text-slate-500">{s.position + 1}.</span>
               {s.name}
               <Badge tone={statusTone(s.status)} title={s.error ?? undefined}>{s.error === "canceled" ? "canceled" : s.status.toLowerCase()}</Badge>
-              <span className="text-xs text-slate-400">{duration(s)}</span>
+              <span className="text-xs text-slate-500">{duration(s)}</span>
             </li>
           ))}
         </ol>
@@ -63,14 +63,22 @@ export function BuildPanel({ build }: { build: BuildDto }) {
         <p className="mb-3 text-sm text-slate-500">Waiting for a build worker…</p>
       )}
       {build.error ? <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{build.error}</p> : null}
-      <pre ref={logRef} data-testid="build-log" className="max-h-80 overflow-auto rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100">
+      {/* Reachable from the keyboard (it scrolls); its grey text meets AA on the dark panel. */}
+      <pre
+        ref={logRef}
+        data-testid="build-log"
+        role="log"
+        aria-label={`Build #${build.number} log`}
+        tabIndex={0}
+        className="max-h-80 overflow-auto rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+      >
         {lines.map((l) => (
           <div key={l.id} className={l.stream === "stderr" ? "text-amber-300" : undefined}>
-            <span className="text-slate-500">[{l.step}] </span>
+            <span className="text-slate-400">[{l.step}] </span>
             {l.line}
           </div>
         ))}
-        {state === "open" && !lines.length ? <span className="text-slate-500">Waiting for log output…</span> : null}
+        {state === "open" && !lines.length ? <span className="text-slate-400">Waiting for log output…</span> : null}
       </pre>
     </Card>
   );
