@@ -23,6 +23,12 @@ import { EmbeddedRuntime } from "./runtimes/embedded-runtime";
 import { ClusterRuntime } from "./runtimes/cluster-runtime";
 import { ensureToken } from "./token";
 import { MetricsService } from "./metrics/metrics-service";
+import { openLogStore } from "./logs/log-store";
+import { logStorePath } from "./logs/log-database";
+import { LogBus } from "./logs/log-bus";
+import { EmbeddedLogCollector } from "./logs/collector";
+import { LogIndexer } from "./logs/log-indexer";
+import { LogJanitor } from "./logs/log-janitor";
 import { VolumeReconciler } from "./volumes/volume-reconciler";
 import { volumeMounts } from "./volumes/volume-mounts";
 
@@ -78,6 +84,15 @@ async function main(): Promise<void> {
   );
   const caddySupervisor = superviseCaddy({ dataDir: config.dataDir, log, onRespawn: () => pusher.invalidate() });
   const routes = new RouteTable(config.ingressDomain, pusher.sink);
+  // Runtime logs of every app, kept per team in <dataDir>/logs/logs.db: followed from the
+  // containers' log files (resuming at the cursor stored with the lines), drained before a
+  // container is removed, published to live viewers (server/daemon/logs/).
+  const logStore = openLogStore(logStorePath(config.dataDir));
+  const logBus = new LogBus();
+  const logCollector = new EmbeddedLogCollector({ store: logStore, bus: logBus, engine, db, instanceId, log: log.child({ component: "logs" }) });
+  // Behind collection: the search index, and each team's retention.
+  const logIndexer = new LogIndexer(logStore, { logger: log.child({ component: "log-indexer" }) });
+  const logJanitor = new LogJanitor({ store: logStore, db, log: log.child({ component: "log-janitor" }) });
   const embedded = new EmbeddedRuntime({
     db,
     engine,
@@ -91,6 +106,7 @@ async function main(): Promise<void> {
     containerLimits: { pidsLimit: config.appPidsLimit },
     teamNetwork: isolate ? async (teamId) => (await ensureTeamNetwork(instanceId, teamId)).name : undefined,
     volumes: volumeMounts(config.dataDir),
+    logs: logCollector,
   });
   // Volumes of embedded projects: loop-mounted ext4 images under the data dir, converged at the
   // start of each pass of the control loop (so mounted again at start-up, before any replica needs them).
@@ -153,9 +169,14 @@ async function main(): Promise<void> {
       },
       ingress: { domain: config.ingressDomain, port: config.ingressPort },
       metrics: { db, metrics: metrics.db, samplesContainers: metrics.samplesContainers, log: log.child({ component: "metrics" }) },
+      logs: { store: logStore, bus: logBus, collector: logCollector },
     },
     config.apiPort,
   );
+  // In the background: the first listing finds the containers (a drain before then starts its own).
+  void logCollector.start();
+  logIndexer.start();
+  logJanitor.start();
   loop.start();
   workers.start();
   backups.start();
@@ -181,6 +202,10 @@ async function main(): Promise<void> {
     log.debug("backup workers stopped");
     await loop.stop();
     log.debug("control loop stopped");
+    await logCollector.stop();
+    await logIndexer.stop();
+    await logJanitor.stop();
+    logStore.close();
     pusher.close();
     metrics.stop();
     await db.$disconnect().catch(() => undefined);

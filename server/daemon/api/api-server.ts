@@ -11,6 +11,7 @@ import { sendError, sendJson } from "./http-util";
 import { getAppStatus } from "./app-status";
 import { streamAppLogs } from "./app-logs";
 import { handleMetricsRoutes, type MetricsApiDeps } from "../metrics/metrics-api";
+import { deleteAppLogs, handleLogRoutes, stopCollectingApp, type LogApiDeps } from "./app-log-routes";
 
 export interface ApiDeps {
   db: Db;
@@ -25,6 +26,8 @@ export interface ApiDeps {
   ingress: { domain: string; port: number };
   /** the metrics file and what this slipwayd samples (metrics/metrics-api.ts) */
   metrics: MetricsApiDeps;
+  /** the log store, its live bus and the collector (app-log-routes.ts) */
+  logs: LogApiDeps;
 }
 
 const APP_PATH = /^\/v1\/apps\/([A-Za-z0-9_-]{1,64})(\/status|\/logs)?$/;
@@ -40,6 +43,7 @@ async function handle(deps: ApiDeps, req: http.IncomingMessage, res: http.Server
     return sendJson(res, 202, { ok: true });
   }
   if (await handleMetricsRoutes(deps.metrics, url, req, res)) return;
+  if (await handleLogRoutes(deps.logs, deps.db, url, req, res)) return;
   const m = APP_PATH.exec(url.pathname);
   if (!m) return sendError(res, 404, "not found");
   const appId = m[1]!;
@@ -64,9 +68,11 @@ async function handle(deps: ApiDeps, req: http.IncomingMessage, res: http.Server
     deps.loop.suppress(appId);
     await deps.loop.settled(appId);
     deps.routes.remove(appId);
+    await stopCollectingApp(deps.logs, appId);
     const containers = await deps.engine.listManaged({ instance: deps.instanceId, appId });
     await Promise.all(containers.map((c) => deps.engine.stopAndRemove(c.id, 5)));
-    deps.log.info({ appId, removed: containers.length }, "app removed from runtime");
+    const lines = deleteAppLogs(deps.logs, appId);
+    deps.log.info({ appId, removed: containers.length, logLines: lines }, "app removed from runtime");
     res.writeHead(204).end();
     return;
   }

@@ -24,8 +24,16 @@ export interface LiveLogOptions {
   releaseId?: string;
 }
 
+/** Lines come by the thousand per millisecond in a burst: the last time's ISO text is reused. */
+let isoMs = Number.NaN;
+let isoText = "";
+
 export function toLogLineDto(l: StoredLogLine): LogLineDto {
-  return { seq: l.seq, time: new Date(l.time).toISOString(), stream: l.stream, replica: l.replica, releaseId: l.releaseId, line: l.line };
+  if (l.time !== isoMs) {
+    isoMs = l.time;
+    isoText = new Date(l.time).toISOString();
+  }
+  return { seq: l.seq, time: isoText, stream: l.stream, replica: l.replica, releaseId: l.releaseId, line: l.line };
 }
 
 /** SSE frames of up to FRAME_MAX_LINES lines / ~FRAME_MAX_BYTES each. */

@@ -318,14 +318,19 @@ export class Engine {
     }
   }
 
-  async stopAndRemove(id: string, graceSeconds = 10): Promise<void> {
-    const c = this.docker.getContainer(id);
+  /** Stops the container (SIGTERM, then SIGKILL after the grace); one already stopped or gone is fine. */
+  async stop(id: string, graceSeconds = 10): Promise<void> {
     try {
-      await c.stop({ t: graceSeconds });
+      await this.docker.getContainer(id).stop({ t: graceSeconds });
     } catch (e) {
       const s = statusOf(e);
       if (s !== 304 && s !== 404) throw e;
     }
+  }
+
+  async stopAndRemove(id: string, graceSeconds = 10): Promise<void> {
+    const c = this.docker.getContainer(id);
+    await this.stop(id, graceSeconds);
     try {
       await c.remove({ force: true, v: true });
     } catch (e) {

@@ -61,6 +61,14 @@ export class FileFollower {
       log.warn({ source: c.source, path: c.path, err: e instanceof Error ? e.message : String(e) }, "container log file not readable; its lines are not collected");
       return false;
     }
+    // A Docker engine's json-file log (one JSON object per line) is not this format.
+    const head = Buffer.alloc(1);
+    if ((await this.fh.read(head, 0, 1, 0)).bytesRead === 1 && head[0] === 0x7b /* { */) {
+      log.warn({ source: c.source, path: c.path }, "container log file is Docker's json-file, not k8s-file; its lines are not collected");
+      await this.fh.close();
+      this.fh = null;
+      return false;
+    }
     const st = await this.fh.stat();
     const saved = store.cursor(c.source);
     const pos = saved ? parsePosition(saved.position) : null;

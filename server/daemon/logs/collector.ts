@@ -50,13 +50,13 @@ export class EmbeddedLogCollector {
 
   constructor(private readonly opts: EmbeddedLogCollectorOptions) {}
 
-  /** Resumes every source from its cursor and starts following; returns after the first discovery. */
+  /** Resumes every source from its cursor and starts following; resolves after the first discovery. */
   async start(): Promise<void> {
-    await this.discover();
-    this.timer = setInterval(() => {
+    const pass = () =>
       this.discover().catch((e: unknown) => this.opts.log.warn({ err: e instanceof Error ? e.message : String(e) }, "log collection: listing containers failed"));
-    }, this.opts.discoverEveryMs ?? 1000);
+    this.timer = setInterval(() => void pass(), this.opts.discoverEveryMs ?? 1000);
     this.timer.unref();
+    await pass();
   }
 
   async stop(): Promise<void> {
@@ -152,9 +152,12 @@ export class EmbeddedLogCollector {
     const labels = info.Config.Labels ?? {};
     const appId = listed?.appId ?? labels[LABEL.app] ?? "";
     if (!appId || this.goneApps.has(appId)) return null;
+    // Podman's Docker-compatible API names its k8s-file driver "json-file" (its alias for it) and
+    // gives the file as LogPath; a Docker engine's real json-file is told apart by its content
+    // (collector-file-follower.ts).
     const logConfig = (info.HostConfig as { LogConfig?: { Type?: string; Path?: string } }).LogConfig;
-    const path = logConfig?.Path || (info as { LogPath?: string }).LogPath || "";
-    if (!path || (logConfig?.Type && logConfig.Type !== "k8s-file")) {
+    const path = (info as { LogPath?: string }).LogPath || logConfig?.Path || "";
+    if (!path || (logConfig?.Type && logConfig.Type !== "k8s-file" && logConfig.Type !== "json-file")) {
       log.warn({ container: id, driver: logConfig?.Type ?? null }, "container does not log to a k8s-file this daemon can read; its lines are not collected");
       this.skipped.add(id);
       return null;

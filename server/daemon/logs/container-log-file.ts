@@ -58,31 +58,40 @@ export function parsePosition(json: string): FilePosition | null {
  * read as digits.
  */
 export class TimestampParser {
-  private lastKey = "";
+  /** the last timestamp's part up to the seconds ("2026-11-29T15:48:29"), its zone, and their epoch ms */
+  private lastSeconds = "";
+  private lastZone = "";
   private lastBase = 0;
 
   parse(ts: string): number {
+    return this.parseAt(ts, 0, ts.length);
+  }
+
+  /** The timestamp in text[start, end): read in place, no string made unless its second changed. */
+  parseAt(text: string, start: number, end: number): number {
     // "2026-11-29T15:48:29.329662992+00:00" or "…Z"; the fraction is optional.
-    let zoneAt = ts.length;
-    for (let i = 19; i < ts.length; i++) {
-      const c = ts.charCodeAt(i);
+    let zoneAt = end;
+    for (let i = start + 19; i < end; i++) {
+      const c = text.charCodeAt(i);
       if (c === 0x2b /* + */ || c === 0x2d /* - */ || c === 0x5a /* Z */) {
         zoneAt = i;
         break;
       }
     }
-    const key = ts.slice(0, 19) + ts.slice(zoneAt);
-    if (key !== this.lastKey) {
-      const base = Date.parse(key);
+    if (!(end - zoneAt === this.lastZone.length && text.startsWith(this.lastSeconds, start) && text.startsWith(this.lastZone, zoneAt) && this.lastSeconds)) {
+      const seconds = text.slice(start, start + 19);
+      const zone = text.slice(zoneAt, end);
+      const base = Date.parse(seconds + zone);
       if (Number.isNaN(base)) return Date.now();
-      this.lastKey = key;
+      this.lastSeconds = seconds;
+      this.lastZone = zone;
       this.lastBase = base;
     }
     let ms = 0;
-    if (ts.charCodeAt(19) === 0x2e /* . */) {
+    if (text.charCodeAt(start + 19) === 0x2e /* . */) {
       // First three digits of the fraction, padded: ".3" is 300 ms.
-      for (let i = 20, scale = 100; i < 23; i++, scale /= 10) {
-        const d = i < zoneAt ? ts.charCodeAt(i) - 48 : 0;
+      for (let i = start + 20, scale = 100; i < start + 23; i++, scale /= 10) {
+        const d = i < zoneAt ? text.charCodeAt(i) - 48 : 0;
         if (d >= 0 && d <= 9) ms += d * scale;
       }
     }
@@ -120,7 +129,7 @@ export function parseRecords(chunk: Buffer, position: FilePosition, times: Times
     const body = text.slice(s3 + 1, nl);
     const before = pending[stream];
     if (partial) {
-      const joined = before ? { time: before.time, text: before.text + body } : { time: times.parse(text.slice(start, s1)), text: body };
+      const joined = before ? { time: before.time, text: before.text + body } : { time: times.parseAt(text, start, s1), text: body };
       if (joined.text.length >= MAX_LINE_CHARS) {
         lines.push({ stream, time: joined.time, line: joined.text });
         pending[stream] = undefined;
@@ -131,7 +140,7 @@ export function parseRecords(chunk: Buffer, position: FilePosition, times: Times
       lines.push({ stream, time: before.time, line: before.text + body });
       pending[stream] = undefined;
     } else {
-      lines.push({ stream, time: times.parse(text.slice(start, s1)), line: body });
+      lines.push({ stream, time: times.parseAt(text, start, s1), line: body });
     }
     start = nl + 1;
   }

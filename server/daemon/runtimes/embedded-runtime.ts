@@ -57,6 +57,8 @@ export interface EmbeddedRuntimeOptions {
   listingMaxAgeMs?: number;
   /** the apps' volumes on this machine: where they are and whether a replica may start on them */
   volumes?: VolumeMounts;
+  /** the log collector: a container's log is read to its end between its stop and its removal */
+  logs?: { drain(containerId: string): Promise<void> };
 }
 
 const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
@@ -216,6 +218,13 @@ export class EmbeddedRuntime implements AppRuntime {
 
   private async removeContainer(c: ManagedContainer, timeoutSeconds?: number): Promise<void> {
     this.changed(c.appId);
+    const logs = this.opts.logs;
+    if (logs) {
+      // Removal deletes the container's log file: its last lines (a crash's why) are stored first,
+      // after the stop, so what it printed while shutting down is kept too.
+      await this.opts.engine.stop(c.id, timeoutSeconds);
+      await logs.drain(c.id).catch((e: unknown) => this.opts.log.warn({ container: c.name, err: e instanceof Error ? e.message : String(e) }, "log lines of a removed container could not all be stored"));
+    }
     await this.opts.engine.stopAndRemove(c.id, timeoutSeconds);
   }
 
