@@ -152,6 +152,7 @@ async function main(): Promise<void> {
     instanceId,
     podmanSocket: config.dockerHost ? null : socketPath,
     accessLog: caddy.accessLog,
+    logBytes: (teamId) => logStore.teamUsage(teamId).bytes,
   });
   const api = await startApi(
     {
