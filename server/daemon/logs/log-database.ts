@@ -37,7 +37,11 @@ export const LOG_ROW_OVERHEAD_BYTES = 64;
  *   exact: retention recomputes a span it cut into. Lines arriving out of time order (a replica's
  *   backlog read after a restart) only widen a span; they never fall outside it.
  * - lines_fts: contentless FTS5 trigram index (rowid = seq), fed behind the table by the indexer;
- *   contentless_delete=1 lets retention delete from it by rowid.
+ *   contentless_delete=1 lets retention delete from it by rowid. Besides the line's trigrams, each
+ *   row carries one-trigram tags of its app, app+stream, app+release and app+replica (log-search.ts,
+ *   copied from its source row), so that a search's MATCH names its app and filters too: the
+ *   candidates are that app's lines, not every app's (measured: a common word with a filter that
+ *   matched nothing examined 50k other apps' candidates in 340 ms at 1M lines).
  * - team_usage: bytes and lines per team, kept exact in the same transactions as appends and deletes.
  * - cursors: where each source's collection stopped, saved with the lines it covers.
  */
@@ -50,7 +54,11 @@ CREATE TABLE sources (
   app INTEGER NOT NULL,
   release_id TEXT,
   replica TEXT NOT NULL,
-  stream INTEGER NOT NULL
+  stream INTEGER NOT NULL,
+  app_tag TEXT NOT NULL,
+  stream_tag TEXT NOT NULL,
+  release_tag TEXT NOT NULL,
+  replica_tag TEXT NOT NULL
 );
 CREATE INDEX sources_app ON sources (app);
 CREATE TABLE lines (
@@ -70,7 +78,7 @@ CREATE TABLE spans (
   lines INTEGER NOT NULL,
   PRIMARY KEY (app, first_seq)
 ) WITHOUT ROWID;
-CREATE VIRTUAL TABLE lines_fts USING fts5 (line, content='', contentless_delete=1, tokenize='trigram', detail='none');
+CREATE VIRTUAL TABLE lines_fts USING fts5 (line, app_tag, stream_tag, release_tag, replica_tag, content='', contentless_delete=1, tokenize='trigram', detail='none');
 CREATE TABLE team_usage (team_id TEXT PRIMARY KEY, bytes INTEGER NOT NULL, lines INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE cursors (
   source TEXT PRIMARY KEY,

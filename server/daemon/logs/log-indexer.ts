@@ -41,7 +41,8 @@ export class LogIndexer {
           .pluck()
           .get(from, this.batch) as number | null;
         if (upTo === null) return 0;
-        const { changes } = store.prepared("INSERT INTO lines_fts (rowid, line) SELECT seq, line FROM lines WHERE seq > ? AND seq <= ?").run(from, upTo);
+        const { changes } = store.prepared(`INSERT INTO lines_fts (rowid, line, app_tag, stream_tag, release_tag, replica_tag)
+             SELECT l.seq, l.line, s.app_tag, s.stream_tag, s.release_tag, s.replica_tag FROM lines l JOIN sources s ON s.key = l.src WHERE l.seq > ? AND l.seq <= ?`).run(from, upTo);
         store.prepared("UPDATE meta SET value = ? WHERE key = 'indexed_seq'").run(upTo);
         return changes;
       })

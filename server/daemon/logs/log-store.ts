@@ -4,7 +4,7 @@
 import type { Statement } from "better-sqlite3";
 import { LOG_ROW_OVERHEAD_BYTES, openLogDatabase, type LogDatabase } from "./log-database";
 import { applyRetentionStep, type RetentionResult } from "./log-retention";
-import { searchLogs } from "./log-search";
+import { searchLogs, sourceTags } from "./log-search";
 import type {
   LogLineInput,
   LogSearchPage,
@@ -253,8 +253,11 @@ export class SqliteLogStore implements LogStore {
       this.sourceKeys.set(id, found);
       return found;
     }
+    const tags = sourceTags(appKey, releaseId, replica, stream);
     const key = Number(
-      this.prepared("INSERT INTO sources (app, release_id, replica, stream) VALUES (?, ?, ?, ?)").run(appKey, releaseId, replica, streamCode).lastInsertRowid,
+      this.prepared(
+        "INSERT INTO sources (app, release_id, replica, stream, app_tag, stream_tag, release_tag, replica_tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ).run(appKey, releaseId, replica, streamCode, tags.app, tags.stream, tags.release, tags.replica).lastInsertRowid,
     );
     this.sourceKeys.set(id, key);
     return key;

@@ -170,6 +170,14 @@ describe("log search", () => {
     const { lines, bounded } = allPages(q, 1000, 25);
     expect(bounded).toBeGreaterThan(10);
     expect(lines.map((l) => l.seq)).toEqual(expected(q).map((l) => l.seq));
+    // Through the trigram index, 10 candidates at a time: every page still joins up.
+    const payment = { ...whole, text: "payment" };
+    const viaIndex = allPages(payment, 1000, 10);
+    expect(viaIndex.bounded).toBeGreaterThan(5);
+    expect(viaIndex.lines.map((l) => l.seq)).toEqual(expected(payment).map((l) => l.seq));
+    // With a filter that rejects every candidate but the tags let through only its own.
+    const filtered = { ...whole, text: "payment", stream: "stderr" as const };
+    expect(allPages(filtered, 1000, 10).lines.map((l) => l.seq)).toEqual(expected(filtered).map((l) => l.seq));
     // A rarer text through the trigram index: candidates are only its matches (75 in app-1, 25
     // in app-2), within the bound.
     const rare = { ...whole, text: "a_b marker" };
@@ -220,7 +228,9 @@ describe("log search", () => {
     expect(ftsTrigrams("abcd")).toBe('"abc" AND "bcd"');
     expect(ftsTrigrams('a"bc')).toBe('"a""b" AND """bc"');
     expect(ftsTrigrams("aaaa")).toBe('"aaa"');
-    expect(ftsTrigrams("x".repeat(3) + "abcdefghijklmnopqrstuvwxyz")?.split(" AND ").length).toBe(16);
+    expect(ftsTrigrams("abcdefgh")).toBe('"abc" AND "def" AND "fgh"');
+    expect(ftsTrigrams("abcdef")).toBe('"abc" AND "def"');
+    expect(ftsTrigrams("x".repeat(3) + "abcdefghijklmnopqrstuvwxyz")?.split(" AND ").length).toBe(8);
     expect(escapeLike("50%_\\")).toBe("50\\%\\_\\\\");
   });
 });
