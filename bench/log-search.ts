@@ -238,6 +238,12 @@ function main(): void {
     group("  without", results.filter((r) => !r.filtered));
     console.log("\nsearch latency, first page of 100 (ms)");
     console.log(table(["searches", "n", "p50", "p95", "p99", "max", "bounded"], rows));
+    const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 5);
+    console.log("slowest:");
+    for (const r of slowest) {
+      const { appId, text, releaseId, replica, stream } = r.q;
+      console.log(`  ${fmt(r.ms, 1)} ms ${r.range} ${JSON.stringify({ appId, text, releaseId, replica, stream })} → ${r.lines} lines${r.bounded ? ", bounded" : ""}`);
+    }
 
     // grep -c against the store, per term: the time of one search (first page, one app, 7 days)
     // and of counting every match (all apps, paged to the end) vs one grep -c over the file.

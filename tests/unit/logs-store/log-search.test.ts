@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { logStorePath } from "@/server/daemon/logs/log-database";
 import { LogIndexer } from "@/server/daemon/logs/log-indexer";
-import { escapeLike, ftsTrigrams, searchLogs } from "@/server/daemon/logs/log-search";
+import { escapeLike, ftsTrigrams, searchLogs, type SearchOptions } from "@/server/daemon/logs/log-search";
 import { openLogStore, type SqliteLogStore } from "@/server/daemon/logs/log-store";
 import type { LogLineInput, LogSearchQuery, StoredLogLine } from "@/server/daemon/logs/log-store-types";
 
@@ -74,13 +74,18 @@ function asciiLower(s: string): string {
 }
 
 /** Every page until nextBefore is null; checks that pages are newest first and never overlap. */
-function allPages(q: Omit<LogSearchQuery, "limit" | "before">, limit: number, maxExamined?: number): { lines: StoredLogLine[]; pages: number; bounded: number } {
+function allPages(
+  q: Omit<LogSearchQuery, "limit" | "before">,
+  limit: number,
+  maxExamined?: number,
+  more: SearchOptions = {},
+): { lines: StoredLogLine[]; pages: number; bounded: number } {
   const lines: StoredLogLine[] = [];
   let before: number | undefined;
   let pages = 0;
   let bounded = 0;
   for (;;) {
-    const page = searchLogs(store, { ...q, limit, before }, { maxExamined });
+    const page = searchLogs(store, { ...q, limit, before }, { maxExamined, ...more });
     pages++;
     if (page.bounded) bounded++;
     expect(page.lines.length).toBeLessThanOrEqual(limit);
@@ -178,6 +183,17 @@ describe("log search", () => {
     // With a filter that rejects every candidate but the tags let through only its own.
     const filtered = { ...whole, text: "payment", stream: "stderr" as const };
     expect(allPages(filtered, 1000, 10).lines.map((l) => l.seq)).toEqual(expected(filtered).map((l) => l.seq));
+    // Candidates on consecutive seqs (stdout lines, through the tags), 7 at a time.
+    const stdout = { ...whole, stream: "stdout" as const };
+    expect(allPages(stdout, 1000, 7).lines.map((l) => l.seq)).toEqual(expected(stdout).map((l) => l.seq));
+    // Out of time after every step (budget 0), over seq windows of 16: one step per page, and the
+    // pages still join up without a gap or a duplicate.
+    for (const q2 of [payment, filtered, { ...whole, text: "#" }, { ...whole, stream: "stdout" as const }]) {
+      const stepped = allPages(q2, 30, undefined, { budgetMs: 0, firstFtsWidth: 16 });
+      expect(stepped.lines.map((l) => l.seq), JSON.stringify(q2)).toEqual(expected(q2).map((l) => l.seq));
+      // (a text of one character is scanned 5,000 rows per step: all of them here)
+      if (q2.text !== "#") expect(stepped.bounded, JSON.stringify(q2)).toBeGreaterThan(0);
+    }
     // A rarer text through the trigram index: candidates are only its matches (75 in app-1, 25
     // in app-2), within the bound.
     const rare = { ...whole, text: "a_b marker" };
