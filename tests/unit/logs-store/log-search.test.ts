@@ -188,7 +188,8 @@ describe("log search", () => {
     expect(allPages(stdout, 1000, 7).lines.map((l) => l.seq)).toEqual(expected(stdout).map((l) => l.seq));
     // Out of time after every step (budget 0), over seq windows of 16: one step per page, and the
     // pages still join up without a gap or a duplicate.
-    for (const q2 of [payment, filtered, { ...whole, text: "#" }, { ...whole, stream: "stdout" as const }]) {
+    const stepCases: Omit<LogSearchQuery, "limit" | "before">[] = [payment, filtered, { ...whole, text: "#" }, stdout];
+    for (const q2 of stepCases) {
       const stepped = allPages(q2, 30, undefined, { budgetMs: 0, firstFtsWidth: 16 });
       expect(stepped.lines.map((l) => l.seq), JSON.stringify(q2)).toEqual(expected(q2).map((l) => l.seq));
       // (a text of one character is scanned 5,000 rows per step: all of them here)
