@@ -9,7 +9,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-benches=(ingress-proxy daemon-kill daemon-footprint build-and-deploy build-cache scale-route webhook-ack volume-backup)
+benches=(ingress-proxy daemon-kill daemon-footprint build-and-deploy build-cache scale-route webhook-ack volume-backup log-stream log-search metrics-sampling)
 for a in "$@"; do
   case "$a" in
     --kubernetes) benches+=(kwok-pod-listing cluster-push-to-live) ;;
