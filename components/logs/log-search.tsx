@@ -169,7 +169,7 @@ export function LogSearchPanel({ appId, releases, around, onOpenLine, onLeaveLin
 
       {around ? (
         <div className="flex flex-wrap items-center gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="log-line-context">
-          <span>Line {around.seq} (highlighted) and the lines before it.</span>
+          <span>Line {around.seq} (highlighted) and the lines before it. A link to it:</span>
           <CopyButton size="sm" label="Copy link to this line" value={typeof window === "undefined" ? lineLinkSearch({ seq: around.seq, time: new Date(around.at).toISOString() }) : `${window.location.origin}${window.location.pathname}${lineLinkSearch({ seq: around.seq, time: new Date(around.at).toISOString() })}`} />
           <Button type="button" size="sm" variant="ghost" onClick={onLeaveLine}>Back to the search</Button>
         </div>

@@ -118,6 +118,7 @@ export function AppMetrics({ appId }: { appId: string }) {
             rows={rows}
             series={[{ key: "restarts", name: "restarts", color: CHART_COLORS.red }]}
             kind="bar"
+            integer
             format={count}
             summary={`${d.points.reduce((t, p) => t + (p.restarts ?? 0), 0)} in this range (crashes and replacements).`}
             empty={containersWhy((p) => p.restarts)}

@@ -28,6 +28,8 @@ export interface MetricChartProps {
   empty: string | null;
   withDate: boolean;
   quota?: { value: number; label: string };
+  /** counts: ticks at whole numbers only */
+  integer?: boolean;
 }
 
 export const CHART_COLORS = { blue: "#2563eb", green: "#047857", amber: "#b45309", red: "#dc2626", violet: "#7c3aed", slate: "#475569" } as const;
@@ -39,7 +41,7 @@ export function MetricChart(p: MetricChartProps) {
     <>
       <CartesianGrid stroke="#e2e8f0" vertical={false} />
       <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(v: number) => formatTick(v, p.withDate)} tick={{ fontSize: 11, fill: "#475569" }} minTickGap={24} />
-      <YAxis tickFormatter={(v: number) => p.format(v)} tick={{ fontSize: 11, fill: "#475569" }} width={64} allowDecimals />
+      <YAxis tickFormatter={(v: number) => p.format(v)} tick={{ fontSize: 11, fill: "#475569" }} width={64} allowDecimals={!p.integer} />
       <Tooltip labelFormatter={(v) => new Date(Number(v)).toLocaleString()} formatter={(v) => (typeof v === "number" ? p.format(v) : String(v))} />
       {p.series.length > 1 ? <Legend wrapperStyle={{ fontSize: 11 }} /> : null}
       {p.quota ? <ReferenceLine y={p.quota.value} stroke={CHART_COLORS.red} strokeDasharray="4 3" label={{ value: p.quota.label, position: "insideTopRight", fontSize: 11, fill: "#b91c1c" }} ifOverflow="extendDomain" /> : null}

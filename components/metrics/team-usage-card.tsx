@@ -75,6 +75,7 @@ export function TeamUsageCard() {
                 empty={empty}
                 withDate={range === "7d" || range === "30d"}
                 quota={{ value: quota, label: `quota ${format(quota)}` }}
+                integer={r.key === "apps"}
               />
             );
           })}
