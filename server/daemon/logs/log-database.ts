@@ -25,7 +25,8 @@ export const LOG_ROW_OVERHEAD_BYTES = 64;
  * Schema, version 1.
  * - apps: one small integer key per app (rows carry it instead of the app's id string), with its team.
  * - sources: (app, release, replica, stream) → a small integer key, so a line row is just
- *   (seq, app, src, time, line); the release/replica/stream filters become `src IN (…)`.
+ *   (seq, app, src, time, line); the release/replica/stream filters become `src IN (…)`, and the
+ *   sources' first/last seq narrow a filtered search's seq range (an old release: a few days).
  * - lines: seq is the rowid, assigned by the store (never reused: see meta.last_seq), so that the
  *   indexer's watermark (meta.indexed_seq) stays valid after deletions at the newest end.
  *   One index: (app), which is (app, seq) since every index entry ends with the rowid. No (app,
@@ -58,7 +59,9 @@ CREATE TABLE sources (
   app_tag TEXT NOT NULL,
   stream_tag TEXT NOT NULL,
   release_tag TEXT NOT NULL,
-  replica_tag TEXT NOT NULL
+  replica_tag TEXT NOT NULL,
+  first_seq INTEGER,
+  last_seq INTEGER
 );
 CREATE INDEX sources_app ON sources (app);
 CREATE TABLE lines (

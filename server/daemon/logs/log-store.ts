@@ -65,6 +65,7 @@ export class SqliteLogStore implements LogStore {
   private readonly insertOne: Statement;
   private readonly upsertUsage: Statement;
   private readonly setLastSeq: Statement;
+  private readonly setSourceSeqs: Statement;
   private readonly upsertSpan: Statement;
   private readonly upsertCursor: Statement;
   private readonly selectCursor: Statement;
@@ -84,6 +85,7 @@ export class SqliteLogStore implements LogStore {
       "INSERT INTO team_usage (team_id, bytes, lines) VALUES (?, ?, ?) ON CONFLICT (team_id) DO UPDATE SET bytes = bytes + excluded.bytes, lines = lines + excluded.lines",
     );
     this.setLastSeq = db.prepare("UPDATE meta SET value = ? WHERE key = 'last_seq'");
+    this.setSourceSeqs = db.prepare("UPDATE sources SET first_seq = coalesce(first_seq, ?), last_seq = ? WHERE key = ?");
     this.upsertSpan = db.prepare("INSERT OR REPLACE INTO spans (app, first_seq, last_seq, min_time, max_time, lines) VALUES (?, ?, ?, ?, ?, ?)");
     this.upsertCursor = db.prepare(
       "INSERT INTO cursors (source, app_id, position, finished) VALUES (?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET app_id = excluded.app_id, position = excluded.position, finished = excluded.finished",
@@ -143,6 +145,8 @@ export class SqliteLogStore implements LogStore {
     const stored: StoredLogLine[] = new Array(lines.length);
     const usage = new Map<string, { bytes: number; lines: number }>();
     const spans = new Map<number, OpenSpan>();
+    /** per source key: the first and last seq of its lines in this append */
+    const sourceSeqs = new Map<number, [number, number]>();
     const args: unknown[] = [];
     let seq = this.lastSeq;
     // Consecutive lines mostly come from one source: its keys are looked up once per run.
@@ -157,6 +161,9 @@ export class SqliteLogStore implements LogStore {
       }
       prev = l;
       seq++;
+      const seqs = sourceSeqs.get(src);
+      if (seqs) seqs[1] = seq;
+      else sourceSeqs.set(src, [seq, seq]);
       args.push(seq, app.key, src, l.time, l.line);
       if (args.length === ROWS_PER_INSERT * 5) {
         this.insertMany.run(args);
@@ -186,6 +193,7 @@ export class SqliteLogStore implements LogStore {
     }
     for (let i = 0; i < args.length; i += 5) this.insertOne.run(args.slice(i, i + 5));
     for (const [teamId, u] of usage) this.upsertUsage.run(teamId, u.bytes, u.lines);
+    for (const [src, [first, last]] of sourceSeqs) this.setSourceSeqs.run(first, last, src);
     for (const [appKey, span] of spans) this.upsertSpan.run(appKey, span.firstSeq, span.lastSeq, span.minTime, span.maxTime, span.lines);
     for (const c of cursors) this.upsertCursor.run(c.source, c.appId, c.position, c.finished ? 1 : 0);
     if (lines.length > 0) this.setLastSeq.run(seq);
