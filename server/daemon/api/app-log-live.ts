@@ -36,18 +36,45 @@ export function toLogLineDto(l: StoredLogLine): LogLineDto {
   return { seq: l.seq, time: isoText, stream: l.stream, replica: l.replica, releaseId: l.releaseId, line: l.line };
 }
 
+/** The last replica and release written, as JSON: consecutive lines mostly share them. */
+let replicaOf = "";
+let replicaJson = '""';
+let releaseOf: string | null = null;
+let releaseJson = "null";
+
+/**
+ * One line as the JSON of its LogLineDto, written out directly: a burst makes a million of them,
+ * and this skips the DTO object per line (toLogLineDto's output, byte for byte the same JSON).
+ */
+function lineJson(l: StoredLogLine): string {
+  if (l.time !== isoMs) {
+    isoMs = l.time;
+    isoText = new Date(l.time).toISOString();
+  }
+  if (l.replica !== replicaOf) {
+    replicaOf = l.replica;
+    replicaJson = JSON.stringify(l.replica);
+  }
+  if (l.releaseId !== releaseOf) {
+    releaseOf = l.releaseId;
+    releaseJson = JSON.stringify(l.releaseId);
+  }
+  return `{"seq":${l.seq},"time":"${isoText}","stream":"${l.stream}","replica":${replicaJson},"releaseId":${releaseJson},"line":${JSON.stringify(l.line)}}`;
+}
+
 /** SSE frames of up to FRAME_MAX_LINES lines / ~FRAME_MAX_BYTES each. */
 export function* sseFrames(lines: readonly StoredLogLine[]): Generator<string> {
   let i = 0;
   while (i < lines.length) {
-    const dtos: LogLineDto[] = [];
-    let bytes = 0;
-    while (i < lines.length && dtos.length < FRAME_MAX_LINES && (bytes < FRAME_MAX_BYTES || dtos.length === 0)) {
+    let data = "[";
+    let n = 0;
+    let last = 0;
+    while (i < lines.length && n < FRAME_MAX_LINES && (data.length < FRAME_MAX_BYTES || n === 0)) {
       const l = lines[i++]!;
-      bytes += l.line.length + 120;
-      dtos.push(toLogLineDto(l));
+      data += (n++ ? "," : "") + lineJson(l);
+      last = l.seq;
     }
-    yield `id: ${dtos[dtos.length - 1]!.seq}\nevent: lines\ndata: ${JSON.stringify(dtos)}\n\n`;
+    yield `id: ${last}\nevent: lines\ndata: ${data}]\n\n`;
   }
 }
 

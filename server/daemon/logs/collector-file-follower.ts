@@ -7,7 +7,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { watch, type FSWatcher } from "node:fs";
 import type { Logger } from "../logger";
 import type { LogBus } from "./log-bus";
-import type { LogLineInput, LogStore } from "./log-store-types";
+import type { LogLineInput, LogStore, LogStreamName } from "./log-store-types";
 import { initialPosition, parsePosition, parseRecords, TimestampParser, type FilePosition } from "./container-log-file";
 
 export interface FollowedContainer {
@@ -43,12 +43,15 @@ export class FileFollower {
   private chain: Promise<void> = Promise.resolve();
   private queued = false;
   private closed = false;
+  private readonly make: (stream: LogStreamName, time: number, line: string) => LogLineInput;
 
   constructor(
     readonly container: FollowedContainer,
     private readonly opts: FollowerOptions,
   ) {
     this.buf = Buffer.allocUnsafe(opts.chunkBytes);
+    const { teamId, appId, releaseId, replica } = container;
+    this.make = (stream, time, line) => ({ teamId, appId, releaseId, replica, stream, time, line });
   }
 
   /** Opens the file and resumes from the store's cursor; false when the file cannot be read. */
@@ -152,17 +155,12 @@ export class FileFollower {
         }
         return;
       }
-      const { lines, position } = parseRecords(this.buf.subarray(0, bytesRead), this.position, this.times);
+      const { lines: inputs, position } = parseRecords(this.buf.subarray(0, bytesRead), this.position, this.times, this.make);
       if (position.offset === this.position.offset) {
         // No whole record in the chunk: one being written (wait for it), or longer than the chunk.
         if (bytesRead < this.buf.length || this.buf.length >= MAX_CHUNK_BYTES) return;
         this.buf = Buffer.allocUnsafe(this.buf.length * 2);
         continue;
-      }
-      const inputs: LogLineInput[] = new Array<LogLineInput>(lines.length);
-      for (let i = 0; i < lines.length; i++) {
-        const l = lines[i]!;
-        inputs[i] = { teamId: c.teamId, appId: c.appId, releaseId: c.releaseId, replica: c.replica, stream: l.stream, time: l.time, line: l.line };
       }
       const stored = store.append(inputs, [{ source: c.source, appId: c.appId, position: JSON.stringify(position), finished: false }]);
       this.position = position;

@@ -104,12 +104,20 @@ export class TimestampParser {
  * finished lines in file order and the position after the last complete record (partial lines
  * carried in it). Bytes after the last newline are a record still being written: read again later.
  */
-export function parseRecords(chunk: Buffer, position: FilePosition, times: TimestampParser): { lines: ParsedLine[]; position: FilePosition } {
+export function parseRecords(chunk: Buffer, position: FilePosition, times: TimestampParser): { lines: ParsedLine[]; position: FilePosition };
+/** `make` builds each line's object (the collector's LogLineInput: one object per line, no copy). */
+export function parseRecords<T>(chunk: Buffer, position: FilePosition, times: TimestampParser, make: (stream: LogStreamName, time: number, line: string) => T): { lines: T[]; position: FilePosition };
+export function parseRecords<T>(
+  chunk: Buffer,
+  position: FilePosition,
+  times: TimestampParser,
+  make: (stream: LogStreamName, time: number, line: string) => T = (stream, time, line) => ({ stream, time, line }) as T,
+): { lines: T[]; position: FilePosition } {
   const end = chunk.lastIndexOf(NEWLINE);
   if (end < 0) return { lines: [], position };
   // Records end at "\n" (ASCII), so whole records are whole UTF-8: one decode for all of them.
   const text = chunk.toString("utf8", 0, end);
-  const lines: ParsedLine[] = [];
+  const lines: T[] = [];
   const pending: { stdout?: PendingPartial; stderr?: PendingPartial } = { stdout: position.stdout, stderr: position.stderr };
   let start = 0;
   while (start <= text.length) {
@@ -131,16 +139,16 @@ export function parseRecords(chunk: Buffer, position: FilePosition, times: Times
     if (partial) {
       const joined = before ? { time: before.time, text: before.text + body } : { time: times.parseAt(text, start, s1), text: body };
       if (joined.text.length >= MAX_LINE_CHARS) {
-        lines.push({ stream, time: joined.time, line: joined.text });
+        lines.push(make(stream, joined.time, joined.text));
         pending[stream] = undefined;
       } else {
         pending[stream] = joined;
       }
     } else if (before) {
-      lines.push({ stream, time: before.time, line: before.text + body });
+      lines.push(make(stream, before.time, before.text + body));
       pending[stream] = undefined;
     } else {
-      lines.push({ stream, time: times.parseAt(text, start, s1), line: body });
+      lines.push(make(stream, times.parseAt(text, start, s1), body));
     }
     start = nl + 1;
   }

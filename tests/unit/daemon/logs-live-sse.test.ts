@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { streamLiveLogs } from "@/server/daemon/api/app-log-live";
+import { sseFrames, streamLiveLogs, toLogLineDto } from "@/server/daemon/api/app-log-live";
 import { LogBus } from "@/server/daemon/logs/log-bus";
 import type { LogLineDto } from "@/server/logs/schemas";
 import { readSse } from "../../support/sse-client";
@@ -133,4 +133,28 @@ describe("live tail (SSE)", () => {
     quick.close();
     await Promise.all([slow.done, quick.done]);
   }, 30_000);
+});
+
+describe("sseFrames", () => {
+  it("writes each line as its LogLineDto's JSON, in frames of at most 500 lines whose id is the last seq", () => {
+    const lines = Array.from({ length: 1201 }, (_, i) => ({
+      seq: 10 + i,
+      teamId: "t",
+      appId: "a",
+      releaseId: i % 3 ? "r1" : null,
+      replica: i % 2 ? "web-\"0\"" : "web-1",
+      stream: (i % 2 ? "stdout" : "stderr") as "stdout" | "stderr",
+      time: 1_800_000_000_000 + Math.floor(i / 7),
+      line: i === 5 ? "quote \" backslash \\ tab \t ✓ \u0000" : `line ${i}`,
+    }));
+    const frames = [...sseFrames(lines)];
+    expect(frames).toHaveLength(3);
+    const parsed = frames.map((f) => {
+      const m = /^id: (\d+)\nevent: lines\ndata: (.*)\n\n$/s.exec(f)!;
+      return { id: Number(m[1]), lines: JSON.parse(m[2]!) as LogLineDto[] };
+    });
+    expect(parsed.map((p) => p.lines.length)).toEqual([500, 500, 201]);
+    expect(parsed.map((p) => p.id)).toEqual([509, 1009, 1210]);
+    expect(parsed.flatMap((p) => p.lines)).toEqual(lines.map(toLogLineDto));
+  });
 });
