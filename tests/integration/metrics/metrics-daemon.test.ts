@@ -176,6 +176,8 @@ describe("metrics in slipwayd", () => {
     const quota = await db.teamQuota.findUniqueOrThrow({ where: { teamId: app.teamId } });
     expect(r.body.quota).toEqual({ cpuMillicores: quota.cpuMillicores, memoryMib: quota.memoryMib, storageGib: quota.storageGib, maxApps: quota.maxApps, logMib: 1024 });
     expect(r.body.points.at(-1)).toMatchObject({ cpuMillicores: 250, memoryMib: 64, apps: 1 });
+    // The log store is wired in: the team's stored log bytes are a figure, not "unknown".
+    expect(r.body.points.at(-1)!.logBytes).toEqual(expect.any(Number));
   });
 
   it("answers 404 for unknown apps and teams and 400 for a bad range", async () => {
