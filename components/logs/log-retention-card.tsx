@@ -30,18 +30,25 @@ function Usage({ usage }: { usage: LogRetentionDto["usage"] }) {
 
 export function LogRetentionCard({ canEdit }: { canEdit: boolean }) {
   const q = useLogRetention();
+  // Kept here, not in the form: a saved change remounts the form (its fields start from the new values).
+  const update = useUpdateLogRetention();
+  const [saved, setSaved] = useState(false);
   return (
     <Card data-testid="log-retention">
       <CardTitle>Log retention</CardTitle>
       <ErrorText error={q.error} />
-      {q.data ? <RetentionForm key={`${q.data.days}/${q.data.maxMib}`} value={q.data} canEdit={canEdit} /> : null}
+      {q.data ? <RetentionForm key={`${q.data.days}/${q.data.maxMib}`} value={q.data} canEdit={canEdit} update={update} saved={saved} setSaved={setSaved} /> : null}
     </Card>
   );
 }
 
-function RetentionForm({ value, canEdit }: { value: LogRetentionDto; canEdit: boolean }) {
-  const update = useUpdateLogRetention();
-  const [saved, setSaved] = useState(false);
+function RetentionForm({ value, canEdit, update, saved, setSaved }: {
+  value: LogRetentionDto;
+  canEdit: boolean;
+  update: ReturnType<typeof useUpdateLogRetention>;
+  saved: boolean;
+  setSaved: (saved: boolean) => void;
+}) {
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setSaved(false);

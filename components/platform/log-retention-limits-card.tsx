@@ -18,13 +18,19 @@ function fieldError(error: unknown, field: string): string | null {
 
 export function LogRetentionLimitsCard() {
   const settings = usePlatformSettings();
-  if (!settings.data) return null;
-  return <LimitsForm key={`${settings.data.maxLogRetentionDays}/${settings.data.maxLogRetentionMib}`} initial={settings.data} />;
-}
-
-function LimitsForm({ initial }: { initial: PlatformSettingsDto }) {
+  // Kept here, not in the form: a saved change remounts the form (its fields start from the new values).
   const update = useUpdatePlatformSettings();
   const [saved, setSaved] = useState(false);
+  if (!settings.data) return null;
+  return <LimitsForm key={`${settings.data.maxLogRetentionDays}/${settings.data.maxLogRetentionMib}`} initial={settings.data} update={update} saved={saved} setSaved={setSaved} />;
+}
+
+function LimitsForm({ initial, update, saved, setSaved }: {
+  initial: PlatformSettingsDto;
+  update: ReturnType<typeof useUpdatePlatformSettings>;
+  saved: boolean;
+  setSaved: (saved: boolean) => void;
+}) {
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setSaved(false);
