@@ -27,6 +27,7 @@ import { openLogStore } from "./logs/log-store";
 import { logStorePath } from "./logs/log-database";
 import { LogBus } from "./logs/log-bus";
 import { EmbeddedLogCollector } from "./logs/collector";
+import { PodLogCollector } from "./logs/pod-log-collector";
 import { LogIndexer } from "./logs/log-indexer";
 import { LogJanitor } from "./logs/log-janitor";
 import { VolumeReconciler } from "./volumes/volume-reconciler";
@@ -120,6 +121,15 @@ async function main(): Promise<void> {
     rolloutTimeoutMs: config.clusterRolloutTimeoutMs,
     getDriver: async (name) => (await import("../runtime/kubernetes/cluster-drivers")).getClusterDriver(name),
   });
+  // Runtime logs of apps on clusters, through the API server into the same store (the Kubernetes
+  // client is loaded with the first such app).
+  const podLogCollector = new PodLogCollector({
+    store: logStore,
+    bus: logBus,
+    db,
+    log: log.child({ component: "pod-logs" }),
+    getDriver: async (name) => (await import("../runtime/kubernetes/cluster-drivers")).getClusterDriver(name),
+  });
   // The first pass rebuilds the route table from DB + engine. It runs once the API answers (below):
   // Caddy serves the routes it had meanwhile (the same containers after a restart), and the route
   // table pushes nothing before that first full rebuild, so a restart is not held up by it.
@@ -176,6 +186,7 @@ async function main(): Promise<void> {
   );
   // In the background: the first listing finds the containers (a drain before then starts its own).
   void logCollector.start();
+  podLogCollector.start();
   logIndexer.start();
   logJanitor.start();
   loop.start();
@@ -204,6 +215,7 @@ async function main(): Promise<void> {
     await loop.stop();
     log.debug("control loop stopped");
     await logCollector.stop();
+    await podLogCollector.stop();
     await logIndexer.stop();
     await logJanitor.stop();
     logStore.close();
