@@ -29,6 +29,7 @@ import { LogBus } from "./logs/log-bus";
 import { EmbeddedLogCollector } from "./logs/collector";
 import { PodLogCollector } from "./logs/pod-log-collector";
 import { LogIndexer } from "./logs/log-indexer";
+import { IndexPacing } from "./logs/collector-index-pacing";
 import { LogJanitor } from "./logs/log-janitor";
 import { VolumeReconciler } from "./volumes/volume-reconciler";
 import { volumeMounts } from "./volumes/volume-mounts";
@@ -89,10 +90,14 @@ async function main(): Promise<void> {
   // containers' log files (resuming at the cursor stored with the lines), drained before a
   // container is removed, published to live viewers (server/daemon/logs/).
   const logStore = openLogStore(logStorePath(config.dataDir));
+  // 8 MiB of page cache, not 64: a burst of a million lines filled the larger one, and slipwayd's
+  // memory must stay within 50 MB of growth under it (bench/log-stream.ts); the indexes' newest
+  // pages, what appends and the live tail touch, fit in this.
+  logStore.db.pragma("cache_size = -8192");
   const logBus = new LogBus();
   const logCollector = new EmbeddedLogCollector({ store: logStore, bus: logBus, engine, db, instanceId, log: log.child({ component: "logs" }) });
   // Behind collection: the search index, and each team's retention.
-  const logIndexer = new LogIndexer(logStore, { logger: log.child({ component: "log-indexer" }) });
+  const logIndexer = new IndexPacing({ indexer: new LogIndexer(logStore), bus: logBus, log: log.child({ component: "log-indexer" }) });
   const logJanitor = new LogJanitor({ store: logStore, db, log: log.child({ component: "log-janitor" }) });
   const embedded = new EmbeddedRuntime({
     db,

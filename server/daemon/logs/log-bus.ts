@@ -13,10 +13,13 @@ export type LogBusListener = (lines: readonly StoredLogLine[], prev: number | nu
 export class LogBus {
   private readonly listeners = new Map<string, Set<LogBusListener>>();
   private readonly lastSeq = new Map<string, number>();
+  /** when lines were last published (epoch ms): collection is busy (collector-index-pacing.ts) */
+  lastPublishAt = 0;
 
   /** Lines of one app, in seq order, just appended. */
   publish(appId: string, lines: readonly StoredLogLine[]): void {
     if (!lines.length) return;
+    this.lastPublishAt = Date.now();
     const prev = this.lastSeq.get(appId) ?? null;
     this.lastSeq.set(appId, lines[lines.length - 1]!.seq);
     const set = this.listeners.get(appId);
