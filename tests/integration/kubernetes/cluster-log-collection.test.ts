@@ -3,7 +3,8 @@
 // pod, so its log is the container's real output as the kubelet serves it. The app prints a
 // numbered sequence over time; slipwayd is killed (SIGKILL) mid-sequence, stays down while lines
 // keep coming, and is started again: every number is stored exactly once, in order, and the lines
-// say which pod and release printed them.
+// say which pod and release printed them. Then a release that crashes: its pods are gone once it
+// has FAILED (the live release is applied again), and its last lines are still searchable.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -53,6 +54,7 @@ let admin: KubeConfig;
 let alice: string;
 let appId: string;
 let namespace: string;
+let commitScript: (script: string, message: string) => Promise<unknown>;
 
 function api(p: string): Promise<Response> {
   return fetch(daemon.apiUrl(p), { headers: { authorization: `Bearer ${daemon.token()}` } });
@@ -96,7 +98,8 @@ beforeAll(async () => {
     "exec sleep 100000",
     "",
   ].join("\n");
-  await repo.commitFiles({ Dockerfile: [`FROM ${TEST_BASE_IMAGE}`, "COPY run.sh /run.sh", 'CMD ["sh", "/run.sh"]', ""].join("\n"), "run.sh": script }, "numbered lines");
+  commitScript = (body, message) => repo.commitFiles({ Dockerfile: [`FROM ${TEST_BASE_IMAGE}`, "COPY run.sh /run.sh", 'CMD ["sh", "/run.sh"]', ""].join("\n"), "run.sh": body }, message);
+  await commitScript(script, "numbered lines");
   const app = await call(projectAppsRoute.POST, "POST", `/api/v1/projects/${project.json.id}/apps`, {
     cookie: alice,
     params: { projectId: project.json.id },
@@ -129,13 +132,18 @@ afterAll(async () => {
   await db?.$disconnect();
 });
 
+/** Deploys the app's current commit; returns its release once built. */
+async function deploy() {
+  const res = await call(deployRoute.POST, "POST", `/api/v1/apps/${appId}/deploy`, { cookie: alice, params: { appId } });
+  expect(res.status, JSON.stringify(res.json)).toBe(202);
+  const build = await waitForBuild(db, res.json.build.id, 300_000);
+  expect(build.status, build.error ?? "").toBe("SUCCEEDED");
+  return db.release.findUniqueOrThrow({ where: { buildId: build.id } });
+}
+
 describe("runtime logs of an app on a cluster", () => {
   it("stores every line the pod printed exactly once across a SIGKILL of slipwayd mid-stream", async () => {
-    const res = await call(deployRoute.POST, "POST", `/api/v1/apps/${appId}/deploy`, { cookie: alice, params: { appId } });
-    expect(res.status, JSON.stringify(res.json)).toBe(202);
-    const build = await waitForBuild(db, res.json.build.id, 300_000);
-    expect(build.status, build.error ?? "").toBe("SUCCEEDED");
-    const release = await db.release.findUniqueOrThrow({ where: { buildId: build.id } });
+    const release = await deploy();
     const startedAt = Date.now();
     // Collection has begun (the pod is printing), then slipwayd dies mid-sequence, stays down
     // while lines keep coming, and comes back.
@@ -173,5 +181,24 @@ describe("runtime logs of an app on a cluster", () => {
     const search = await api(`/v1/apps/${appId}/logs/search?q=${encodeURIComponent(`n ${N}`)}&replica=${numbered[0]!.replica}&limit=10`);
     expect(search.status).toBe(200);
     expect(((await search.json()) as { lines: LogLineDto[] }).lines.map((l) => l.line)).toContain(`n ${N}`);
+  }, 600_000);
+
+  it("keeps a crashed release's last lines, searchable after its pods are gone", async () => {
+    // Runs two seconds (collection follows the running container), then dies saying why.
+    await commitScript(['i=1; while [ $i -le 20 ]; do echo "working $i"; i=$((i+1)); done', "sleep 2", 'echo "fatal: cannot reach db-7f3a (connection refused)"', "exit 3", ""].join("\n"), "crashes");
+    const release = await deploy();
+    const failed = await waitForReleaseStatus(db, release.id, ["LIVE", "FAILED"], 240_000);
+    expect(failed.status).toBe("FAILED");
+    const core = admin.makeApiClient(CoreV1Api);
+    await until("the crashed release's pods gone", async () => ((await core.listNamespacedPod({ namespace, labelSelector: `slipway.dev/release=${release.id}` })).items.length === 0 ? true : undefined), 120_000);
+    const res = await api(`/v1/apps/${appId}/logs/search?q=${encodeURIComponent("db-7f3a")}&release=${release.id}&limit=50`);
+    expect(res.status).toBe(200);
+    const found = ((await res.json()) as { lines: LogLineDto[] }).lines;
+    console.log(`crashed release: ${found.length} runs' fatal line kept after its pods were gone`);
+    expect(found.length).toBeGreaterThanOrEqual(1);
+    expect(found.every((l) => l.line === "fatal: cannot reach db-7f3a (connection refused)" && l.releaseId === release.id)).toBe(true);
+    // Every run that was read is whole (20 working lines and the fatal one), none twice.
+    const runs = (await storedLines()).filter((l) => l.releaseId === release.id);
+    expect(runs.length).toBe(21 * found.length);
   }, 600_000);
 });
