@@ -174,7 +174,7 @@ export class EmbeddedLogCollector {
       releaseId: (listed?.releaseId ?? labels[LABEL.release]) || null,
       replica: listed?.name ?? info.Name.replace(/^\//, ""),
     };
-    const f = new FileFollower(container, { store, bus: this.opts.bus, log, chunkBytes: this.opts.chunkBytes ?? 256 * 1024, pollMs: this.opts.pollMs ?? 1000 });
+    const f = new FileFollower(container, { store, bus: this.opts.bus, log, chunkBytes: this.opts.chunkBytes ?? 64 * 1024, pollMs: this.opts.pollMs ?? 1000 });
     if (!(await f.start())) {
       this.skipped.add(id);
       return null;
