@@ -6,7 +6,7 @@
 import type http from "node:http";
 import { MAX_LOG_DOWNLOAD_LINES } from "../../logs/schemas";
 import type { LogStore, StoredLogLine } from "../logs/log-store-types";
-import { sendError } from "./http-util";
+import { sendError, writeWithBackpressure } from "./http-util";
 import { downloadFilters, type LogFilters } from "./app-log-filters";
 import { toLogLineDto } from "./app-log-live";
 
@@ -47,17 +47,7 @@ export async function downloadAppLogs(store: LogStore, appId: string, url: URL, 
       out += format === "ndjson" ? `${JSON.stringify(toLogLineDto(l))}\n` : `${new Date(l.time).toISOString()} ${l.replica} ${l.stream} ${l.line}\n`;
       if (--left === 0) break;
     }
-    if (out && !res.write(out)) {
-      await new Promise<void>((r) => {
-        const done = () => {
-          res.off("drain", done);
-          res.off("close", done);
-          r();
-        };
-        res.on("drain", done);
-        res.on("close", done);
-      });
-    }
+    if (out) await writeWithBackpressure(res, out);
   }
   res.end();
 }

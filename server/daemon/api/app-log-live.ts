@@ -9,6 +9,7 @@ import type http from "node:http";
 import type { LogLineDto } from "../../logs/schemas";
 import type { LogBus } from "../logs/log-bus";
 import type { LogStore, StoredLogLine } from "../logs/log-store-types";
+import { writeWithBackpressure } from "./http-util";
 
 export const FRAME_MAX_LINES = 500;
 export const FRAME_MAX_BYTES = 256 * 1024;
@@ -116,19 +117,7 @@ export async function streamLiveLogs(store: LogStore, bus: LogBus, opts: LiveLog
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
   // Headers out now: a resume with nothing new yet still reads as connected.
   res.flushHeaders();
-  const write = async (chunk: string) => {
-    if (!res.write(chunk)) {
-      await new Promise<void>((r) => {
-        const done = () => {
-          res.off("drain", done);
-          res.off("close", done);
-          r();
-        };
-        res.on("drain", done);
-        res.on("close", done);
-      });
-    }
-  };
+  const write = (chunk: string) => writeWithBackpressure(res, chunk);
   const sendLines = async (lines: readonly StoredLogLine[]) => {
     for (const frame of sseFrames(lines)) {
       if (closed) return;
