@@ -90,10 +90,6 @@ async function main(): Promise<void> {
   // containers' log files (resuming at the cursor stored with the lines), drained before a
   // container is removed, published to live viewers (server/daemon/logs/).
   const logStore = openLogStore(logStorePath(config.dataDir));
-  // 8 MiB of page cache, not 64: a burst of a million lines filled the larger one, and slipwayd's
-  // memory must stay within 50 MB of growth under it (bench/log-stream.ts); the indexes' newest
-  // pages, what appends and the live tail touch, fit in this.
-  logStore.db.pragma("cache_size = -8192");
   const logBus = new LogBus();
   const logCollector = new EmbeddedLogCollector({ store: logStore, bus: logBus, engine, db, instanceId, log: log.child({ component: "logs" }) });
   // Behind collection: the search index, and each team's retention.

@@ -95,7 +95,16 @@ INSERT INTO meta (key, value) VALUES ('last_seq', 0), ('indexed_seq', 0);
 
 const MIGRATIONS: readonly string[] = [SCHEMA_V1];
 
-export function openLogDatabase(file: string): LogDatabase {
+export interface LogDatabaseOptions {
+  /**
+   * SQLite's page cache, MiB. slipwayd keeps 8: a burst of a million lines fills a larger one, and
+   * its memory must stay within 50 MB of growth under it (bench/log-stream.ts); the indexes' newest
+   * pages, what appends and the live tail touch, fit in that. The search bench gives it 64.
+   */
+  cacheMiB?: number;
+}
+
+export function openLogDatabase(file: string, options: LogDatabaseOptions = {}): LogDatabase {
   const db = new Database(file);
   try {
     // WAL: the writer (collection) never blocks readers (search, tail) and commits append to the
@@ -105,8 +114,7 @@ export function openLogDatabase(file: string): LogDatabase {
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 15000");
     db.pragma("temp_store = MEMORY");
-    // 64 MiB of page cache: the indexes' hot pages (the newest end of each) stay in memory.
-    db.pragma("cache_size = -65536");
+    db.pragma(`cache_size = -${(options.cacheMiB ?? 8) * 1024}`);
     migrate(db);
     return db;
   } catch (err) {

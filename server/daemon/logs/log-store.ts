@@ -2,7 +2,7 @@
 // the hot path (collection speed): prepared multi-row inserts, one transaction per call carrying
 // the lines, the collectors' cursors, the zone map and the teams' usage counters together.
 import type { Statement } from "better-sqlite3";
-import { LOG_ROW_OVERHEAD_BYTES, openLogDatabase, type LogDatabase } from "./log-database";
+import { LOG_ROW_OVERHEAD_BYTES, openLogDatabase, type LogDatabase, type LogDatabaseOptions } from "./log-database";
 import { applyRetentionStep, type RetentionResult } from "./log-retention";
 import { searchLogs, sourceTags } from "./log-search";
 import type {
@@ -48,8 +48,8 @@ export type LineRow = [seq: number, src: number, time: number, line: string];
 
 const STREAMS: readonly LogStreamName[] = ["stdout", "stderr"];
 
-export function openLogStore(file: string): SqliteLogStore {
-  return new SqliteLogStore(openLogDatabase(file));
+export function openLogStore(file: string, options: LogDatabaseOptions = {}): SqliteLogStore {
+  return new SqliteLogStore(openLogDatabase(file, options));
 }
 
 export class SqliteLogStore implements LogStore {
