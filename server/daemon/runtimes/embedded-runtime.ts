@@ -57,8 +57,8 @@ export interface EmbeddedRuntimeOptions {
   listingMaxAgeMs?: number;
   /** the apps' volumes on this machine: where they are and whether a replica may start on them */
   volumes?: VolumeMounts;
-  /** the log collector: a container's log is read to its end between its stop and its removal */
-  logs?: { drain(containerId: string): Promise<void> };
+  /** the log collector: follows each started container, and reads a container's log to its end between its stop and its removal */
+  logs?: { follow(containerId: string): void; drain(containerId: string): Promise<void> };
 }
 
 const upstreamOf = (c: ManagedContainer) => `http://127.0.0.1:${c.hostPort}`;
@@ -279,6 +279,7 @@ export class EmbeddedRuntime implements AppRuntime {
     this.changed(app.appId);
     const id = await this.opts.engine.createOrAdopt(plan);
     await this.opts.engine.start(id);
+    this.opts.logs?.follow(id);
     this.opts.log.info({ appId: app.appId, container: plan.name }, "replica started");
     return id;
   }

@@ -23,6 +23,7 @@ import * as meRoute from "@/app/api/v1/me/route";
 import * as openRoute from "@/app/open/[ticket]/[[...path]]/route";
 import { createRelease } from "@/server/releases/create-release";
 import { signOpenTicket } from "@/server/apps/open/open-ticket";
+import { resetEnvForTests } from "@/server/env";
 import { teamNamespace, workloadName } from "@/server/runtime/kubernetes/names";
 import { BASE, call, setupApiTestEnv, signUp } from "../../support/api-harness";
 import { ensureTestCluster, until, type RealNode } from "../../support/kube-cluster";
@@ -100,7 +101,8 @@ beforeAll(async () => {
   registry = await startLoopbackRegistry(path.join(dataDir, "registry"));
   const { url, db: d } = await createTestDatabase(path.join(dataDir, "test.db"));
   db = d;
-  setupApiTestEnv({ databaseUrl: url });
+  // The web and slipwayd share a data dir (the daemon's token): logs are read through slipwayd.
+  const web = setupApiTestEnv({ databaseUrl: url });
   await allowLocalGitSources(db, true);
   alice = await signUp(`alice${RUN_ID}@example.test`);
   bob = await signUp(`bob${RUN_ID}@example.test`);
@@ -140,8 +142,10 @@ beforeAll(async () => {
     return !ns || ns.status?.phase !== "Terminating" ? true : undefined;
   }, 180_000);
 
-  daemon = await createDaemon({ dataDir, databaseUrl: url, env: { SLIPWAY_SECRET_KEY: SECRET_KEY, SLIPWAY_CLUSTER_ROLLOUT_TIMEOUT_MS: String(ROLLOUT_TIMEOUT_MS) } });
+  daemon = await createDaemon({ dataDir: web.dataDir, databaseUrl: url, env: { SLIPWAY_SECRET_KEY: SECRET_KEY, SLIPWAY_CLUSTER_ROLLOUT_TIMEOUT_MS: String(ROLLOUT_TIMEOUT_MS) } });
   await daemon.start();
+  process.env.SLIPWAY_DAEMON_PORT = String(daemon.apiPort);
+  resetEnvForTests();
 }, 600_000);
 
 afterAll(async () => {
@@ -273,10 +277,13 @@ describe("apps on the real node, opened through the API server", () => {
     }
     controller.abort();
     await reader.cancel().catch(() => undefined); // the stream was aborted on purpose
-    const line = text.split("\n").find((l) => l.includes(`url:/${probe}`));
-    expect(line, text.slice(-2000)).toBeDefined();
+    // slipwayd collected the pod's log through the API server into its store; the live view
+    // streams it from there in batches ("lines" events).
+    const frame = text.split("\n").find((l) => l.startsWith("data: ") && l.includes(`url:/${probe}`));
+    expect(frame, text.slice(-2000)).toBeDefined();
+    const line = (JSON.parse(frame!.slice("data: ".length)) as { line: string }[]).find((l) => l.line.includes(`url:/${probe}`));
     // Each line says which pod printed it.
-    expect(JSON.parse(line!.slice("data: ".length))).toMatchObject({ stream: "stdout", replica: expect.stringMatching(new RegExp(`^${workloadName(appId)}-`)) });
+    expect(line).toMatchObject({ stream: "stdout", replica: expect.stringMatching(new RegExp(`^${workloadName(appId)}-`)) });
   });
 
   it("fails a release whose container crashes with the exit code, and v2 keeps serving", async () => {
