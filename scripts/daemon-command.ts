@@ -20,12 +20,15 @@ const buildConfig = [buildScript, path.join(root, "tsconfig.json"), path.join(ro
  * Node and V8 settings of the daemon, measured with 50 running apps (bench/daemon-footprint.ts):
  * - --liftoff-only: Prisma's query compiler is WebAssembly; V8 would compile it a second time with
  *   its optimizing tier (≈ 15 MiB of code). The baseline tier is fast enough for building queries.
- * - --max-semi-space-size=1 (MiB): the young generation otherwise grows to 3 × 16 MiB; slipwayd's
- *   allocations are small and short-lived, so a small one costs a few more quick scavenges.
+ * - --max-semi-space-size=8 (MiB): the young generation otherwise grows to 3 × 16 MiB. It was 1,
+ *   until log collection: a burst of a million log lines (bench/log-stream.ts) keeps more than a
+ *   1–4 MiB semi-space of short-lived lines, frames and rows alive across scavenges, which promoted
+ *   them and grew the old space by 85–100 MiB; with 8 the burst grows slipwayd by 2–31 MiB. The
+ *   price: ~7 MiB more at rest with 50 apps (116.6 → 123.5 MiB peak in bench/daemon-footprint.ts).
  * Not --enable-source-maps: it costs ≈ 5 MiB and start-up time. The bundle is not minified, names
  * its source file above each module, and dist/slipwayd/*.map is there for `node --enable-source-maps`.
  */
-export const DAEMON_NODE_FLAGS = ["--liftoff-only", "--max-semi-space-size=1"];
+export const DAEMON_NODE_FLAGS = ["--liftoff-only", "--max-semi-space-size=8"];
 
 interface Metafile {
   inputs: Record<string, unknown>;
